@@ -1,0 +1,1 @@
+//! bedside-pix
