@@ -219,7 +219,8 @@ linters! {
     /// GS1 character set 39: `0-9 A-Z # - /` (implied by component type `Y`).
     Cset39 => "cset39", cset::cset39;
     /// GS1 character set 64, file-safe base64 with optional `=` padding
-    /// (implied by component type `Z`).
+    /// (implied by component type `Z`). As in the engine, at most two `=`
+    /// may end the value, and only if the whole length is a multiple of 3.
     Cset64 => "cset64", cset::cset64;
     /// GS1 mod-10 check digit in the last position.
     Csum => "csum", checksum::csum;
@@ -237,11 +238,18 @@ linters! {
     Zero => "zero", value::zero;
     /// Digits, not starting with `0`.
     NoZeroPrefix => "nozeroprefix", value::nozeroprefix;
-    /// Calendar date `YYMMDD`.
+    /// Calendar date `YYMMDD` (day `00` is not allowed).
+    ///
+    /// Two-digit years follow the engine: for the February 29 check, YY 00
+    /// to 71 is read as 20YY and 72 to 99 as 19YY (a window fixed around
+    /// 2021, not the current date). In effect Feb 29 is valid exactly when
+    /// YY is a multiple of 4. No other check depends on the century.
     Yymmdd => "yymmdd", datetime::yymmdd;
-    /// Calendar date `YYMMDD`, where day `00` is also allowed.
+    /// Calendar date `YYMMDD`, where day `00` ("day not given") is also
+    /// allowed; two-digit years as for [`Linter::Yymmdd`].
     Yymmd0 => "yymmd0", datetime::yymmd0;
-    /// Calendar date `YYYYMMDD`.
+    /// Calendar date `YYYYMMDD` (Gregorian leap years; day `00` is not
+    /// allowed). Any year from 0000 to 9999 passes.
     Yyyymmdd => "yyyymmdd", datetime::yyyymmdd;
     /// Calendar date `YYYYMMDD`, where day `00` is also allowed.
     Yyyymmd0 => "yyyymmd0", datetime::yyyymmd0;
@@ -263,7 +271,9 @@ linters! {
     Iso4217 => "iso4217", lists::iso4217;
     /// ISO/IEC 5218 sex code: 0, 1, 2 or 9.
     Iso5218 => "iso5218", lists::iso5218;
-    /// IBAN: country code, length and mod-97 check digits.
+    /// IBAN: a known ISO 3166 alpha-2 country code, 11 to 34 characters of
+    /// `0-9A-Z`, and the mod-97 check digits. As in the engine, there is no
+    /// per-country length check.
     Iban => "iban", checksum::iban;
     /// EU importer index: one character of `-0-9A-Z_a-z`.
     ImporterIdx => "importeridx", lists::importeridx;
@@ -287,7 +297,9 @@ linters! {
     YesNo => "yesno", lists::yesno;
     /// Hyphens only.
     Hyphen => "hyphen", value::hyphen;
-    /// North American coupon code structure (AI 8110).
+    /// North American coupon code structure (AI 8110). As in the engine,
+    /// "expiration before start" compares the two `YYMMDD` dates as digit
+    /// strings, without any century window.
     CouponCode => "couponcode", coupon::couponcode;
     /// Positive offer file coupon structure (AI 8112).
     CouponPosOffer => "couponposoffer", coupon::couponposoffer;
