@@ -1,0 +1,2 @@
+//! Written next: ITI-9 loopback latency bench.
+fn main() {}

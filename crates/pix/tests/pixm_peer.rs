@@ -1,0 +1,1 @@
+//! Written next: real-socket tests (see crate README).
