@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs the whole test suite. Installs, idempotently, what the tests need on a
+# fresh Debian machine: Python test peers (HL7 / FHIR stacks used as independent
+# counterparts) and system packages listed in .ci/apt.txt.
+#
+#   ./scripts/test.sh            # everything
+#   ./scripts/test.sh -p bedside-gs1   # extra arguments go to cargo test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -s .ci/apt.txt ]; then
+    missing=()
+    while read -r pkg; do
+        [ -z "$pkg" ] || [[ "$pkg" == \#* ]] && continue
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done < .ci/apt.txt
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "installing system packages: ${missing[*]}"
+        SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+fi
+
+if [ -s .ci/requirements.txt ]; then
+    python3 -m pip install --quiet --disable-pip-version-check -r .ci/requirements.txt
+fi
+
+# The GS1 dictionary-equivalence test needs the published dictionary; it lives
+# in shared/ beside the checkout (CI always has it) unless told otherwise.
+if [ -z "${GS1_SYNTAX_DICTIONARY:-}" ] && [ -f ../shared/gs1/gs1-syntax-dictionary.txt ]; then
+    export GS1_SYNTAX_DICTIONARY="$PWD/../shared/gs1/gs1-syntax-dictionary.txt"
+fi
+
+exec cargo test --workspace --all-features --locked "$@"
