@@ -275,15 +275,18 @@ impl ErrorKind {
         use ErrorKind as K;
         match self {
             K::InputTooLong { .. } | K::TooManyAis { .. } => ErrorClass::Limit,
-            K::NoData
-            | K::BadBracketSyntax
+            K::BadBracketSyntax
             | K::MissingFnc1
             | K::MissingValue
             | K::UnrecognisedInput => ErrorClass::Syntax,
-            K::EmptyValue | K::ValueTooShort { .. } | K::ValueTooLong { .. } | K::ComponentLength => {
+            K::NoData
+            | K::DlEmptyPathValue
+            | K::DlEmptyQueryValue
+            | K::EmptyValue
+            | K::ValueTooShort { .. } | K::ValueTooLong { .. } | K::ComponentLength => {
                 ErrorClass::BadLength
             }
-            K::IllegalCaret => ErrorClass::BadCharset,
+            K::IllegalCaret | K::DlNulInValue => ErrorClass::BadCharset,
             K::UnknownAi | K::DlUnknownQueryAi => ErrorClass::UnknownAi,
             K::Lint(code) => code.class(),
             K::InvalidPair(_) => ErrorClass::InvalidPair,
@@ -295,9 +298,6 @@ impl ErrorKind {
             | K::DlDomain
             | K::DlMissingPath
             | K::DlNoPrimaryKey
-            | K::DlEmptyPathValue
-            | K::DlEmptyQueryValue
-            | K::DlNulInValue
             | K::DlDuplicateAi => ErrorClass::DlSyntax,
             K::DlKeyQualifierSequence | K::DlNotAttribute | K::DlShouldBeInPath(_) => {
                 ErrorClass::DlKeyQualifier

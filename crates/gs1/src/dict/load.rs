@@ -364,11 +364,12 @@ fn check_and_index_lines(lines: Vec<(usize, Entry)>) -> Result<Dictionary, Dicti
         }
         previous = Some(e.last);
         let len = e.first.len() as u8;
-        let prefix = prefix_of(e.first);
-        match len_by_prefix[prefix] {
-            0 => len_by_prefix[prefix] = len,
-            l if l == len => {}
-            _ => return Err(err(DictionaryErrorKind::PrefixLength(prefix))),
+        for prefix in prefix_of(e.first)..=prefix_of(e.last) {
+            match len_by_prefix[prefix] {
+                0 => len_by_prefix[prefix] = len,
+                l if l == len => {}
+                _ => return Err(err(DictionaryErrorKind::PrefixLength(prefix))),
+            }
         }
         for code in e.first.code()..=e.last.code() {
             if let Some(ai) = Ai::from_code(code, len) {

@@ -555,7 +555,13 @@ const fn build_prefix_len(entries: &[Entry]) -> [u8; 100] {
     let mut out = [0u8; 100];
     let mut i = 0;
     while i < entries.len() {
-        out[prefix_of(entries[i].first)] = entries[i].first.len() as u8;
+        // A two-digit range such as 91-99 spans several prefixes.
+        let (first, last) = (prefix_of(entries[i].first), prefix_of(entries[i].last));
+        let mut p = first;
+        while p <= last {
+            out[p] = entries[i].first.len() as u8;
+            p += 1;
+        }
         i += 1;
     }
     out

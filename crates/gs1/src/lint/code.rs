@@ -102,19 +102,19 @@ lint_codes! {
 
     // Check digits and check characters.
     IncorrectCheckDigit => "INCORRECT_CHECK_DIGIT", BadCheckDigit, "check digit is wrong";
-    TooShortForCheckDigit => "TOO_SHORT_FOR_CHECK_DIGIT", BadLength,
+    TooShortForCheckDigit => "TOO_SHORT_FOR_CHECK_DIGIT", BadCheckDigit,
         "too short to hold a check digit";
     IncorrectCheckPair => "INCORRECT_CHECK_PAIR", BadCheckDigit,
         "check character pair is wrong";
-    TooShortForCheckPair => "TOO_SHORT_FOR_CHECK_PAIR", BadLength,
+    TooShortForCheckPair => "TOO_SHORT_FOR_CHECK_PAIR", BadCheckDigit,
         "too short to hold a check character pair";
-    TooLongForCheckPair => "TOO_LONG_FOR_CHECK_PAIR_IMPLEMENTATION", BadLength,
+    TooLongForCheckPair => "TOO_LONG_FOR_CHECK_PAIR_IMPLEMENTATION", BadCheckDigit,
         "too long for a check character pair (over 99 characters)";
 
     // GS1 Company Prefix.
     InvalidGcpPrefix => "INVALID_GCP_PREFIX", BadValue,
         "does not start with a GS1 Company Prefix (4 or more digits)";
-    TooShortForGcp => "TOO_SHORT_FOR_GCP", BadLength,
+    TooShortForGcp => "TOO_SHORT_FOR_GCP", BadValue,
         "too short to hold a GS1 Company Prefix";
 
     // Simple value rules.
@@ -128,7 +128,7 @@ lint_codes! {
         "sex code must be 0, 1, 2 or 9 (ISO/IEC 5218)";
     ImporterIdxMustBeOneCharacter => "IMPORTER_IDX_MUST_BE_ONE_CHARACTER", BadLength,
         "importer index must be exactly one character";
-    InvalidImporterIdxCharacter => "INVALID_IMPORT_IDX_CHARACTER", BadCharset,
+    InvalidImporterIdxCharacter => "INVALID_IMPORT_IDX_CHARACTER", BadCode,
         "importer index character not allowed";
 
     // Code lists.
@@ -178,7 +178,7 @@ lint_codes! {
         "latitude out of range (0000000000 to 1800000000)";
     InvalidLongitude => "INVALID_LONGITUDE", BadValue,
         "longitude out of range (0000000000 to 3600000000)";
-    InvalidLengthForPieceOfTotal => "INVALID_LENGTH_FOR_PIECE_OF_TOTAL", BadLength,
+    InvalidLengthForPieceOfTotal => "INVALID_LENGTH_FOR_PIECE_OF_TOTAL", BadValue,
         "piece and total must be two numbers of the same length";
     ZeroPieceNumber => "ZERO_PIECE_NUMBER", BadValue, "piece number must not be zero";
     ZeroTotalPieces => "ZERO_TOTAL_PIECES", BadValue, "total number of pieces must not be zero";
@@ -190,33 +190,33 @@ lint_codes! {
         "position is greater than the total";
 
     // North American coupons (AIs 8110 and 8112).
-    CouponMissingFormatCode => "COUPON_MISSING_FORMAT_CODE", BadLength,
+    CouponMissingFormatCode => "COUPON_MISSING_FORMAT_CODE", BadValue,
         "coupon: format code is missing";
     CouponInvalidFormatCode => "COUPON_INVALID_FORMAT_CODE", BadValue,
         "coupon: format code must be 0 or 1";
-    CouponMissingFunderVli => "COUPON_MISSING_FUNDER_VLI", BadLength,
+    CouponMissingFunderVli => "COUPON_MISSING_FUNDER_VLI", BadValue,
         "coupon: funder ID length digit is missing";
     CouponInvalidFunderLength => "COUPON_INVALID_FUNDER_LENGTH", BadValue,
         "coupon: funder ID length digit must be 0 to 6";
-    CouponTruncatedFunder => "COUPON_TRUNCATED_FUNDER", BadLength,
+    CouponTruncatedFunder => "COUPON_TRUNCATED_FUNDER", BadValue,
         "coupon: funder ID is cut short";
-    CouponTruncatedOfferCode => "COUPON_TRUNCATED_OFFER_CODE", BadLength,
+    CouponTruncatedOfferCode => "COUPON_TRUNCATED_OFFER_CODE", BadValue,
         "coupon: offer code is shorter than 6 digits";
-    CouponMissingSerialNumberVli => "COUPON_MISSING_SERIAL_NUMBER_VLI", BadLength,
+    CouponMissingSerialNumberVli => "COUPON_MISSING_SERIAL_NUMBER_VLI", BadValue,
         "coupon: serial number length digit is missing";
-    CouponTruncatedSerialNumber => "COUPON_TRUNCATED_SERIAL_NUMBER", BadLength,
+    CouponTruncatedSerialNumber => "COUPON_TRUNCATED_SERIAL_NUMBER", BadValue,
         "coupon: serial number is cut short";
-    CouponMissingGcpVli => "COUPON_MISSING_GCP_VLI", BadLength,
+    CouponMissingGcpVli => "COUPON_MISSING_GCP_VLI", BadValue,
         "coupon: company prefix length digit is missing";
     CouponInvalidGcpLength => "COUPON_INVALID_GCP_LENGTH", BadValue,
         "coupon: company prefix length digit must be 0 to 6";
-    CouponTruncatedGcp => "COUPON_TRUNCATED_GCP", BadLength,
+    CouponTruncatedGcp => "COUPON_TRUNCATED_GCP", BadValue,
         "coupon: company prefix is cut short";
-    CouponMissingSaveValueVli => "COUPON_MISSING_SAVE_VALUE_VLI", BadLength,
+    CouponMissingSaveValueVli => "COUPON_MISSING_SAVE_VALUE_VLI", BadValue,
         "coupon: save value length digit is missing";
     CouponInvalidSaveValueLength => "COUPON_INVALID_SAVE_VALUE_LENGTH", BadValue,
         "coupon: save value length digit must be 1 to 5";
-    CouponTruncatedSaveValue => "COUPON_TRUNCATED_SAVE_VALUE", BadLength,
+    CouponTruncatedSaveValue => "COUPON_TRUNCATED_SAVE_VALUE", BadValue,
         "coupon: save value is cut short";
     CouponMissingFirstPurchaseRequirementVli => "COUPON_MISSING_1ST_PURCHASE_REQUIREMENT_VLI",
         BadLength, "coupon: first purchase requirement length digit is missing";
@@ -255,11 +255,11 @@ lint_codes! {
         "coupon: second purchase requirement code must be 0 to 4 or 9";
     CouponTruncatedSecondPurchaseFamilyCode => "COUPON_TRUNCATED_2ND_PURCHASE_FAMILY_CODE",
         BadLength, "coupon: second purchase family code is shorter than 3 digits";
-    CouponMissingSecondPurchaseGcpVli => "COUPON_MISSING_2ND_PURCHASE_GCP_VLI", BadLength,
+    CouponMissingSecondPurchaseGcpVli => "COUPON_MISSING_2ND_PURCHASE_GCP_VLI", BadValue,
         "coupon: second purchase company prefix length digit is missing";
     CouponInvalidSecondPurchaseGcpLength => "COUPON_INVALID_2ND_PURCHASE_GCP_LENGTH", BadValue,
         "coupon: second purchase company prefix length digit must be 0 to 6 or 9";
-    CouponTruncatedSecondPurchaseGcp => "COUPON_TRUNCATED_2ND_PURCHASE_GCP", BadLength,
+    CouponTruncatedSecondPurchaseGcp => "COUPON_TRUNCATED_2ND_PURCHASE_GCP", BadValue,
         "coupon: second purchase company prefix is cut short";
     CouponMissingThirdPurchaseRequirementVli =>
         "COUPON_MISSING_3RD_PURCHASE_REQUIREMENT_VLI", BadLength,
@@ -277,29 +277,29 @@ lint_codes! {
         "coupon: third purchase requirement code must be 0 to 4 or 9";
     CouponTruncatedThirdPurchaseFamilyCode => "COUPON_TRUNCATED_3RD_PURCHASE_FAMILY_CODE",
         BadLength, "coupon: third purchase family code is shorter than 3 digits";
-    CouponMissingThirdPurchaseGcpVli => "COUPON_MISSING_3RD_PURCHASE_GCP_VLI", BadLength,
+    CouponMissingThirdPurchaseGcpVli => "COUPON_MISSING_3RD_PURCHASE_GCP_VLI", BadValue,
         "coupon: third purchase company prefix length digit is missing";
     CouponInvalidThirdPurchaseGcpLength => "COUPON_INVALID_3RD_PURCHASE_GCP_LENGTH", BadValue,
         "coupon: third purchase company prefix length digit must be 0 to 6 or 9";
-    CouponTruncatedThirdPurchaseGcp => "COUPON_TRUNCATED_3RD_PURCHASE_GCP", BadLength,
+    CouponTruncatedThirdPurchaseGcp => "COUPON_TRUNCATED_3RD_PURCHASE_GCP", BadValue,
         "coupon: third purchase company prefix is cut short";
-    CouponTooShortForExpirationDate => "COUPON_TOO_SHORT_FOR_EXPIRATION_DATE", BadLength,
+    CouponTooShortForExpirationDate => "COUPON_TOO_SHORT_FOR_EXPIRATION_DATE", BadValue,
         "coupon: expiration date is shorter than 6 digits";
-    CouponInvalidExpirationDate => "COUPON_INVALID_EXIPIRATION_DATE", BadDate,
+    CouponInvalidExpirationDate => "COUPON_INVALID_EXIPIRATION_DATE", BadValue,
         "coupon: expiration date is not a real date";
-    CouponTooShortForStartDate => "COUPON_TOO_SHORT_FOR_START_DATE", BadLength,
+    CouponTooShortForStartDate => "COUPON_TOO_SHORT_FOR_START_DATE", BadValue,
         "coupon: start date is shorter than 6 digits";
-    CouponInvalidStartDate => "COUPON_INVALID_START_DATE", BadDate,
+    CouponInvalidStartDate => "COUPON_INVALID_START_DATE", BadValue,
         "coupon: start date is not a real date";
     CouponExpirationBeforeStart => "COUPON_EXPIRATION_BEFORE_START", BadValue,
         "coupon: expiration date is before the start date";
-    CouponMissingRetailerGcpOrGlnVli => "COUPON_MISSING_RETAILER_GCP_OR_GLN_VLI", BadLength,
+    CouponMissingRetailerGcpOrGlnVli => "COUPON_MISSING_RETAILER_GCP_OR_GLN_VLI", BadValue,
         "coupon: retailer company prefix/GLN length digit is missing";
     CouponInvalidRetailerGcpOrGlnLength => "COUPON_INVALID_RETAILER_GCP_OR_GLN_LENGTH",
         BadValue, "coupon: retailer company prefix/GLN length digit must be 1 to 7";
-    CouponTruncatedRetailerGcpOrGln => "COUPON_TRUNCATED_RETAILER_GCP_OR_GLN", BadLength,
+    CouponTruncatedRetailerGcpOrGln => "COUPON_TRUNCATED_RETAILER_GCP_OR_GLN", BadValue,
         "coupon: retailer company prefix/GLN is cut short";
-    CouponMissingSaveValueCode => "COUPON_MISSING_SAVE_VALUE_CODE", BadLength,
+    CouponMissingSaveValueCode => "COUPON_MISSING_SAVE_VALUE_CODE", BadValue,
         "coupon: save value code is missing";
     CouponInvalidSaveValueCode => "COUPON_INVALID_SAVE_VALUE_CODE", BadValue,
         "coupon: save value code must be 0, 1, 2, 5 or 6";
@@ -307,12 +307,12 @@ lint_codes! {
         BadLength, "coupon: 'save value applies to item' is missing";
     CouponInvalidSaveValueAppliesToItem => "COUPON_INVALID_SAVE_VALUE_APPLIES_TO_ITEM",
         BadValue, "coupon: 'save value applies to item' must be 0 to 2";
-    CouponMissingStoreCouponFlag => "COUPON_MISSING_STORE_COUPON_FLAG", BadLength,
+    CouponMissingStoreCouponFlag => "COUPON_MISSING_STORE_COUPON_FLAG", BadValue,
         "coupon: store coupon flag is missing";
-    CouponMissingDontMultiplyFlag => "COUPON_MISSING_DONT_MULTIPLY_FLAG", BadLength,
+    CouponMissingDontMultiplyFlag => "COUPON_MISSING_DONT_MULTIPLY_FLAG", BadValue,
         "coupon: 'do not multiply' flag is missing";
     CouponInvalidDontMultiplyFlag => "COUPON_INVALID_DONT_MULTIPLY_FLAG", BadValue,
         "coupon: 'do not multiply' flag must be 0 or 1";
-    CouponExcessData => "COUPON_EXCESS_DATA", BadLength,
+    CouponExcessData => "COUPON_EXCESS_DATA", BadValue,
         "coupon: unexpected data after the last recognised field";
 }

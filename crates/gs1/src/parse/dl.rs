@@ -170,7 +170,7 @@ impl<'d> Parser<'d> {
             if !unescape(&uri[va..vb], false, &mut buf) {
                 return Err(Error::new(ErrorKind::DlNulInValue, Some(ai), start + va, vb - va));
             }
-            self.zero_pad_gtin(ai, &mut buf, at);
+            let pad = self.zero_pad_gtin(ai, &mut buf, at);
             length_content_check(ai, entry, &buf[at..], start + va)?;
             push(
                 &mut msg_slots,
@@ -179,7 +179,7 @@ impl<'d> Parser<'d> {
                     entry: entry_index as u16,
                     start: at as u16,
                     len: (buf.len() - at) as u16,
-                    src: (start + va) as u16,
+                    src: (start + va).saturating_sub(pad) as u16,
                     fnc1: entry.fnc1_required(),
                     dl_attr: entry.is_dl_attribute(),
                     kind: Kind::Value,
@@ -223,7 +223,7 @@ impl<'d> Parser<'d> {
                         if !unescape(&uri[va..vb], true, &mut buf) {
                             return Err(Error::new(ErrorKind::DlNulInValue, Some(ai), start + va, vb - va));
                         }
-                        self.zero_pad_gtin(ai, &mut buf, at);
+                        let pad = self.zero_pad_gtin(ai, &mut buf, at);
                         length_content_check(ai, entry, &buf[at..], start + va)?;
                         push(
                             &mut msg_slots,
@@ -232,7 +232,7 @@ impl<'d> Parser<'d> {
                                 entry: entry_index as u16,
                                 start: at as u16,
                                 len: (buf.len() - at) as u16,
-                                src: (start + va) as u16,
+                                src: (start + va).saturating_sub(pad) as u16,
                                 fnc1: entry.fnc1_required(),
                                 dl_attr: entry.is_dl_attribute(),
                                 kind: Kind::Value,
@@ -313,11 +313,16 @@ impl<'d> Parser<'d> {
         Ok(msg)
     }
 
-    fn zero_pad_gtin(&self, ai: Ai, buf: &mut Vec<u8>, at: usize) {
+    /// Pads a zero-suppressed GTIN to 14 digits when allowed; returns the
+    /// number of zeros added, so error offsets can still point into the input.
+    fn zero_pad_gtin(&self, ai: Ai, buf: &mut Vec<u8>, at: usize) -> usize {
         let n = buf.len() - at;
         if self.opts.permit_zero_suppressed_gtin_in_dl && ai.as_bytes() == b"01" && matches!(n, 8 | 12 | 13) {
             let pad = 14 - n;
             buf.splice(at..at, core::iter::repeat_n(b'0', pad));
+            pad
+        } else {
+            0
         }
     }
 

@@ -116,8 +116,10 @@ impl<'d> Parser<'d> {
     /// assert_eq!(m.get_str("10"), Some("AB(1"));
     /// ```
     pub fn bracketed<'a>(&self, input: &'a str) -> Result<Message<'a>, Error> {
+        // Bracketed text may be one byte longer than the other forms: it has no
+        // leading FNC1. Beyond that it is refused whole, as the engine does.
         let bytes = input.as_bytes();
-        check_input_len(bytes.len())?;
+        check_input_len(bytes.len().saturating_sub(1))?;
         let mut msg = if bytes.windows(2).any(|w| w == b"\\(") {
             Message::empty(Cow::Owned(Vec::with_capacity(bytes.len())))
         } else {
