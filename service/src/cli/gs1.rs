@@ -126,6 +126,10 @@ pub(crate) fn verdict(parser: &Parser<'_>, line: &[u8]) -> Value {
 fn scan_json(scan: &Scan<'_>) -> Value {
     match (&scan.content, scan.message()) {
         (Content::Plain(_), _) => json!({"verdict": "non-gs1"}),
+        // EAN/UPC primary data alone carries no AIs (as the engine reports it).
+        (Content::Primary { digits, composite: None }, _) => {
+            json!({"verdict": "non-gs1", "primary": digits})
+        }
         (Content::Primary { digits, .. }, m) => {
             let mut v = message_json(m);
             v["primary"] = json!(digits);
