@@ -90,7 +90,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 fn is_leap(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {
@@ -124,7 +124,11 @@ fn fixed_ascii<'a>(s: &'a str, n: usize, dashes: &[usize]) -> Result<&'a [u8], D
         return Err(DateError::Length { expected: n, found });
     }
     for (position, c) in s.chars().enumerate() {
-        let ok = if dashes.contains(&position) { c == '-' } else { c.is_ascii_digit() };
+        let ok = if dashes.contains(&position) {
+            c == '-'
+        } else {
+            c.is_ascii_digit()
+        };
         if !ok {
             return Err(DateError::NonDigit { position });
         }
@@ -146,14 +150,21 @@ impl Date {
             return Err(DateError::YearZero);
         }
         if year > 9999 {
-            return Err(DateError::Length { expected: 4, found: 5 });
+            return Err(DateError::Length {
+                expected: 4,
+                found: 5,
+            });
         }
         if !(1..=12).contains(&month) {
             return Err(DateError::MonthOutOfRange { position: 4, month });
         }
         let max = days_in_month(year, month);
         if day == 0 || day > max {
-            return Err(DateError::DayOutOfRange { position: 6, day, max });
+            return Err(DateError::DayOutOfRange {
+                position: 6,
+                day,
+                max,
+            });
         }
         Ok(Date { year, month, day })
     }
@@ -239,9 +250,11 @@ impl Date {
             DateError::MonthOutOfRange { month, .. } => {
                 DateError::MonthOutOfRange { position: 5, month }
             }
-            DateError::DayOutOfRange { day, max, .. } => {
-                DateError::DayOutOfRange { position: 8, day, max }
-            }
+            DateError::DayOutOfRange { day, max, .. } => DateError::DayOutOfRange {
+                position: 8,
+                day,
+                max,
+            },
             other => other,
         })
     }
@@ -301,7 +314,10 @@ impl BirthTime {
             return Err(DateError::HourOutOfRange { position: 0, hour });
         }
         if minute > 59 {
-            return Err(DateError::MinuteOutOfRange { position: 2, minute });
+            return Err(DateError::MinuteOutOfRange {
+                position: 2,
+                minute,
+            });
         }
         Ok(BirthTime { hour, minute })
     }
@@ -409,13 +425,19 @@ impl DateOfBirth {
         let hour = u8::try_from(digits_at(b, 8, 2)?).unwrap_or(u8::MAX);
         let minute = u8::try_from(digits_at(b, 10, 2)?).unwrap_or(u8::MAX);
         let time = BirthTime::new(hour, minute).map_err(|e| match e {
-            DateError::HourOutOfRange { hour, .. } => DateError::HourOutOfRange { position: 8, hour },
-            DateError::MinuteOutOfRange { minute, .. } => {
-                DateError::MinuteOutOfRange { position: 10, minute }
+            DateError::HourOutOfRange { hour, .. } => {
+                DateError::HourOutOfRange { position: 8, hour }
             }
+            DateError::MinuteOutOfRange { minute, .. } => DateError::MinuteOutOfRange {
+                position: 10,
+                minute,
+            },
             other => other,
         })?;
-        Ok(DateOfBirth { date, time: Some(time) })
+        Ok(DateOfBirth {
+            date,
+            time: Some(time),
+        })
     }
 }
 
@@ -430,6 +452,7 @@ impl fmt::Display for DateOfBirth {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -444,15 +467,34 @@ mod tests {
         assert_eq!(Date::parse_yyyymmdd("00000101"), Err(DateError::YearZero));
         assert_eq!(
             Date::parse_yyyymmdd("19801318"),
-            Err(DateError::MonthOutOfRange { position: 4, month: 13 })
+            Err(DateError::MonthOutOfRange {
+                position: 4,
+                month: 13
+            })
         );
         assert_eq!(
             Date::parse_yyyymmdd("19800100"),
-            Err(DateError::DayOutOfRange { position: 6, day: 0, max: 31 })
+            Err(DateError::DayOutOfRange {
+                position: 6,
+                day: 0,
+                max: 31
+            })
         );
-        assert_eq!(Date::parse_yyyymmdd("1980011"), Err(DateError::Length { expected: 8, found: 7 }));
-        assert_eq!(Date::parse_yyyymmdd("1980O118"), Err(DateError::NonDigit { position: 4 }));
-        assert_eq!(Date::parse_yyyymmdd("1980é118").map(|_| ()), Err(DateError::NonDigit { position: 4 }));
+        assert_eq!(
+            Date::parse_yyyymmdd("1980011"),
+            Err(DateError::Length {
+                expected: 8,
+                found: 7
+            })
+        );
+        assert_eq!(
+            Date::parse_yyyymmdd("1980O118"),
+            Err(DateError::NonDigit { position: 4 })
+        );
+        assert_eq!(
+            Date::parse_yyyymmdd("1980é118").map(|_| ()),
+            Err(DateError::NonDigit { position: 4 })
+        );
     }
 
     #[test]
@@ -461,8 +503,14 @@ mod tests {
             .filter_map(|m| Date::new(2001, m, 9).ok())
             .map(|d| alloc::format!("{d}"))
             .collect();
-        assert_eq!(all.first().map(alloc::string::String::as_str), Some("09-Jan-2001"));
-        assert_eq!(all.last().map(alloc::string::String::as_str), Some("09-Dec-2001"));
+        assert_eq!(
+            all.first().map(alloc::string::String::as_str),
+            Some("09-Jan-2001")
+        );
+        assert_eq!(
+            all.last().map(alloc::string::String::as_str),
+            Some("09-Dec-2001")
+        );
         assert_eq!(all.len(), 12);
     }
 
@@ -472,11 +520,17 @@ mod tests {
         assert_eq!(dob.map(|d| d.to_string()), Ok("14-Mar-2026 00:00".into()));
         assert_eq!(
             DateOfBirth::parse_gs1_7251("202603141260"),
-            Err(DateError::MinuteOutOfRange { position: 10, minute: 60 })
+            Err(DateError::MinuteOutOfRange {
+                position: 10,
+                minute: 60
+            })
         );
         assert_eq!(
             DateOfBirth::parse_gs1_7251("2026031412"),
-            Err(DateError::Length { expected: 12, found: 10 })
+            Err(DateError::Length {
+                expected: 12,
+                found: 10
+            })
         );
         assert_eq!(
             DateOfBirth::parse_gs1_7251("20260314125x"),
@@ -488,8 +542,15 @@ mod tests {
     fn iso() {
         assert_eq!(
             Date::parse_iso8601("1980-02-30"),
-            Err(DateError::DayOutOfRange { position: 8, day: 30, max: 29 })
+            Err(DateError::DayOutOfRange {
+                position: 8,
+                day: 30,
+                max: 29
+            })
         );
-        assert_eq!(Date::parse_iso8601("1980/02/03"), Err(DateError::NonDigit { position: 4 }));
+        assert_eq!(
+            Date::parse_iso8601("1980/02/03"),
+            Err(DateError::NonDigit { position: 4 })
+        );
     }
 }

@@ -72,7 +72,9 @@ impl Sex {
                 '9' => Ok(Sex::NotApplicable),
                 found => Err(SexError::InvalidCode { found }),
             },
-            _ => Err(SexError::Length { found: s.chars().count() }),
+            _ => Err(SexError::Length {
+                found: s.chars().count(),
+            }),
         }
     }
 
@@ -123,7 +125,8 @@ impl fmt::Display for Sex {
 /// The normalisation, in full:
 ///
 /// 1. Apostrophes are removed: `'` U+0027, `‘` U+2018, `’` U+2019, `ʼ` U+02BC, `ʻ` U+02BB,
-///    `` ` `` U+0060, `´` U+00B4, `′` U+2032.
+///    `ʾ` U+02BE, `ʿ` U+02BF (transliteration half rings), `` ` `` U+0060, `´` U+00B4,
+///    `′` U+2032.
 /// 2. Invisible characters are removed: soft hyphen U+00AD, zero-width space / non-joiner /
 ///    joiner U+200B-U+200D, word joiner U+2060, BOM U+FEFF; and combining diacritical marks
 ///    U+0300-U+036F (so decomposed `Zoe\u{308}` equals precomposed `Zoë`).
@@ -131,7 +134,7 @@ impl fmt::Display for Sex {
 ///    one ASCII space.
 /// 4. The hyphen characters U+2010 and U+2011 become `-` (other dashes are kept as they are).
 /// 5. Latin letters with diacritics, and the letters Ø Ł Đ Ð Ħ ı ſ, fold to their base ASCII
-///    letter; Æ → AE, Œ → OE, ß/ẞ → SS, Þ → TH, Ĳ → IJ (table in the crate source, blocks
+///    letter; Æ → AE, Œ → OE, ß/ẞ → SS, Þ → TH, Ĳ → IJ, Ỻ → LL (table in the crate source, blocks
 ///    Latin-1, Latin Extended-A, selected Latin Extended-B, Latin Extended Additional).
 /// 6. Everything is upper-cased (Unicode simple/full upper case for non-Latin scripts, which
 ///    are otherwise kept as they are, so a Cyrillic `А` never equals a Latin `A`).
@@ -154,7 +157,15 @@ pub struct NameKey(String);
 fn is_apostrophe(c: char) -> bool {
     matches!(
         c,
-        '\'' | '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{02BB}' | '`' | '\u{00B4}' | '\u{2032}'
+        '\'' | '\u{2018}'
+            | '\u{2019}'
+            | '\u{02BC}'
+            | '\u{02BB}'
+            | '\u{02BE}'
+            | '\u{02BF}'
+            | '`'
+            | '\u{00B4}'
+            | '\u{2032}'
     )
 }
 
@@ -163,6 +174,21 @@ fn is_invisible(c: char) -> bool {
         c,
         '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
     ) || ('\u{0300}'..='\u{036F}').contains(&c)
+}
+
+fn push_fold_result(out: &mut String, folded: Folded, original: char) {
+    match folded {
+        Folded::One(a) => out.push(char::from(a)),
+        Folded::Two(a, b) => {
+            out.push(char::from(a));
+            out.push(char::from(b));
+        }
+        Folded::Unchanged => out.push(original),
+    }
+}
+
+fn push_folded(out: &mut String, c: char) {
+    push_fold_result(out, fold_char(c), c);
 }
 
 impl NameKey {
@@ -191,12 +217,16 @@ impl NameKey {
             match c {
                 '\u{2010}' | '\u{2011}' => out.push('-'),
                 _ => match fold_char(c) {
-                    Folded::One(a) => out.push(char::from(a)),
-                    Folded::Two(a, b) => {
-                        out.push(char::from(a));
-                        out.push(char::from(b));
+                    Folded::Unchanged => {
+                        // Upper-casing can itself produce combining marks or foldable
+                        // letters (e.g. Greek); apply the same rules to its output.
+                        for u in c.to_uppercase() {
+                            if !(is_apostrophe(u) || is_invisible(u)) {
+                                push_folded(&mut out, u);
+                            }
+                        }
                     }
-                    Folded::Unchanged => out.extend(c.to_uppercase()),
+                    folded => push_fold_result(&mut out, folded, c),
                 },
             }
         }
@@ -517,10 +547,12 @@ impl Demographics {
             }
             _ => missing.push(Field::DateOfBirth),
         }
-        if let (Some(x), Some(y)) = (self.sex, other.sex) {
-            if x.is_specified() && y.is_specified() && x != y {
-                mismatched.push(Field::Sex);
-            }
+        if let (Some(x), Some(y)) = (self.sex, other.sex)
+            && x.is_specified()
+            && y.is_specified()
+            && x != y
+        {
+            mismatched.push(Field::Sex);
         }
         if !mismatched.is_empty() {
             Confirmation::Mismatch { fields: mismatched }
@@ -533,6 +565,7 @@ impl Demographics {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::date::Date;
@@ -575,8 +608,10 @@ mod tests {
         assert_eq!(title_case("JEAN-PAUL"), "Jean-Paul");
         assert_eq!(title_case(""), "");
         assert_eq!(Demographics::default().display_name(), "");
-        let mut g = Demographics::default();
-        g.given = Some("baby".into());
+        let g = Demographics {
+            given: Some("baby".into()),
+            ..Demographics::default()
+        };
         assert_eq!(g.display_name(), "Baby");
     }
 
@@ -590,27 +625,41 @@ mod tests {
     #[test]
     fn confirmation() {
         let a = full("Nguyễn", "Zoë", 1980, Sex::Female);
-        assert_eq!(a.confirm(&full("NGUYEN", "zoe", 1980, Sex::Female)), Confirmation::Confirmed);
-        assert_eq!(a.confirm(&full("NGUYEN", "zoe", 1980, Sex::NotKnown)), Confirmation::Confirmed);
+        assert_eq!(
+            a.confirm(&full("NGUYEN", "zoe", 1980, Sex::Female)),
+            Confirmation::Confirmed
+        );
+        assert_eq!(
+            a.confirm(&full("NGUYEN", "zoe", 1980, Sex::NotKnown)),
+            Confirmation::Confirmed
+        );
         assert_eq!(
             a.confirm(&full("NGUYEN", "zoe", 1980, Sex::Male)),
-            Confirmation::Mismatch { fields: vec![Field::Sex] }
+            Confirmation::Mismatch {
+                fields: vec![Field::Sex]
+            }
         );
         assert_eq!(
             a.confirm(&full("NGUYEN", "Zoey", 1981, Sex::Female)),
-            Confirmation::Mismatch { fields: vec![Field::GivenName, Field::DateOfBirth] }
+            Confirmation::Mismatch {
+                fields: vec![Field::GivenName, Field::DateOfBirth]
+            }
         );
         let mut partial = full("NGUYEN", "Zoe", 1980, Sex::Female);
         partial.given = Some("  ".into());
         assert_eq!(
             a.confirm(&partial),
-            Confirmation::Incomplete { fields: vec![Field::GivenName] }
+            Confirmation::Incomplete {
+                fields: vec![Field::GivenName]
+            }
         );
         // Mismatch dominates incomplete.
         partial.family = Some("Smith".into());
         assert_eq!(
             a.confirm(&partial),
-            Confirmation::Mismatch { fields: vec![Field::FamilyName] }
+            Confirmation::Mismatch {
+                fields: vec![Field::FamilyName]
+            }
         );
         assert_eq!(
             Demographics::default().confirm(&Demographics::default()),
@@ -630,7 +679,9 @@ mod tests {
         assert!(d("202603141205").confirm(&d("202603141205")).is_confirmed());
         assert!(!d("202603141205").confirm(&d("202603141206")).is_confirmed());
         let mut date_only = d("202603141205");
-        date_only.date_of_birth = date_only.date_of_birth.map(|x| DateOfBirth::from_date(x.date));
+        date_only.date_of_birth = date_only
+            .date_of_birth
+            .map(|x| DateOfBirth::from_date(x.date));
         assert!(d("202603141205").confirm(&date_only).is_confirmed());
     }
 }

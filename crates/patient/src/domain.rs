@@ -20,7 +20,9 @@ use thiserror::Error;
 pub enum DomainError {
     /// Not a dotted-decimal OID (arcs of digits without leading zeros, first arc 0-2, at
     /// least two arcs, at most 64 characters).
-    #[error("OID: invalid at position {position} (dotted decimal, no leading zeros, first arc 0-2, 2+ arcs, max 64 chars)")]
+    #[error(
+        "OID: invalid at position {position} (dotted decimal, no leading zeros, first arc 0-2, 2+ arcs, max 64 chars)"
+    )]
     InvalidOid {
         /// 0-based position.
         position: usize,
@@ -85,10 +87,14 @@ pub enum DomainLookupError {
     #[error("identifier domain: namespace and universal id (OID) name different domains")]
     Contradiction,
     /// HD universal id type other than `ISO`, or a type without a universal id.
-    #[error("identifier domain: HD universal id type at component 3 must be ISO with an OID in component 2")]
+    #[error(
+        "identifier domain: HD universal id type at component 3 must be ISO with an OID in component 2"
+    )]
     UniversalIdType,
     /// An HD with more than three components, or with nothing in it.
-    #[error("identifier domain: malformed HL7 v2 assigning authority (HD: namespace&OID&ISO) at position {position}")]
+    #[error(
+        "identifier domain: malformed HL7 v2 assigning authority (HD: namespace&OID&ISO) at position {position}"
+    )]
     MalformedHd {
         /// 0-based character position.
         position: usize,
@@ -293,9 +299,11 @@ fn check_namespace(s: &str) -> Result<(), DomainError> {
     if s.is_empty() {
         return Err(DomainError::InvalidNamespace { position: 0 });
     }
-    match s.chars().enumerate().find(|&(i, c)| {
-        i >= 20 || !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
-    }) {
+    match s
+        .chars()
+        .enumerate()
+        .find(|&(i, c)| i >= 20 || !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+    {
         Some((position, _)) => Err(DomainError::InvalidNamespace { position }),
         None => Ok(()),
     }
@@ -614,7 +622,10 @@ impl IdentifierDomain {
         let mut v = alloc::vec![self.fhir_system.clone()];
         v.extend(self.fhir_aliases.iter().cloned());
         let urn = self.authority.oid.to_urn();
-        if !v.iter().any(|s| strip_urn_oid(s) == Some(self.authority.oid.as_str())) {
+        if !v
+            .iter()
+            .any(|s| strip_urn_oid(s) == Some(self.authority.oid.as_str()))
+        {
             v.push(urn);
         }
         v
@@ -681,7 +692,9 @@ impl DomainTable {
     /// ```
     #[must_use]
     pub fn new() -> Self {
-        DomainTable { domains: Vec::new() }
+        DomainTable {
+            domains: Vec::new(),
+        }
     }
 
     /// A table holding only [`IdentifierDomain::nhs_number`].
@@ -692,7 +705,9 @@ impl DomainTable {
     /// ```
     #[must_use]
     pub fn with_nhs_number() -> Self {
-        DomainTable { domains: alloc::vec![IdentifierDomain::nhs_number()] }
+        DomainTable {
+            domains: alloc::vec![IdentifierDomain::nhs_number()],
+        }
     }
 
     /// Adds a domain, refusing any clash of namespace (compared ignoring ASCII case), OID
@@ -841,7 +856,8 @@ impl DomainTable {
         if namespace.is_empty() && universal_id.is_empty() {
             return Err(DomainLookupError::MalformedHd { position: 0 });
         }
-        if universal_id.is_empty() != id_type.is_empty() || (!id_type.is_empty() && id_type != "ISO")
+        if universal_id.is_empty() != id_type.is_empty()
+            || (!id_type.is_empty() && id_type != "ISO")
         {
             return Err(DomainLookupError::UniversalIdType);
         }
@@ -903,6 +919,7 @@ impl<'de> serde::Deserialize<'de> for DomainTable {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -920,11 +937,26 @@ mod tests {
         assert_eq!(Oid::new("2"), Err(DomainError::InvalidOid { position: 1 }));
         assert_eq!(Oid::new("2."), Err(DomainError::InvalidOid { position: 2 }));
         assert_eq!(Oid::new(".2"), Err(DomainError::InvalidOid { position: 0 }));
-        assert_eq!(Oid::new("3.1"), Err(DomainError::InvalidOid { position: 0 }));
-        assert_eq!(Oid::new("22.1"), Err(DomainError::InvalidOid { position: 1 }));
-        assert_eq!(Oid::new("2.01"), Err(DomainError::InvalidOid { position: 2 }));
-        assert_eq!(Oid::new("2.1a"), Err(DomainError::InvalidOid { position: 3 }));
-        assert_eq!(Oid::new("2.é"), Err(DomainError::InvalidOid { position: 2 }));
+        assert_eq!(
+            Oid::new("3.1"),
+            Err(DomainError::InvalidOid { position: 0 })
+        );
+        assert_eq!(
+            Oid::new("22.1"),
+            Err(DomainError::InvalidOid { position: 1 })
+        );
+        assert_eq!(
+            Oid::new("2.01"),
+            Err(DomainError::InvalidOid { position: 2 })
+        );
+        assert_eq!(
+            Oid::new("2.1a"),
+            Err(DomainError::InvalidOid { position: 3 })
+        );
+        assert_eq!(
+            Oid::new("2.é"),
+            Err(DomainError::InvalidOid { position: 2 })
+        );
         let long = alloc::format!("2.{}", "1.".repeat(40));
         assert!(Oid::new(&long).is_err());
     }
@@ -933,19 +965,38 @@ mod tests {
     fn canonical_and_aliases() {
         let t = table();
         let nhs = "https://fhir.nhs.uk/Id/nhs-number";
-        for alias in [nhs, "urn:oid:2.16.840.1.113883.2.1.4.1", "Urn:Oid:2.16.840.1.113883.2.1.4.1"]
-        {
-            assert_eq!(t.by_fhir_system(alias).map(IdentifierDomain::fhir_system), Ok(nhs));
+        for alias in [
+            nhs,
+            "urn:oid:2.16.840.1.113883.2.1.4.1",
+            "Urn:Oid:2.16.840.1.113883.2.1.4.1",
+        ] {
+            assert_eq!(
+                t.by_fhir_system(alias).map(IdentifierDomain::fhir_system),
+                Ok(nhs)
+            );
         }
         let mrn = t.resolve("https://fhir.trust.example.nhs.uk/Id/mrn");
-        assert_eq!(mrn.map(IdentifierDomain::fhir_system), Ok("urn:oid:2.999.826.0.1.1"));
         assert_eq!(
-            t.resolve("TRUST_MRN").map(IdentifierDomain::v2_assigning_authority),
+            mrn.map(IdentifierDomain::fhir_system),
+            Ok("urn:oid:2.999.826.0.1.1")
+        );
+        assert_eq!(
+            t.resolve("TRUST_MRN")
+                .map(IdentifierDomain::v2_assigning_authority),
             Ok("TRUST_MRN&2.999.826.0.1.1&ISO".into())
         );
-        assert_eq!(t.by_fhir_system("https://fhir.nhs.uk/Id/nhs-number/").err(), Some(DomainLookupError::UnknownFhirSystem));
-        assert_eq!(t.resolve("2.999").err(), Some(DomainLookupError::UnknownOid));
-        assert_eq!(t.resolve("PAS").err(), Some(DomainLookupError::UnknownNamespace));
+        assert_eq!(
+            t.by_fhir_system("https://fhir.nhs.uk/Id/nhs-number/").err(),
+            Some(DomainLookupError::UnknownFhirSystem)
+        );
+        assert_eq!(
+            t.resolve("2.999").err(),
+            Some(DomainLookupError::UnknownOid)
+        );
+        assert_eq!(
+            t.resolve("PAS").err(),
+            Some(DomainLookupError::UnknownNamespace)
+        );
     }
 
     #[test]
@@ -953,18 +1004,27 @@ mod tests {
         let t = table();
         assert!(t.by_v2_assigning_authority("NHS").is_ok());
         assert!(t.by_v2_assigning_authority("NHS&&").is_ok());
-        assert_eq!(t.by_v2_assigning_authority("").err(), Some(DomainLookupError::MalformedHd { position: 0 }));
-        assert_eq!(t.by_v2_assigning_authority("&&ISO").err(), Some(DomainLookupError::MalformedHd { position: 0 }));
         assert_eq!(
-            t.by_v2_assigning_authority("NHS&2.16.840.1.113883.2.1.4.1&ISO&x").err(),
+            t.by_v2_assigning_authority("").err(),
+            Some(DomainLookupError::MalformedHd { position: 0 })
+        );
+        assert_eq!(
+            t.by_v2_assigning_authority("&&ISO").err(),
+            Some(DomainLookupError::MalformedHd { position: 0 })
+        );
+        assert_eq!(
+            t.by_v2_assigning_authority("NHS&2.16.840.1.113883.2.1.4.1&ISO&x")
+                .err(),
             Some(DomainLookupError::MalformedHd { position: 33 })
         );
         assert_eq!(
-            t.by_v2_assigning_authority("NHS&2.16.840.1.113883.2.1.4.1&DNS").err(),
+            t.by_v2_assigning_authority("NHS&2.16.840.1.113883.2.1.4.1&DNS")
+                .err(),
             Some(DomainLookupError::UniversalIdType)
         );
         assert_eq!(
-            t.by_v2_assigning_authority("NHS&2.16.840.1.113883.2.1.4.1").err(),
+            t.by_v2_assigning_authority("NHS&2.16.840.1.113883.2.1.4.1")
+                .err(),
             Some(DomainLookupError::UniversalIdType)
         );
         assert_eq!(
@@ -972,11 +1032,13 @@ mod tests {
             Some(DomainLookupError::UnknownOid)
         );
         assert_eq!(
-            t.by_v2_assigning_authority("XXX&2.16.840.1.113883.2.1.4.1&ISO").err(),
+            t.by_v2_assigning_authority("XXX&2.16.840.1.113883.2.1.4.1&ISO")
+                .err(),
             Some(DomainLookupError::UnknownNamespace)
         );
         assert_eq!(
-            t.by_v2_assigning_authority("TRUST_MRN&2.16.840.1.113883.2.1.4.1&ISO").err(),
+            t.by_v2_assigning_authority("TRUST_MRN&2.16.840.1.113883.2.1.4.1&ISO")
+                .err(),
             Some(DomainLookupError::Contradiction)
         );
     }
@@ -985,25 +1047,52 @@ mod tests {
     fn conflicts_refused() {
         let mut t = table();
         let clash_ns = IdentifierDomain::new(
-            AssigningAuthority { namespace: "nhs".into(), oid: Oid("2.999.1".into()) },
+            AssigningAuthority {
+                namespace: "nhs".into(),
+                oid: Oid("2.999.1".into()),
+            },
             IdentifierTypeCode::PI,
             "urn:oid:2.999.1",
         );
-        assert!(matches!(clash_ns.map(|d| t.insert(d)), Ok(Err(DomainError::Conflict { what: "namespace", .. }))));
+        assert!(matches!(
+            clash_ns.map(|d| t.insert(d)),
+            Ok(Err(DomainError::Conflict {
+                what: "namespace",
+                ..
+            }))
+        ));
         let clash_alias = IdentifierDomain::new(
-            AssigningAuthority { namespace: "OTHER".into(), oid: Oid("2.999.2".into()) },
+            AssigningAuthority {
+                namespace: "OTHER".into(),
+                oid: Oid("2.999.2".into()),
+            },
             IdentifierTypeCode::PI,
             "https://example.org/other",
         )
         .and_then(|d| d.with_fhir_alias("urn:oid:2.16.840.1.113883.2.1.4.1"));
-        assert!(matches!(clash_alias.map(|d| t.insert(d)), Ok(Err(DomainError::Conflict { what: "FHIR system", .. }))));
+        assert!(matches!(
+            clash_alias.map(|d| t.insert(d)),
+            Ok(Err(DomainError::Conflict {
+                what: "FHIR system",
+                ..
+            }))
+        ));
         // Canonical urn:oid of a different OID than the authority's: both URNs are claimed.
         let odd = IdentifierDomain::new(
-            AssigningAuthority { namespace: "ODD".into(), oid: Oid("2.999.3".into()) },
+            AssigningAuthority {
+                namespace: "ODD".into(),
+                oid: Oid("2.999.3".into()),
+            },
             IdentifierTypeCode::PI,
             "urn:oid:2.999.826.0.1.1",
         );
-        assert!(matches!(odd.map(|d| t.insert(d)), Ok(Err(DomainError::Conflict { what: "FHIR system", .. }))));
+        assert!(matches!(
+            odd.map(|d| t.insert(d)),
+            Ok(Err(DomainError::Conflict {
+                what: "FHIR system",
+                ..
+            }))
+        ));
         assert_eq!(t.len(), 2);
         assert!(t.insert(IdentifierDomain::chi_number()).is_ok());
     }
@@ -1019,9 +1108,23 @@ mod tests {
             AssigningAuthority::new("ABCDEFGHIJKLMNOPQRSTU", "2.1"),
             Err(DomainError::InvalidNamespace { position: 20 })
         );
-        assert_eq!(IdentifierTypeCode::new(""), Err(DomainError::InvalidTypeCode { position: 0 }));
-        assert_eq!(IdentifierTypeCode::new("ABCDEF"), Err(DomainError::InvalidTypeCode { position: 5 }));
-        for bad in ["", "nhs-number", ":x", "https:", "https://a b", "https://a|b", "1http://x"] {
+        assert_eq!(
+            IdentifierTypeCode::new(""),
+            Err(DomainError::InvalidTypeCode { position: 0 })
+        );
+        assert_eq!(
+            IdentifierTypeCode::new("ABCDEF"),
+            Err(DomainError::InvalidTypeCode { position: 5 })
+        );
+        for bad in [
+            "",
+            "nhs-number",
+            ":x",
+            "https:",
+            "https://a b",
+            "https://a|b",
+            "1http://x",
+        ] {
             assert!(check_fhir_system(bad).is_err(), "{bad}");
         }
     }

@@ -5,7 +5,7 @@
 //! Vietnamese Ơ ơ Ư ư, Romanian Ș ș Ț ț, ...) and Latin Extended Additional
 //! (U+1E00-U+1EFF, which holds the Vietnamese letters). Each letter maps
 //! to its base letter(s) in upper case; ligatures and special letters expand (Æ → AE, Œ → OE,
-//! ß/ẞ → SS, Þ → TH, Ĳ → IJ). Characters not in the table are returned unchanged.
+//! ß/ẞ → SS, Þ → TH, Ĳ → IJ, Middle Welsh Ỻ → LL). Characters not in the table are returned unchanged.
 
 /// Result of folding one character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,7 @@ const EXT_A: &[u8; 128] = b"AAAAAACCCCCCCCDDDDEEEEEEEEEEGGGGGGGGHHHHIIIIIIIIII**
 const EXT_B: &[u8; 208] = b"................................OO.............UU............................AAIIOOUUUUUUUUUU.AAAA**..GGKKOOOO..J...GG..NNAA****AAAAEEEEIIIIOOOORRRRUUUUSSTT..HH......AAEEOOOOOOOOYY............................";
 
 /// U+1E00-U+1EFF.
-const EXT_ADDITIONAL: &[u8; 256] = b"AABBBBBBCCDDDDDDDDDDEEEEEEEEEEFFGGHHHHHHHHHHIIIIKKKKKKLLLLLLLLMMMMMMNNNNNNNNOOOOOOOOPPPPRRRRRRRRSSSSSSSSSSTTTTTTTTUUUUUUUUUUVVVVWWWWWWWWWWXXXXYYZZZZZZHTWYASSS*.AAAAAAAAAAAAAAAAAAAAAAAAEEEEEEEEEEEEEEEEIIIIOOOOOOOOOOOOOOOOOOOOOOOOUUUUUUUUUUUUUUYYYYYYYY......";
+const EXT_ADDITIONAL: &[u8; 256] = b"AABBBBBBCCDDDDDDDDDDEEEEEEEEEEFFGGHHHHHHHHHHIIIIKKKKKKLLLLLLLLMMMMMMNNNNNNNNOOOOOOOOPPPPRRRRRRRRSSSSSSSSSSTTTTTTTTUUUUUUUUUUVVVVWWWWWWWWWWXXXXYYZZZZZZHTWYASSS*DAAAAAAAAAAAAAAAAAAAAAAAAEEEEEEEEEEEEEEEEIIIIOOOOOOOOOOOOOOOOOOOOOOOOUUUUUUUUUUUUUUYYYYYYYY**VVYY";
 
 fn special(c: char) -> Folded {
     match c {
@@ -39,6 +39,8 @@ fn special(c: char) -> Folded {
         'ß' | 'ẞ' => Folded::Two(b'S', b'S'),
         'Þ' | 'þ' => Folded::Two(b'T', b'H'),
         'Ĳ' | 'ĳ' => Folded::Two(b'I', b'J'),
+        // Middle Welsh LL.
+        'Ỻ' | 'ỻ' => Folded::Two(b'L', b'L'),
         _ => Folded::Unchanged,
     }
 }
@@ -64,6 +66,7 @@ pub(crate) fn fold_char(c: char) -> Folded {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use unicode_normalization::UnicodeNormalization;
@@ -73,13 +76,22 @@ mod tests {
     /// must give that letter in upper case.
     #[test]
     fn agrees_with_nfd() {
-        let blocks = [(0xC0u32, 0xFFu32), (0x100, 0x17F), (0x180, 0x24F), (0x1E00, 0x1EFF)];
+        let blocks = [
+            (0xC0u32, 0xFFu32),
+            (0x100, 0x17F),
+            (0x180, 0x24F),
+            (0x1E00, 0x1EFF),
+        ];
         let mut checked = 0;
         for (lo, hi) in blocks {
             for cp in lo..=hi {
-                let Some(c) = char::from_u32(cp) else { continue };
+                let Some(c) = char::from_u32(cp) else {
+                    continue;
+                };
                 let nfd: alloc::vec::Vec<char> = core::iter::once(c).nfd().collect();
-                let Some((&first, rest)) = nfd.split_first() else { continue };
+                let Some((&first, rest)) = nfd.split_first() else {
+                    continue;
+                };
                 let decomposes_to_ascii = first.is_ascii_alphabetic()
                     && !rest.is_empty()
                     && rest.iter().all(|m| ('\u{300}'..='\u{36F}').contains(m));
@@ -110,6 +122,9 @@ mod tests {
         assert_eq!(fold_char('÷'), Folded::Unchanged);
         assert_eq!(fold_char('ễ'), Folded::One(b'E'));
         assert_eq!(fold_char('ſ'), Folded::One(b'S'));
+        assert_eq!(fold_char('ỻ'), Folded::Two(b'L', b'L'));
+        assert_eq!(fold_char('Ỽ'), Folded::One(b'V'));
+        assert_eq!(fold_char('ỿ'), Folded::One(b'Y'));
         assert_eq!(fold_char('Д'), Folded::Unchanged);
         assert_eq!(fold_char('a'), Folded::Unchanged);
     }
@@ -118,12 +133,16 @@ mod tests {
     #[test]
     fn case_pairs_fold_alike() {
         for cp in (0xC0u32..=0x24F).chain(0x1E00..=0x1EFF) {
-            let Some(c) = char::from_u32(cp) else { continue };
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
             let mut upper = c.to_uppercase();
-            if let (Some(u), None) = (upper.next(), upper.next()) {
-                if u != c && fold_char(c) != Folded::Unchanged && fold_char(u) != Folded::Unchanged {
-                    assert_eq!(fold_char(c), fold_char(u), "U+{cp:04X}");
-                }
+            if let (Some(u), None) = (upper.next(), upper.next())
+                && u != c
+                && fold_char(c) != Folded::Unchanged
+                && fold_char(u) != Folded::Unchanged
+            {
+                assert_eq!(fold_char(c), fold_char(u), "U+{cp:04X}");
             }
         }
     }

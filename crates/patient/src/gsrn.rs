@@ -252,6 +252,7 @@ impl fmt::Debug for GsrnPrefix {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -278,7 +279,11 @@ mod tests {
         );
         assert_eq!(
             Gsrn::parse("952000099900012359"),
-            Err(GsrnError::CheckDigit { position: 17, expected: 2, found: 9 })
+            Err(GsrnError::CheckDigit {
+                position: 17,
+                expected: 2,
+                found: 9
+            })
         );
         assert!(Gsrn::parse("952000099900012352").is_ok());
     }

@@ -112,7 +112,10 @@ impl HospitalNumber {
         }
         let found = value.chars().count();
         if found > MAX_LEN {
-            return Err(HospitalNumberError::TooLong { found, max: MAX_LEN });
+            return Err(HospitalNumberError::TooLong {
+                found,
+                max: MAX_LEN,
+            });
         }
         Ok(HospitalNumber {
             value: String::from(value),
@@ -181,6 +184,7 @@ impl<'de> serde::Deserialize<'de> for HospitalNumber {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -191,11 +195,17 @@ mod tests {
         assert_eq!(HospitalNumber::new("", &d), Err(HospitalNumberError::Empty));
         assert_eq!(
             HospitalNumber::new("-K1", &d),
-            Err(HospitalNumberError::InvalidCharacter { position: 0, found: '-' })
+            Err(HospitalNumberError::InvalidCharacter {
+                position: 0,
+                found: '-'
+            })
         );
         assert_eq!(
             HospitalNumber::new("K1^", &d),
-            Err(HospitalNumberError::InvalidCharacter { position: 2, found: '^' })
+            Err(HospitalNumberError::InvalidCharacter {
+                position: 2,
+                found: '^'
+            })
         );
         assert_eq!(
             HospitalNumber::new("K123456789012345678901", &d),

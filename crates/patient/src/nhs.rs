@@ -216,7 +216,11 @@ impl NhsNumber {
         }
         let [first9 @ .., check] = digits;
         match check_value(&first9) {
-            None => return Err(NhsNumberError::CheckValueTen { position: check_position }),
+            None => {
+                return Err(NhsNumberError::CheckValueTen {
+                    position: check_position,
+                });
+            }
             Some(expected) if expected != check - b'0' => {
                 return Err(NhsNumberError::CheckDigitMismatch {
                     position: check_position,
@@ -487,6 +491,7 @@ pub mod allow_test_data {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -565,8 +570,7 @@ mod tests {
     #[test]
     fn repdigits_rejected() {
         for d in 0..=9u8 {
-            let s: alloc::string::String =
-                core::iter::repeat_n(char::from(b'0' + d), 10).collect();
+            let s: alloc::string::String = core::iter::repeat_n(char::from(b'0' + d), 10).collect();
             assert_eq!(
                 NhsNumber::parse(&s, TestData::Allow),
                 Err(NhsNumberError::Repdigit { digit: d })
@@ -597,14 +601,36 @@ mod tests {
         assert_eq!(p("9434765919 "), Err(MisplacedSpace { position: 10 }));
         assert_eq!(p("943  4765919"), Err(MisplacedSpace { position: 4 }));
         assert_eq!(p("94 34765919"), Err(MisplacedSpace { position: 2 }));
-        assert_eq!(p("943\t476 5919"), Err(InvalidCharacter { position: 3, found: '\t' }));
-        assert_eq!(p("943-476-5919"), Err(InvalidCharacter { position: 3, found: '-' }));
-        assert_eq!(p("94347659１9"), Err(InvalidCharacter { position: 8, found: '１' }));
+        assert_eq!(
+            p("943\t476 5919"),
+            Err(InvalidCharacter {
+                position: 3,
+                found: '\t'
+            })
+        );
+        assert_eq!(
+            p("943-476-5919"),
+            Err(InvalidCharacter {
+                position: 3,
+                found: '-'
+            })
+        );
+        assert_eq!(
+            p("94347659１9"),
+            Err(InvalidCharacter {
+                position: 8,
+                found: '１'
+            })
+        );
         assert_eq!(p("943 476 591"), Err(TooFewDigits { found: 9 }));
         assert_eq!(p("943 476 59190"), Err(TooManyDigits { position: 12 }));
         assert_eq!(
             p("943 476 5918"),
-            Err(CheckDigitMismatch { position: 11, expected: 9, found: 8 })
+            Err(CheckDigitMismatch {
+                position: 11,
+                expected: 9,
+                found: 8
+            })
         );
     }
 
@@ -613,7 +639,10 @@ mod tests {
         assert!(NhsNumber::parse_compact("9434765919", TestData::Reject).is_ok());
         assert_eq!(
             NhsNumber::parse_compact("943 4765919", TestData::Reject),
-            Err(NhsNumberError::InvalidCharacter { position: 3, found: ' ' })
+            Err(NhsNumberError::InvalidCharacter {
+                position: 3,
+                found: ' '
+            })
         );
         assert_eq!(
             NhsNumber::parse_compact("94347659190", TestData::Reject),
@@ -642,7 +671,10 @@ mod tests {
             Some(IssuingRange::EnglandWalesIsleOfMan)
         );
         let other = n(b"500000000").or_else(|| n(b"500000001"));
-        assert_eq!(other.map(|c| c.issuing_range()), Some(IssuingRange::Unlisted));
+        assert_eq!(
+            other.map(|c| c.issuing_range()),
+            Some(IssuingRange::Unlisted)
+        );
     }
 
     #[test]

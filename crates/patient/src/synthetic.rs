@@ -128,14 +128,27 @@ pub const FAMILY_NAMES: &[&str] = &[
 
 /// Given names (first names), including hostile ones.
 pub const GIVEN_NAMES_FEMALE: &[&str] = &[
-    "Olivia", "Amelia", "Isla", "Ava", "Mia", "Zoë", "Chloé", "Siobhán", "Aoife", "Fatima",
-    "Mary-Jane", "Anne Marie", "Nhung", "Małgorzata", "Renée",
+    "Olivia",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Mia",
+    "Zoë",
+    "Chloé",
+    "Siobhán",
+    "Aoife",
+    "Fatima",
+    "Mary-Jane",
+    "Anne Marie",
+    "Nhung",
+    "Małgorzata",
+    "Renée",
 ];
 
 /// Given names (first names), including hostile ones.
 pub const GIVEN_NAMES_MALE: &[&str] = &[
-    "Oliver", "George", "Harry", "Noah", "Jack", "Mohammed", "Rhys", "Dafydd", "Seán",
-    "Jean-Luc", "Ðức", "Łukasz", "José", "Björn", "Kwame",
+    "Oliver", "George", "Harry", "Noah", "Jack", "Mohammed", "Rhys", "Dafydd", "Seán", "Jean-Luc",
+    "Ðức", "Łukasz", "José", "Björn", "Kwame",
 ];
 
 /// One synthetic patient.
@@ -173,17 +186,26 @@ impl SyntheticPatient {
     #[must_use]
     pub fn wristband_elements(&self, prefix: &GsrnPrefix) -> Vec<(&'static str, String)> {
         let mut v = alloc::vec![
-            ("8018", String::from(Gsrn::for_nhs_number(prefix, &self.nhs_number).as_str())),
+            (
+                "8018",
+                String::from(Gsrn::for_nhs_number(prefix, &self.nhs_number).as_str())
+            ),
             ("8019", String::from("1")),
         ];
         if let Some(dob) = self.demographics.date_of_birth {
             let d = dob.date;
-            v.push(("7250", alloc::format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())));
+            v.push((
+                "7250",
+                alloc::format!("{:04}{:02}{:02}", d.year(), d.month(), d.day()),
+            ));
         }
         if let Some(sex) = self.demographics.sex {
             v.push(("7252", String::from(sex.iso5218())));
         }
-        for (ai, name) in [("7253", &self.demographics.family), ("7254", &self.demographics.given)] {
+        for (ai, name) in [
+            ("7253", &self.demographics.family),
+            ("7254", &self.demographics.given),
+        ] {
             if let Some(n) = name {
                 let enc = percent_encode(n);
                 if enc.len() <= 40 {
@@ -216,7 +238,9 @@ impl Generator {
     /// ```
     #[must_use]
     pub const fn new(seed: u64) -> Self {
-        Generator { rng: SplitMix64::new(seed) }
+        Generator {
+            rng: SplitMix64::new(seed),
+        }
     }
 
     /// A random 999-range NHS number with a valid modulus-11 check digit (prefixes whose
@@ -258,7 +282,11 @@ impl Iterator for Generator {
 
     fn next(&mut self) -> Option<SyntheticPatient> {
         let nhs_number = self.nhs_number();
-        let sex = if self.rng.below(2) == 0 { Sex::Female } else { Sex::Male };
+        let sex = if self.rng.below(2) == 0 {
+            Sex::Female
+        } else {
+            Sex::Male
+        };
         let given = match sex {
             Sex::Female => self.rng.pick(GIVEN_NAMES_FEMALE),
             _ => self.rng.pick(GIVEN_NAMES_MALE),
@@ -277,6 +305,7 @@ impl Iterator for Generator {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::wristband::{Policy, Wristband};
@@ -285,7 +314,11 @@ mod tests {
     fn names_fit_and_are_hostile() {
         assert!(FAMILY_NAMES.iter().any(|n| n.chars().count() == 35));
         assert!(FAMILY_NAMES.iter().all(|n| n.chars().count() <= 35));
-        for n in FAMILY_NAMES.iter().chain(GIVEN_NAMES_FEMALE).chain(GIVEN_NAMES_MALE) {
+        for n in FAMILY_NAMES
+            .iter()
+            .chain(GIVEN_NAMES_FEMALE)
+            .chain(GIVEN_NAMES_MALE)
+        {
             assert!(percent_encode(n).len() <= 40, "{n}");
         }
     }
@@ -297,7 +330,10 @@ mod tests {
             assert!(p.nhs_number.is_test());
             assert_eq!(p.mrn.len(), 8);
             seen.insert(p.demographics.family.clone());
-            let band = Wristband::from_elements(p.wristband_elements(&GsrnPrefix::EXAMPLE), &Policy::demo());
+            let band = Wristband::from_elements(
+                p.wristband_elements(&GsrnPrefix::EXAMPLE),
+                &Policy::demo(),
+            );
             match band {
                 Ok(b) => {
                     assert_eq!(b.nhs_number(), &p.nhs_number);

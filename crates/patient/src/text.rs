@@ -142,41 +142,81 @@ pub fn percent_encode(text: &str) -> String {
             out.push(c);
         } else {
             out.push('%');
-            out.push(char::from(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
-            out.push(char::from(HEX.get(usize::from(b & 0xF)).copied().unwrap_or(b'0')));
+            out.push(char::from(
+                HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+            ));
+            out.push(char::from(
+                HEX.get(usize::from(b & 0xF)).copied().unwrap_or(b'0'),
+            ));
         }
     }
     out
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
     #[test]
     fn decode_errors() {
-        assert_eq!(percent_decode("abc%"), Err(TextError::BadEscape { position: 3 }));
-        assert_eq!(percent_decode("abc%4"), Err(TextError::BadEscape { position: 3 }));
-        assert_eq!(percent_decode("a%G0"), Err(TextError::BadEscape { position: 1 }));
+        assert_eq!(
+            percent_decode("abc%"),
+            Err(TextError::BadEscape { position: 3 })
+        );
+        assert_eq!(
+            percent_decode("abc%4"),
+            Err(TextError::BadEscape { position: 3 })
+        );
+        assert_eq!(
+            percent_decode("a%G0"),
+            Err(TextError::BadEscape { position: 1 })
+        );
         assert_eq!(
             percent_decode("ab#"),
-            Err(TextError::NotCset82 { position: 2, found: '#' })
+            Err(TextError::NotCset82 {
+                position: 2,
+                found: '#'
+            })
         );
         assert_eq!(
             percent_decode("Zoë"),
-            Err(TextError::NotCset82 { position: 2, found: 'ë' })
+            Err(TextError::NotCset82 {
+                position: 2,
+                found: 'ë'
+            })
         );
-        assert_eq!(percent_decode("ab%FF"), Err(TextError::InvalidUtf8 { position: 2 }));
-        assert_eq!(percent_decode("ab%C3%28"), Err(TextError::InvalidUtf8 { position: 2 }));
-        assert_eq!(percent_decode("a%0Ab"), Err(TextError::ControlCharacter { position: 1 }));
-        assert_eq!(percent_decode("a%C2%85"), Err(TextError::ControlCharacter { position: 1 }));
+        assert_eq!(
+            percent_decode("ab%FF"),
+            Err(TextError::InvalidUtf8 { position: 2 })
+        );
+        assert_eq!(
+            percent_decode("ab%C3%28"),
+            Err(TextError::InvalidUtf8 { position: 2 })
+        );
+        assert_eq!(
+            percent_decode("a%0Ab"),
+            Err(TextError::ControlCharacter { position: 1 })
+        );
+        assert_eq!(
+            percent_decode("a%C2%85"),
+            Err(TextError::ControlCharacter { position: 1 })
+        );
         assert_eq!(percent_decode(""), Ok(String::new()));
         assert_eq!(percent_decode("%2541"), Ok("%41".into()));
     }
 
     #[test]
     fn encode_round_trip() {
-        for s in ["O'Brien", "Zoë", "Nguyễn", "Van Der Berg", "100%", "a#b$c", "日本"] {
+        for s in [
+            "O'Brien",
+            "Zoë",
+            "Nguyễn",
+            "Van Der Berg",
+            "100%",
+            "a#b$c",
+            "日本",
+        ] {
             let e = percent_encode(s);
             assert!(check_cset82(&e).is_ok(), "{e}");
             assert_eq!(percent_decode(&e).as_deref(), Ok(s));

@@ -417,7 +417,11 @@ impl BirthSequence {
     pub fn parse(s: &str) -> Result<Self, ValueError> {
         let found = s.chars().count();
         if found != 3 {
-            return Err(ValueError::Length { min: 3, max: 3, found });
+            return Err(ValueError::Length {
+                min: 3,
+                max: 3,
+                found,
+            });
         }
         let b = s.as_bytes();
         let digit = |i: usize| match b.get(i) {
@@ -567,7 +571,9 @@ impl BandAi {
     fn lookup(ai: &str, policy: &Policy) -> Option<BandAi> {
         let found = BandAi::ALL.into_iter().find(|b| b.ai() == ai)?;
         match found {
-            BandAi::Internal(InternalAi::Local98 | InternalAi::Local99) if !policy.allow_local_ais => {
+            BandAi::Internal(InternalAi::Local98 | InternalAi::Local99)
+                if !policy.allow_local_ais =>
+            {
                 None
             }
             other => Some(other),
@@ -646,16 +652,23 @@ impl Wristband {
         let mut seen: [Option<(usize, String)>; 17] = Default::default();
         for (index, (ai, value)) in elements.into_iter().enumerate() {
             let (ai, value) = (ai.as_ref(), value.as_ref());
-            let band_ai = BandAi::lookup(ai, policy).ok_or_else(|| {
-                WristbandError::UnexpectedAi { ai: sanitize_ai(ai), index }
-            })?;
-            let slot = seen.get_mut(band_ai.slot()).ok_or(WristbandError::UnexpectedAi {
-                ai: sanitize_ai(ai),
-                index,
-            })?;
+            let band_ai =
+                BandAi::lookup(ai, policy).ok_or_else(|| WristbandError::UnexpectedAi {
+                    ai: sanitize_ai(ai),
+                    index,
+                })?;
+            let slot = seen
+                .get_mut(band_ai.slot())
+                .ok_or(WristbandError::UnexpectedAi {
+                    ai: sanitize_ai(ai),
+                    index,
+                })?;
             match slot {
                 Some((_, first)) if first.as_str() != value => {
-                    return Err(WristbandError::ConflictingRepeat { ai: band_ai.ai(), index });
+                    return Err(WristbandError::ConflictingRepeat {
+                        ai: band_ai.ai(),
+                        index,
+                    });
                 }
                 Some(_) => {}
                 None => *slot = Some((index, String::from(value))),
@@ -671,17 +684,27 @@ impl Wristband {
         for (a, b) in EXCLUSIVE {
             if let (Some((ia, _)), Some((ib, _))) = (get(a), get(b)) {
                 let (ai, other, index) = if ia > ib { (a, b, ia) } else { (b, a, ib) };
-                return Err(WristbandError::Exclusive { ai: ai.ai(), other: other.ai(), index });
+                return Err(WristbandError::Exclusive {
+                    ai: ai.ai(),
+                    other: other.ai(),
+                    index,
+                });
             }
         }
         if let (Some((index, _)), None) = (get(BandAi::BirthSeq), get(BandAi::Baby)) {
-            return Err(WristbandError::MissingRequisite { ai: "7258", requires: "7259", index });
+            return Err(WristbandError::MissingRequisite {
+                ai: "7258",
+                requires: "7259",
+                index,
+            });
         }
 
         // GSRN and the embedded NHS number.
         let (gsrn_index, gsrn_value) = get(BandAi::Gsrn).ok_or(WristbandError::MissingGsrn)?;
-        let gsrn = Gsrn::parse(gsrn_value)
-            .map_err(|reason| WristbandError::InvalidGsrn { index: gsrn_index, reason })?;
+        let gsrn = Gsrn::parse(gsrn_value).map_err(|reason| WristbandError::InvalidGsrn {
+            index: gsrn_index,
+            reason,
+        })?;
         if !policy
             .prefixes
             .iter()
@@ -690,15 +713,27 @@ impl Wristband {
             return Err(WristbandError::GsrnPrefixNotAllowed { index: gsrn_index });
         }
         let nhs_number = NhsNumber::parse_compact(gsrn.service_reference(), policy.test_data)
-            .map_err(|reason| WristbandError::EmbeddedNhsNumber { index: gsrn_index, reason })?;
+            .map_err(|reason| WristbandError::EmbeddedNhsNumber {
+                index: gsrn_index,
+                reason,
+            })?;
 
         let invalid = |b: BandAi, index: usize| {
-            move |reason: ValueError| WristbandError::InvalidValue { ai: b.ai(), index, reason }
+            move |reason: ValueError| WristbandError::InvalidValue {
+                ai: b.ai(),
+                index,
+                reason,
+            }
         };
         let text = |b: BandAi, max: usize, pcenc: bool| -> Result<Option<String>, WristbandError> {
             get(b)
                 .map(|(i, v)| {
-                    if pcenc { pcenc_text(v, max) } else { raw_text(v, max) }.map_err(invalid(b, i))
+                    if pcenc {
+                        pcenc_text(v, max)
+                    } else {
+                        raw_text(v, max)
+                    }
+                    .map_err(invalid(b, i))
                 })
                 .transpose()
         };
@@ -713,14 +748,21 @@ impl Wristband {
             .transpose()?;
 
         let dob = match (get(BandAi::Dob), get(BandAi::DobTime)) {
-            (Some((i, v)), _) => Some((i, DateOfBirth::parse_gs1_7250(v).map_err(|e| invalid(BandAi::Dob, i)(e.into()))?)),
-            (None, Some((i, v))) => Some((i, DateOfBirth::parse_gs1_7251(v).map_err(|e| invalid(BandAi::DobTime, i)(e.into()))?)),
+            (Some((i, v)), _) => Some((
+                i,
+                DateOfBirth::parse_gs1_7250(v).map_err(|e| invalid(BandAi::Dob, i)(e.into()))?,
+            )),
+            (None, Some((i, v))) => Some((
+                i,
+                DateOfBirth::parse_gs1_7251(v)
+                    .map_err(|e| invalid(BandAi::DobTime, i)(e.into()))?,
+            )),
             (None, None) => None,
         };
-        if let (Some((index, d)), Some(today)) = (dob, policy.today) {
-            if d.date > today {
-                return Err(WristbandError::DateOfBirthInFuture { index });
-            }
+        if let (Some((index, d)), Some(today)) = (dob, policy.today)
+            && d.date > today
+        {
+            return Err(WristbandError::DateOfBirthInFuture { index });
         }
         let sex = get(BandAi::Sex)
             .map(|(i, v)| Sex::from_iso5218(v).map_err(|e| invalid(BandAi::Sex, i)(e.into())))
@@ -750,7 +792,8 @@ impl Wristband {
         }
 
         let has_93 = get(BandAi::Internal(InternalAi::PatientDescriptive)).is_some();
-        if policy.require_name && !(family.is_some() || full_name.is_some() || baby_of.is_some() || has_93)
+        if policy.require_name
+            && !(family.is_some() || full_name.is_some() || baby_of.is_some() || has_93)
         {
             return Err(WristbandError::MissingName);
         }
@@ -909,6 +952,7 @@ impl Wristband {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use alloc::vec;
@@ -916,7 +960,12 @@ mod tests {
     const GSRN: &str = "952000099900012352";
 
     fn band(extra: &[(&str, &str)]) -> Result<Wristband, WristbandError> {
-        let mut v = vec![("8018", GSRN), ("7253", "Smith"), ("7254", "John"), ("7250", "19800118")];
+        let mut v = vec![
+            ("8018", GSRN),
+            ("7253", "Smith"),
+            ("7254", "John"),
+            ("7250", "19800118"),
+        ];
         v.extend_from_slice(extra);
         Wristband::from_elements(v, &Policy::demo())
     }
@@ -937,8 +986,18 @@ mod tests {
     #[test]
     fn second_test_number() {
         let g = gsrn_for("9990000018");
-        let b = Wristband::from_elements([("8018", g.as_str()), ("7253", "Jones"), ("7250", "20010203")], &Policy::demo());
-        assert_eq!(b.map(|b| b.nhs_number().to_string()), Ok("999 000 0018".into()));
+        let b = Wristband::from_elements(
+            [
+                ("8018", g.as_str()),
+                ("7253", "Jones"),
+                ("7250", "20010203"),
+            ],
+            &Policy::demo(),
+        );
+        assert_eq!(
+            b.map(|b| b.nhs_number().to_string()),
+            Ok("999 000 0018".into())
+        );
     }
 
     #[test]
@@ -946,12 +1005,19 @@ mod tests {
         // Valid GS1 check digit, NHS number fails modulus 11.
         let g = gsrn_for("9990001234");
         assert!(Gsrn::parse(&g).is_ok());
-        let e = Wristband::from_elements([("8018", g.as_str()), ("7253", "X"), ("7250", "20000101")], &Policy::demo());
+        let e = Wristband::from_elements(
+            [("8018", g.as_str()), ("7253", "X"), ("7250", "20000101")],
+            &Policy::demo(),
+        );
         assert_eq!(
             e.err(),
             Some(WristbandError::EmbeddedNhsNumber {
                 index: 0,
-                reason: NhsNumberError::CheckDigitMismatch { position: 9, expected: 5, found: 4 }
+                reason: NhsNumberError::CheckDigitMismatch {
+                    position: 9,
+                    expected: 5,
+                    found: 4
+                }
             })
         );
         // Repdigit.
@@ -959,28 +1025,51 @@ mod tests {
         let e = Wristband::from_elements([("8018", g.as_str())], &Policy::demo());
         assert_eq!(
             e.err(),
-            Some(WristbandError::EmbeddedNhsNumber { index: 0, reason: NhsNumberError::Repdigit { digit: 1 } })
+            Some(WristbandError::EmbeddedNhsNumber {
+                index: 0,
+                reason: NhsNumberError::Repdigit { digit: 1 }
+            })
         );
         // Test number under a production policy.
         let prod = Policy::new([GsrnPrefix::EXAMPLE]);
-        let e = prod.map(|p| Wristband::from_elements([("8018", GSRN), ("7253", "X"), ("7250", "20000101")], &p));
+        let e = prod.map(|p| {
+            Wristband::from_elements([("8018", GSRN), ("7253", "X"), ("7250", "20000101")], &p)
+        });
         assert_eq!(
             e.map(Result::err),
-            Ok(Some(WristbandError::EmbeddedNhsNumber { index: 0, reason: NhsNumberError::TestNumberNotAllowed }))
+            Ok(Some(WristbandError::EmbeddedNhsNumber {
+                index: 0,
+                reason: NhsNumberError::TestNumberNotAllowed
+            }))
         );
         // A real-format number is accepted under the production policy.
         let g = gsrn_for("9434765919");
-        let ok = Policy::new([GsrnPrefix::EXAMPLE])
-            .map(|p| Wristband::from_elements([("8018", g.as_str()), ("7253", "X"), ("7250", "20000101")], &p).is_ok());
+        let ok = Policy::new([GsrnPrefix::EXAMPLE]).map(|p| {
+            Wristband::from_elements(
+                [("8018", g.as_str()), ("7253", "X"), ("7250", "20000101")],
+                &p,
+            )
+            .is_ok()
+        });
         assert_eq!(ok, Ok(true));
     }
 
     #[test]
     fn gsrn_failures() {
-        let e = Wristband::from_elements([("7253", "X"), ("8018", "952000099900012353")], &Policy::demo());
+        let e = Wristband::from_elements(
+            [("7253", "X"), ("8018", "952000099900012353")],
+            &Policy::demo(),
+        );
         assert_eq!(
             e.err(),
-            Some(WristbandError::InvalidGsrn { index: 1, reason: GsrnError::CheckDigit { position: 17, expected: 2, found: 3 } })
+            Some(WristbandError::InvalidGsrn {
+                index: 1,
+                reason: GsrnError::CheckDigit {
+                    position: 17,
+                    expected: 2,
+                    found: 3
+                }
+            })
         );
         let other_prefix = {
             let body = "95200019990001235";
@@ -988,7 +1077,10 @@ mod tests {
             alloc::format!("{body}{c}")
         };
         let e = Wristband::from_elements([("8018", other_prefix.as_str())], &Policy::demo());
-        assert_eq!(e.err(), Some(WristbandError::GsrnPrefixNotAllowed { index: 0 }));
+        assert_eq!(
+            e.err(),
+            Some(WristbandError::GsrnPrefixNotAllowed { index: 0 })
+        );
         assert_eq!(
             Wristband::from_elements([("7253", "X")], &Policy::demo()).err(),
             Some(WristbandError::MissingGsrn)
@@ -1001,10 +1093,31 @@ mod tests {
 
     #[test]
     fn unexpected_ais() {
-        for (ai, v) in [("01", "09506000134352"), ("8017", GSRN), ("10", "ABC"), ("94", "x"), ("95", "x"), ("98", "x"), ("7241", "01"), ("", "x"), ("8018x", "1")] {
+        for (ai, v) in [
+            ("01", "09506000134352"),
+            ("8017", GSRN),
+            ("10", "ABC"),
+            ("94", "x"),
+            ("95", "x"),
+            ("98", "x"),
+            ("7241", "01"),
+            ("", "x"),
+            ("8018x", "1"),
+        ] {
             let e = band(&[(ai, v)]);
-            let want = if ai.is_empty() || ai.len() > 4 { "?" } else { ai };
-            assert_eq!(e.err(), Some(WristbandError::UnexpectedAi { ai: want.into(), index: 4 }), "{ai}");
+            let want = if ai.is_empty() || ai.len() > 4 {
+                "?"
+            } else {
+                ai
+            };
+            assert_eq!(
+                e.err(),
+                Some(WristbandError::UnexpectedAi {
+                    ai: want.into(),
+                    index: 4
+                }),
+                "{ai}"
+            );
         }
         let p = Policy::demo().with_local_ais(true);
         let b = Wristband::from_elements([("8018", GSRN), ("93", "x"), ("98", "LOCAL")], &p);
@@ -1016,12 +1129,18 @@ mod tests {
         assert!(band(&[("7253", "Smith")]).is_ok());
         assert_eq!(
             band(&[("7253", "Smyth")]).err(),
-            Some(WristbandError::ConflictingRepeat { ai: "7253", index: 4 })
+            Some(WristbandError::ConflictingRepeat {
+                ai: "7253",
+                index: 4
+            })
         );
         let other = gsrn_for("9990000018");
         assert_eq!(
             band(&[("8018", other.as_str())]).err(),
-            Some(WristbandError::ConflictingRepeat { ai: "8018", index: 4 })
+            Some(WristbandError::ConflictingRepeat {
+                ai: "8018",
+                index: 4
+            })
         );
     }
 
@@ -1029,67 +1148,212 @@ mod tests {
     fn association_rules() {
         assert_eq!(
             band(&[("7251", "198001181200")]).err(),
-            Some(WristbandError::Exclusive { ai: "7251", other: "7250", index: 4 })
+            Some(WristbandError::Exclusive {
+                ai: "7251",
+                other: "7250",
+                index: 4
+            })
         );
         assert_eq!(
             band(&[("7256", "John%20Smith")]).err(),
-            Some(WristbandError::Exclusive { ai: "7256", other: "7253", index: 4 })
+            Some(WristbandError::Exclusive {
+                ai: "7256",
+                other: "7253",
+                index: 4
+            })
         );
         assert_eq!(
             band(&[("7259", "Smith")]).err(),
-            Some(WristbandError::Exclusive { ai: "7259", other: "7253", index: 4 })
+            Some(WristbandError::Exclusive {
+                ai: "7259",
+                other: "7253",
+                index: 4
+            })
         );
-        let e = Wristband::from_elements([("8018", GSRN), ("7256", "A"), ("7259", "B")], &Policy::demo());
-        assert_eq!(e.err(), Some(WristbandError::Exclusive { ai: "7259", other: "7256", index: 2 }));
-        let e = Wristband::from_elements([("8018", GSRN), ("7253", "A"), ("7250", "20000101"), ("7258", "1/2")], &Policy::demo());
-        assert_eq!(e.err(), Some(WristbandError::MissingRequisite { ai: "7258", requires: "7259", index: 3 }));
+        let e = Wristband::from_elements(
+            [("8018", GSRN), ("7256", "A"), ("7259", "B")],
+            &Policy::demo(),
+        );
+        assert_eq!(
+            e.err(),
+            Some(WristbandError::Exclusive {
+                ai: "7259",
+                other: "7256",
+                index: 2
+            })
+        );
+        let e = Wristband::from_elements(
+            [
+                ("8018", GSRN),
+                ("7253", "A"),
+                ("7250", "20000101"),
+                ("7258", "1/2"),
+            ],
+            &Policy::demo(),
+        );
+        assert_eq!(
+            e.err(),
+            Some(WristbandError::MissingRequisite {
+                ai: "7258",
+                requires: "7259",
+                index: 3
+            })
+        );
     }
 
     #[test]
     fn values() {
-        let inv = |ai: &'static str, reason| Some(WristbandError::InvalidValue { ai, index: 4, reason });
-        assert_eq!(band(&[("8019", "")]).err(), inv("8019", ValueError::Length { min: 1, max: 10, found: 0 }));
-        assert_eq!(band(&[("8019", "12345678901")]).err(), inv("8019", ValueError::Length { min: 1, max: 10, found: 11 }));
-        assert_eq!(band(&[("7252", "3")]).err(), inv("7252", ValueError::Sex(SexError::InvalidCode { found: '3' })));
+        let inv = |ai: &'static str, reason| {
+            Some(WristbandError::InvalidValue {
+                ai,
+                index: 4,
+                reason,
+            })
+        };
+        assert_eq!(
+            band(&[("8019", "")]).err(),
+            inv(
+                "8019",
+                ValueError::Length {
+                    min: 1,
+                    max: 10,
+                    found: 0
+                }
+            )
+        );
+        assert_eq!(
+            band(&[("8019", "12345678901")]).err(),
+            inv(
+                "8019",
+                ValueError::Length {
+                    min: 1,
+                    max: 10,
+                    found: 11
+                }
+            )
+        );
+        assert_eq!(
+            band(&[("7252", "3")]).err(),
+            inv(
+                "7252",
+                ValueError::Sex(SexError::InvalidCode { found: '3' })
+            )
+        );
         for ok in ["0", "1", "2", "9"] {
             assert!(band(&[("7252", ok)]).is_ok());
         }
-        assert_eq!(band(&[("7255", "Jr.#")]).err(), inv("7255", ValueError::Text(TextError::NotCset82 { position: 3, found: '#' })));
-        assert_eq!(band(&[("7257", "1%2")]).err(), inv("7257", ValueError::Text(TextError::BadEscape { position: 1 })));
+        assert_eq!(
+            band(&[("7255", "Jr.#")]).err(),
+            inv(
+                "7255",
+                ValueError::Text(TextError::NotCset82 {
+                    position: 3,
+                    found: '#'
+                })
+            )
+        );
+        assert_eq!(
+            band(&[("7257", "1%2")]).err(),
+            inv(
+                "7257",
+                ValueError::Text(TextError::BadEscape { position: 1 })
+            )
+        );
         let long = "A".repeat(71);
-        assert_eq!(band(&[("7257", long.as_str())]).err(), inv("7257", ValueError::Length { min: 1, max: 70, found: 71 }));
-        let e = Wristband::from_elements([("8018", GSRN), ("7253", "Zo%C3"), ("7250", "20000101")], &Policy::demo());
+        assert_eq!(
+            band(&[("7257", long.as_str())]).err(),
+            inv(
+                "7257",
+                ValueError::Length {
+                    min: 1,
+                    max: 70,
+                    found: 71
+                }
+            )
+        );
+        let e = Wristband::from_elements(
+            [("8018", GSRN), ("7253", "Zo%C3"), ("7250", "20000101")],
+            &Policy::demo(),
+        );
         assert_eq!(
             e.err(),
-            Some(WristbandError::InvalidValue { ai: "7253", index: 1, reason: ValueError::Text(TextError::InvalidUtf8 { position: 2 }) })
+            Some(WristbandError::InvalidValue {
+                ai: "7253",
+                index: 1,
+                reason: ValueError::Text(TextError::InvalidUtf8 { position: 2 })
+            })
         );
-        let e = Wristband::from_elements([("8018", GSRN), ("7253", "X"), ("7250", "20230229")], &Policy::demo());
+        let e = Wristband::from_elements(
+            [("8018", GSRN), ("7253", "X"), ("7250", "20230229")],
+            &Policy::demo(),
+        );
         assert_eq!(
             e.err(),
-            Some(WristbandError::InvalidValue { ai: "7250", index: 2, reason: ValueError::Date(DateError::DayOutOfRange { position: 6, day: 29, max: 28 }) })
+            Some(WristbandError::InvalidValue {
+                ai: "7250",
+                index: 2,
+                reason: ValueError::Date(DateError::DayOutOfRange {
+                    position: 6,
+                    day: 29,
+                    max: 28
+                })
+            })
         );
-        let e = Wristband::from_elements([("8018", GSRN), ("7259", "X"), ("7258", "2/1"), ("7251", "202603141205")], &Policy::demo());
+        let e = Wristband::from_elements(
+            [
+                ("8018", GSRN),
+                ("7259", "X"),
+                ("7258", "2/1"),
+                ("7251", "202603141205"),
+            ],
+            &Policy::demo(),
+        );
         assert_eq!(
             e.err(),
-            Some(WristbandError::InvalidValue { ai: "7258", index: 2, reason: ValueError::BirthSequence { position: 0 } })
+            Some(WristbandError::InvalidValue {
+                ai: "7258",
+                index: 2,
+                reason: ValueError::BirthSequence { position: 0 }
+            })
         );
-        assert_eq!(BirthSequence::parse("1-2"), Err(ValueError::BirthSequence { position: 1 }));
-        assert_eq!(BirthSequence::parse("1/0"), Err(ValueError::BirthSequence { position: 2 }));
-        assert_eq!(BirthSequence::parse("10/12"), Err(ValueError::Length { min: 3, max: 3, found: 5 }));
+        assert_eq!(
+            BirthSequence::parse("1-2"),
+            Err(ValueError::BirthSequence { position: 1 })
+        );
+        assert_eq!(
+            BirthSequence::parse("1/0"),
+            Err(ValueError::BirthSequence { position: 2 })
+        );
+        assert_eq!(
+            BirthSequence::parse("10/12"),
+            Err(ValueError::Length {
+                min: 3,
+                max: 3,
+                found: 5
+            })
+        );
     }
 
     #[test]
     fn required_content() {
         let e = Wristband::from_elements([("8018", GSRN), ("7250", "20000101")], &Policy::demo());
         assert_eq!(e.err(), Some(WristbandError::MissingName));
-        let e = Wristband::from_elements([("8018", GSRN), ("7254", "John"), ("7250", "20000101")], &Policy::demo());
+        let e = Wristband::from_elements(
+            [("8018", GSRN), ("7254", "John"), ("7250", "20000101")],
+            &Policy::demo(),
+        );
         assert_eq!(e.err(), Some(WristbandError::MissingName));
         let e = Wristband::from_elements([("8018", GSRN), ("7253", "Smith")], &Policy::demo());
         assert_eq!(e.err(), Some(WristbandError::MissingDateOfBirth));
-        let lax = Policy::demo().with_require_name(false).with_require_date_of_birth(false);
+        let lax = Policy::demo()
+            .with_require_name(false)
+            .with_require_date_of_birth(false);
         assert!(Wristband::from_elements([("8018", GSRN)], &lax).is_ok());
         // DCB1077 (93) satisfies both requirements but is not interpreted.
-        let b = Wristband::from_elements([("8018", GSRN), ("91", "RXX"), ("93", "SMITH")], &Policy::demo());
+        let b = Wristband::from_elements(
+            [("8018", GSRN), ("91", "RXX"), ("93", "SMITH")],
+            &Policy::demo(),
+        );
         assert_eq!(b.map(|b| b.demographics().family.clone()), Ok(None));
     }
 
@@ -1098,8 +1362,14 @@ mod tests {
         let p = Date::new(2026, 11, 25).map(|d| Policy::demo().with_today(d));
         let p = p.unwrap_or_else(|_| Policy::demo());
         let e = Wristband::from_elements([("8018", GSRN), ("7253", "X"), ("7250", "20261126")], &p);
-        assert_eq!(e.err(), Some(WristbandError::DateOfBirthInFuture { index: 2 }));
-        assert!(Wristband::from_elements([("8018", GSRN), ("7253", "X"), ("7250", "20261125")], &p).is_ok());
+        assert_eq!(
+            e.err(),
+            Some(WristbandError::DateOfBirthInFuture { index: 2 })
+        );
+        assert!(
+            Wristband::from_elements([("8018", GSRN), ("7253", "X"), ("7250", "20261125")], &p)
+                .is_ok()
+        );
     }
 
     #[test]
@@ -1111,13 +1381,22 @@ mod tests {
             ("7250".into(), "19800118".into()),
         ];
         let b = Wristband::from_elements(v, &Policy::demo());
-        assert_eq!(b.map(|b| b.demographics().display_name()), Ok("NGUYỄN, Zoë".into()));
+        assert_eq!(
+            b.map(|b| b.demographics().display_name()),
+            Ok("NGUYỄN, Zoë".into())
+        );
     }
 
     #[test]
     fn error_messages_say_where_and_leak_nothing() {
-        let e = band(&[("7253", "Smyth")]).err().map(|e| alloc::format!("{e}")).unwrap_or_default();
-        assert!(e.contains("element 4") && e.contains("7253") && !e.contains("Smyth"), "{e}");
+        let e = band(&[("7253", "Smyth")])
+            .err()
+            .map(|e| alloc::format!("{e}"))
+            .unwrap_or_default();
+        assert!(
+            e.contains("element 4") && e.contains("7253") && !e.contains("Smyth"),
+            "{e}"
+        );
         let g = gsrn_for("9990001234");
         let e = Wristband::from_elements([("8018", g.as_str())], &Policy::demo())
             .err()
