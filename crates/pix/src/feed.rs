@@ -246,6 +246,15 @@ pub enum FeedError {
         /// Component number (1 = value, 4 = assigning authority).
         component: u32,
     },
+    /// The frame is not parseable ER7 (AR, code 102).
+    #[error("message is not valid ER7: {0}")]
+    Unparseable(crate::er7::Er7Error),
+    /// The frame exceeded the receiver's size cap (AR, code 100).
+    #[error("message exceeds the receiver's size cap")]
+    TooLarge,
+    /// The event could not be handed to the application (AE, code 207).
+    #[error("application internal error: event not delivered")]
+    NotDelivered,
     /// A value could not be decoded (code 102).
     #[error("{segment}-{field}: {source}")]
     BadValue {
@@ -270,7 +279,9 @@ impl FeedError {
         match self {
             Self::UnsupportedMessageType { .. }
             | Self::UnsupportedEvent { .. }
-            | Self::UnsupportedVersion { .. } => AckCode::Reject,
+            | Self::UnsupportedVersion { .. }
+            | Self::Unparseable(_)
+            | Self::TooLarge => AckCode::Reject,
             _ => AckCode::Error,
         }
     }
@@ -304,6 +315,9 @@ impl FeedError {
                 "101",
                 "Required field missing",
             ),
+            Self::Unparseable(_) => ("MSH^1".into(), "102", "Data type error"),
+            Self::TooLarge => ("MSH^1".into(), "100", "Segment sequence error"),
+            Self::NotDelivered => (String::new(), "207", "Application internal error"),
             Self::BadValue { segment, field, .. } => {
                 (format!("{segment}^1^{field}"), "102", "Data type error")
             }

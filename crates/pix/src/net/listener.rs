@@ -1,0 +1,239 @@
+//! ITI-8 / ITI-10 receiver: an MLLP server that ACKs ADT messages and emits typed events.
+
+use super::{BoxIo, unix_millis};
+use crate::er7::Message;
+use crate::feed::{self, AckCode, AckSender, FeedError, FeedEvent};
+use crate::iti9::{ControlIds, hl7_timestamp};
+use crate::mllp::{self, Decoder, FrameError};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+/// Listener settings.
+///
+/// ```
+/// let c = bedside_pix::net::ListenerConfig::default();
+/// assert_eq!(c.frame_timeout, std::time::Duration::from_secs(10));
+/// ```
+#[derive(Clone)]
+pub struct ListenerConfig {
+    /// MSH-3/MSH-4 of our ACKs.
+    pub sender: AckSender,
+    /// Frame size cap. Default 1 MiB.
+    pub max_frame: usize,
+    /// Time allowed to receive one frame once it has started. Default 10 s.
+    pub frame_timeout: Duration,
+    /// An idle connection is closed after this long. Default 300 s.
+    pub idle_timeout: Duration,
+    /// MLLP over TLS (feature `tls`).
+    #[cfg(feature = "tls")]
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+}
+
+impl core::fmt::Debug for ListenerConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ListenerConfig")
+            .field("sender", &self.sender)
+            .field("max_frame", &self.max_frame)
+            .field("frame_timeout", &self.frame_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ListenerConfig {
+    fn default() -> Self {
+        Self {
+            sender: AckSender::default(),
+            max_frame: mllp::DEFAULT_MAX_FRAME,
+            frame_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(300),
+            #[cfg(feature = "tls")]
+            tls: None,
+        }
+    }
+}
+
+/// An MLLP server for ITI-10 (`ADT^A31`) and ITI-8 (`ADT^A01/A04/A05/A08/A40`).
+///
+/// Each message is answered on its connection, in order: AA only after its event was
+/// handed to the channel; AE/AR with ERR otherwise (see [`crate::feed`]).
+///
+/// ```no_run
+/// # async fn demo() -> std::io::Result<()> {
+/// let listener = bedside_pix::net::MllpListener::bind("127.0.0.1:0", Default::default()).await?;
+/// let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+/// tokio::spawn(listener.run(tx));
+/// while let Some(event) = rx.recv().await {
+///     println!("{event:?}");
+/// }
+/// # Ok(()) }
+/// ```
+pub struct MllpListener {
+    listener: TcpListener,
+    cfg: Arc<ListenerConfig>,
+    counter: Arc<AtomicU64>,
+}
+
+impl core::fmt::Debug for MllpListener {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("MllpListener")
+            .field("local_addr", &self.listener.local_addr().ok())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MllpListener {
+    /// Binds the server socket.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let l = bedside_pix::net::MllpListener::bind("127.0.0.1:0", Default::default()).await?;
+    /// println!("{}", l.local_addr()?);
+    /// # Ok(()) }
+    /// ```
+    pub async fn bind(addr: &str, cfg: ListenerConfig) -> std::io::Result<Self> {
+        Ok(Self {
+            listener: TcpListener::bind(addr).await?,
+            cfg: Arc::new(cfg),
+            counter: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// The bound address.
+    ///
+    /// ```no_run
+    /// # async fn demo(l: bedside_pix::net::MllpListener) -> std::io::Result<()> {
+    /// let port = l.local_addr()?.port();
+    /// # let _ = port; Ok(()) }
+    /// ```
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Accepts connections until the event receiver is dropped (or accept fails),
+    /// serving each on its own task.
+    ///
+    /// ```no_run
+    /// # async fn demo(l: bedside_pix::net::MllpListener) -> std::io::Result<()> {
+    /// let (tx, _rx) = tokio::sync::mpsc::channel(8);
+    /// l.run(tx).await
+    /// # }
+    /// ```
+    pub async fn run(self, events: mpsc::Sender<FeedEvent>) -> std::io::Result<()> {
+        loop {
+            let (tcp, _) = tokio::select! {
+                r = self.listener.accept() => r?,
+                () = events.closed() => return Ok(()),
+            };
+            let _ = tcp.set_nodelay(true);
+            let cfg = self.cfg.clone();
+            let counter = self.counter.clone();
+            let events = events.clone();
+            tokio::spawn(async move {
+                #[cfg(feature = "tls")]
+                let io: BoxIo = match &cfg.tls {
+                    Some(tls) => {
+                        let acceptor = tokio_rustls::TlsAcceptor::from(tls.clone());
+                        match tokio::time::timeout(cfg.frame_timeout, acceptor.accept(tcp)).await {
+                            Ok(Ok(s)) => Box::new(s),
+                            _ => return,
+                        }
+                    }
+                    None => Box::new(tcp),
+                };
+                #[cfg(not(feature = "tls"))]
+                let io: BoxIo = Box::new(tcp);
+                serve(io, &cfg, &counter, &events).await;
+            });
+        }
+    }
+}
+
+fn ack_for(
+    msg: Option<&Message<'_>>,
+    code: AckCode,
+    err: Option<&FeedError>,
+    cfg: &ListenerConfig,
+    counter: &AtomicU64,
+) -> Vec<u8> {
+    let ctrl = ControlIds::generate(unix_millis(), counter.fetch_add(1, Ordering::Relaxed));
+    let ack = feed::build_ack(
+        msg,
+        code,
+        err,
+        &cfg.sender,
+        &ctrl.message_control_id,
+        &hl7_timestamp(unix_millis() / 1000),
+    );
+    mllp::encode(&ack).unwrap_or_default()
+}
+
+async fn handle_frame(
+    frame: &[u8],
+    cfg: &ListenerConfig,
+    counter: &AtomicU64,
+    events: &mpsc::Sender<FeedEvent>,
+) -> Vec<u8> {
+    let msg = match Message::parse(frame) {
+        Ok(m) => m,
+        Err(e) => {
+            let fe = FeedError::Unparseable(e);
+            return ack_for(None, fe.ack_code(), Some(&fe), cfg, counter);
+        }
+    };
+    match feed::interpret_feed(&msg) {
+        Ok(event) => {
+            if events.send(event).await.is_ok() {
+                ack_for(Some(&msg), AckCode::Accept, None, cfg, counter)
+            } else {
+                let fe = FeedError::NotDelivered;
+                ack_for(Some(&msg), fe.ack_code(), Some(&fe), cfg, counter)
+            }
+        }
+        Err(fe) => ack_for(Some(&msg), fe.ack_code(), Some(&fe), cfg, counter),
+    }
+}
+
+async fn serve(
+    mut io: BoxIo,
+    cfg: &ListenerConfig,
+    counter: &AtomicU64,
+    events: &mpsc::Sender<FeedEvent>,
+) {
+    let mut decoder = Decoder::new(cfg.max_frame);
+    let mut buf = vec![0u8; 8192];
+    let mut frame_deadline: Option<tokio::time::Instant> = None;
+    loop {
+        // Answer every complete frame before reading more.
+        while let Some(item) = decoder.pop() {
+            let reply = match item {
+                Ok(frame) => handle_frame(&frame, cfg, counter, events).await,
+                Err(FrameError::FrameTooLarge { .. }) => {
+                    let fe = FeedError::TooLarge;
+                    ack_for(None, fe.ack_code(), Some(&fe), cfg, counter)
+                }
+                // Broken framing: the stream cannot be trusted any more.
+                Err(_) => return,
+            };
+            if io.write_all(&reply).await.is_err() || io.flush().await.is_err() {
+                return;
+            }
+        }
+        let deadline = if decoder.is_idle() {
+            frame_deadline = None;
+            tokio::time::Instant::now() + cfg.idle_timeout
+        } else {
+            // The whole frame must arrive within frame_timeout of its first bytes.
+            *frame_deadline.get_or_insert_with(|| tokio::time::Instant::now() + cfg.frame_timeout)
+        };
+        match tokio::time::timeout_at(deadline, io.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) | Err(_) => return,
+            Ok(Ok(n)) => decoder.push(&buf[..n]),
+        }
+    }
+}
