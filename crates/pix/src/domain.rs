@@ -213,6 +213,13 @@ impl Domain {
         if system.is_empty() {
             return false;
         }
+        // The NHS number's aliases are known, whatever this Domain value lists.
+        if self.is_nhs_number()
+            && (system == NHS_NUMBER_URI
+                || system.eq_ignore_ascii_case("urn:oid:2.16.840.1.113883.2.1.4.1"))
+        {
+            return true;
+        }
         if let Some(oid) = system
             .get(..8)
             .filter(|p| p.eq_ignore_ascii_case("urn:oid:"))
