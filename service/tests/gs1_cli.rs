@@ -14,7 +14,10 @@ fn run(args: &[&str], stdin: &[u8]) -> (i32, String) {
         .expect("start bedside");
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     let out = child.wait_with_output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+    )
 }
 
 #[test]
@@ -25,7 +28,10 @@ fn check_prints_one_verdict_per_line() {
 ]d201095060001343521727013110BATCH42\x1d21Ser1aL\n\
 https://id.gs1.org/01/09506000134352?10=AB1\n";
     let (code, out) = run(&["gs1", "check"], input);
-    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 5, "{out}");
     assert_eq!(lines[0]["verdict"], "valid");
     assert_eq!(lines[0]["hri"], "(8018)952000099900012352(8019)1");
@@ -44,16 +50,25 @@ https://id.gs1.org/01/09506000134352?10=AB1\n";
 
 #[test]
 fn gs_substitute_and_exit_status() {
-    let (code, out) = run(&["gs1", "check", "--gs-substitute", "<GS>"], b"]d20109506000134352<GS>17261231\n");
+    let (code, out) = run(
+        &["gs1", "check", "--gs-substitute", "<GS>"],
+        b"]d20109506000134352<GS>17261231\n",
+    );
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("\"hri\":\"(01)09506000134352(17)261231\""), "{out}");
+    assert!(
+        out.contains("\"hri\":\"(01)09506000134352(17)261231\""),
+        "{out}"
+    );
 }
 
 #[test]
 fn dl_converts_both_ways() {
     let (code, out) = run(&["gs1", "dl", "(01)09506000134352(10)AB1(17)261231"], b"");
     assert_eq!(code, 0);
-    assert_eq!(out.trim(), "https://id.gs1.org/01/09506000134352/10/AB1?17=261231");
+    assert_eq!(
+        out.trim(),
+        "https://id.gs1.org/01/09506000134352/10/AB1?17=261231"
+    );
     let (_, back) = run(&["gs1", "dl", out.trim()], b"");
     assert_eq!(back.trim(), "(01)09506000134352(10)AB1(17)261231");
 }

@@ -275,17 +275,16 @@ impl ErrorKind {
         use ErrorKind as K;
         match self {
             K::InputTooLong { .. } | K::TooManyAis { .. } => ErrorClass::Limit,
-            K::BadBracketSyntax
-            | K::MissingFnc1
-            | K::MissingValue
-            | K::UnrecognisedInput => ErrorClass::Syntax,
+            K::BadBracketSyntax | K::MissingFnc1 | K::MissingValue | K::UnrecognisedInput => {
+                ErrorClass::Syntax
+            }
             K::NoData
             | K::DlEmptyPathValue
             | K::DlEmptyQueryValue
             | K::EmptyValue
-            | K::ValueTooShort { .. } | K::ValueTooLong { .. } | K::ComponentLength => {
-                ErrorClass::BadLength
-            }
+            | K::ValueTooShort { .. }
+            | K::ValueTooLong { .. }
+            | K::ComponentLength => ErrorClass::BadLength,
             K::IllegalCaret | K::DlNulInValue => ErrorClass::BadCharset,
             K::UnknownAi | K::DlUnknownQueryAi => ErrorClass::UnknownAi,
             K::Lint(code) => code.class(),

@@ -233,7 +233,9 @@ impl Grai {
             return Err(KeyError::NotDigit { position: 0 });
         }
         let asset = checked::<13>(text(&b[1..14])).map_err(|e| match e {
-            KeyError::NotDigit { position } => KeyError::NotDigit { position: position + 1 },
+            KeyError::NotDigit { position } => KeyError::NotDigit {
+                position: position + 1,
+            },
             o => o,
         })?;
         let mut serial = [0u8; 16];
@@ -295,7 +297,7 @@ pub struct Gs1Date {
 /// assert!(!bedside_gs1::keys::is_leap_year(2100));
 /// ```
 pub const fn is_leap_year(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 /// Days in a month (1-12) of a year; 0 for a month out of range.
@@ -348,7 +350,9 @@ impl Gs1Date {
     /// ```
     pub fn from_yyyymmdd(s: &str) -> Result<Gs1Date, KeyError> {
         let d = digits::<8>(s)?;
-        let v = |r: core::ops::Range<usize>| d[r].iter().fold(0u16, |a, c| a * 10 + u16::from(c - b'0'));
+        let v = |r: core::ops::Range<usize>| {
+            d[r].iter().fold(0u16, |a, c| a * 10 + u16::from(c - b'0'))
+        };
         let date = Gs1Date::new(v(0..4), v(4..6) as u8, v(6..8) as u8)?;
         if date.day.is_none() {
             return Err(KeyError::Date);
@@ -444,7 +448,10 @@ impl<'m> MedicinePack<'m> {
     /// let m = parse_bracketed("(8018)952000099900012352").unwrap();
     /// assert!(matches!(MedicinePack::from_message(&m, 2026), Err(KeyError::Missing(_))));
     /// ```
-    pub fn from_message(m: &'m Message<'_>, reference_year: u16) -> Result<MedicinePack<'m>, KeyError> {
+    pub fn from_message(
+        m: &'m Message<'_>,
+        reference_year: u16,
+    ) -> Result<MedicinePack<'m>, KeyError> {
         let ai = |s: &[u8]| Ai::new(s).ok_or(KeyError::Length { len: s.len() });
         let gtin_ai = ai(b"01")?;
         let gtin = Gtin::parse(m.get(gtin_ai).ok_or(KeyError::Missing(gtin_ai))?)?;
@@ -559,7 +566,13 @@ mod tests {
         for s in ["09506000134352", "9506000134352"] {
             assert_eq!(Gtin::parse(s).unwrap().as_str(), "09506000134352");
         }
-        assert_eq!(Gtin::parse("950600013435a"), Err(KeyError::NotDigit { position: 12 }));
-        assert!(matches!(Gtin::parse("123"), Err(KeyError::Length { len: 3 })));
+        assert_eq!(
+            Gtin::parse("950600013435a"),
+            Err(KeyError::NotDigit { position: 12 })
+        );
+        assert!(matches!(
+            Gtin::parse("123"),
+            Err(KeyError::Length { len: 3 })
+        ));
     }
 }

@@ -304,9 +304,7 @@ impl<'a> Message<'a> {
     /// assert_eq!(m.pairs()[1], ("10".parse().unwrap(), "AB1".to_string()));
     /// ```
     pub fn pairs(&self) -> Vec<(Ai, String)> {
-        self.iter()
-            .map(|e| (e.ai, String::from(e.value)))
-            .collect()
+        self.iter().map(|e| (e.ai, String::from(e.value))).collect()
     }
 }
 

@@ -127,11 +127,11 @@ impl Message<'_> {
         self.iter()
             .map(|e| {
                 let mut line = String::new();
-                if let Some(entry) = titles.and_then(|d| e.entry(d)) {
-                    if !entry.title().is_empty() {
-                        line.push_str(entry.title());
-                        line.push(' ');
-                    }
+                if let Some(entry) = titles.and_then(|d| e.entry(d))
+                    && !entry.title().is_empty()
+                {
+                    line.push_str(entry.title());
+                    line.push(' ');
                 }
                 line.push('(');
                 line.push_str(e.ai().as_str());
@@ -162,10 +162,10 @@ impl Message<'_> {
         if self.dl_path > 0 {
             path.extend(0..usize::from(self.dl_path));
         } else {
-            let Some((key_index, key_ai)) = self
-                .values()
-                .find_map(|(i, s)| s.ai.filter(|ai| dict.is_dl_primary_key(*ai)).map(|ai| (i, ai)))
-            else {
+            let Some((key_index, key_ai)) = self.values().find_map(|(i, s)| {
+                s.ai.filter(|ai| dict.is_dl_primary_key(*ai))
+                    .map(|ai| (i, ai))
+            }) else {
                 return Err(Error::new(ErrorKind::DlNoPrimaryKey, None, 0, 0));
             };
             path.push(key_index);
@@ -177,8 +177,10 @@ impl Message<'_> {
                 for alt in key.alternatives() {
                     let n = alt.len();
                     for mask in 1u32..(1u32 << n.min(16)) {
-                        let seq: Vec<Ai> =
-                            (0..n).filter(|b| mask & (1 << b) != 0).filter_map(|b| alt.get(b).copied()).collect();
+                        let seq: Vec<Ai> = (0..n)
+                            .filter(|b| mask & (1 << b) != 0)
+                            .filter_map(|b| alt.get(b).copied())
+                            .collect();
                         if !seq.iter().all(|q| self.get(*q).is_some()) {
                             continue;
                         }
@@ -219,7 +221,12 @@ impl Message<'_> {
                     continue;
                 }
                 if !s.dl_attr {
-                    return Err(Error::new(ErrorKind::DlNotAttribute, Some(ai), usize::from(s.src), 0));
+                    return Err(Error::new(
+                        ErrorKind::DlNotAttribute,
+                        Some(ai),
+                        usize::from(s.src),
+                        0,
+                    ));
                 }
                 out.push(if first { '?' } else { '&' });
                 first = false;

@@ -6,6 +6,8 @@
 //! checkout (or at `$GS1_SYNTAX_DICTIONARY`); when it is missing the test fails
 //! rather than skips, because CI always has it and a skipped proof is no proof.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::PathBuf;
 
 use bedside_gs1::dict::{Dictionary, EMBEDDED_RELEASE};
@@ -38,7 +40,11 @@ fn embedded_table_equals_published_dictionary() {
     );
     let loaded = Dictionary::parse(&text).expect("the published dictionary must load");
     let embedded = Dictionary::embedded();
-    assert_eq!(loaded.entries().len(), embedded.entries().len(), "entry count");
+    assert_eq!(
+        loaded.entries().len(),
+        embedded.entries().len(),
+        "entry count"
+    );
     for (l, e) in loaded.entries().iter().zip(embedded.entries()) {
         assert_eq!(l, e, "entry for AI ({}) differs", l.first());
     }
@@ -55,7 +61,11 @@ fn rule_counts_match_the_release_notes() {
     let d = Dictionary::embedded();
     let req: usize = d.entries().iter().map(|e| e.requisites().len()).sum();
     let ex: usize = d.entries().iter().map(|e| e.exclusions().len()).sum();
-    let dl = d.entries().iter().filter(|e| e.dl_primary_key().is_some()).count();
+    let dl = d
+        .entries()
+        .iter()
+        .filter(|e| e.dl_primary_key().is_some())
+        .count();
     assert_eq!((d.entries().len(), req, ex, dl), (224, 198, 84, 16));
 }
 
@@ -79,16 +89,35 @@ fn every_line_round_trips_through_the_entry_model() {
         let e = d.entry(first.parse().unwrap()).expect("AI in table");
         assert_eq!(e.title(), title.trim(), "title of {range}");
         let rest: Vec<&str> = toks.collect();
-        let flags = rest.first().filter(|t| !t.starts_with(['N', 'X', 'Y', 'Z', '['])).copied().unwrap_or("");
-        assert_eq!(e.fnc1_required(), !flags.contains('*'), "FNC1 flag of {range}");
-        assert_eq!(e.is_dl_attribute(), flags.contains('?'), "DL attribute flag of {range}");
-        let comps: Vec<&&str> = rest.iter().filter(|t| t.starts_with(['N', 'X', 'Y', 'Z', '['])).collect();
+        let flags = rest
+            .first()
+            .filter(|t| !t.starts_with(['N', 'X', 'Y', 'Z', '[']))
+            .copied()
+            .unwrap_or("");
+        assert_eq!(
+            e.fnc1_required(),
+            !flags.contains('*'),
+            "FNC1 flag of {range}"
+        );
+        assert_eq!(
+            e.is_dl_attribute(),
+            flags.contains('?'),
+            "DL attribute flag of {range}"
+        );
+        let comps: Vec<&&str> = rest
+            .iter()
+            .filter(|t| t.starts_with(['N', 'X', 'Y', 'Z', '[']))
+            .collect();
         assert_eq!(e.components().len(), comps.len(), "components of {range}");
         for (c, tok) in e.components().iter().zip(&comps) {
             let linters: Vec<&str> = tok.split(',').skip(1).collect();
             let names: Vec<&str> = c.linters().iter().map(|l| l.name()).collect();
             assert_eq!(names, linters, "linters of {range} {tok}");
-            assert_eq!(c.is_optional(), tok.starts_with('['), "optional {range} {tok}");
+            assert_eq!(
+                c.is_optional(),
+                tok.starts_with('['),
+                "optional {range} {tok}"
+            );
         }
         let reqs: Vec<&str> = rest.iter().filter_map(|t| t.strip_prefix("req=")).collect();
         let got: Vec<String> = e.requisites().iter().map(|r| r.to_string()).collect();
@@ -97,7 +126,13 @@ fn every_line_round_trips_through_the_entry_model() {
         let got: Vec<String> = e
             .exclusions()
             .iter()
-            .map(|x| x.patterns().iter().map(|p| p.to_string()).collect::<Vec<_>>().join(","))
+            .map(|x| {
+                x.patterns()
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
             .collect();
         assert_eq!(got, exs, "ex= of {range}");
         let dl = rest.iter().find(|t| t.starts_with("dlpkey"));
@@ -108,7 +143,12 @@ fn every_line_round_trips_through_the_entry_model() {
                 let got = k
                     .alternatives()
                     .iter()
-                    .map(|a| a.iter().map(|q| q.to_string()).collect::<Vec<_>>().join(","))
+                    .map(|a| {
+                        a.iter()
+                            .map(|q| q.to_string())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    })
                     .collect::<Vec<_>>()
                     .join("|");
                 assert_eq!(got, want, "dlpkey of {range}");

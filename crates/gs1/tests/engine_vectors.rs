@@ -28,11 +28,18 @@ const DEVIATIONS: &[(&str, &str)] = &[
     ),
 ];
 
-fn verdict_of(p: &Parser<'_>, mode: &str, input: &str) -> (String, Option<String>, Option<Message<'static>>) {
+fn verdict_of(
+    p: &Parser<'_>,
+    mode: &str,
+    input: &str,
+) -> (String, Option<String>, Option<Message<'static>>) {
     let result = match mode {
         "scan" => p.scan(input.as_bytes()).map(|s| match &s.content {
             // Plain data, and EAN/UPC primary data without a composite, carry no AIs.
-            Content::Plain(_) | Content::Primary { composite: None, .. } => None,
+            Content::Plain(_)
+            | Content::Primary {
+                composite: None, ..
+            } => None,
             _ => s.into_owned().into_message(),
         }),
         "bracketed" => p.bracketed(input).map(|m| Some(m.into_owned())),
@@ -53,7 +60,13 @@ fn verdicts_and_classes_agree_with_the_engine() {
     // The engine reads CR/LF as data; our default strips them (keyboard-wedge
     // scanners append them), so compare with stripping off.
     let dict = Dictionary::embedded();
-    let p = Parser::new(dict, Options { strip_line_endings: false, ..Options::default() });
+    let p = Parser::new(
+        dict,
+        Options {
+            strip_line_endings: false,
+            ..Options::default()
+        },
+    );
     let mut total = 0;
     let mut mismatches = Vec::new();
     for line in text.lines() {
@@ -79,18 +92,28 @@ fn verdicts_and_classes_agree_with_the_engine() {
                 continue;
             }
             if m.to_bracketed() != ai_string {
-                mismatches.push(format!("{mode} {input:?}: ai_string engine {ai_string}, we {}", m.to_bracketed()));
+                mismatches.push(format!(
+                    "{mode} {input:?}: ai_string engine {ai_string}, we {}",
+                    m.to_bracketed()
+                ));
             }
             let hri: Vec<String> = v["hri"].as_array().map_or_else(Vec::new, |a| {
-                a.iter().filter_map(|x| x.as_str().map(String::from)).collect()
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
             });
             if !hri.is_empty() && m.hri(None) != hri {
-                mismatches.push(format!("{mode} {input:?}: HRI engine {hri:?}, we {:?}", m.hri(None)));
+                mismatches.push(format!(
+                    "{mode} {input:?}: HRI engine {hri:?}, we {:?}",
+                    m.hri(None)
+                ));
             }
             if let Some(dl) = v["dl"].as_str().filter(|d| !d.is_empty()) {
                 match m.to_digital_link(dict, None) {
                     Ok(ours) if ours == dl => {}
-                    other => mismatches.push(format!("{mode} {input:?}: DL engine {dl}, we {other:?}")),
+                    other => {
+                        mismatches.push(format!("{mode} {input:?}: DL engine {dl}, we {other:?}"))
+                    }
                 }
             }
         }

@@ -2,7 +2,8 @@
 """Writes crates/gs1/src/dict/table.rs, the embedded AI table, from a GS1 Barcode
 Syntax Dictionary text file.
 
-Usage: gen-table.py PATH/TO/gs1-syntax-dictionary.txt > crates/gs1/src/dict/table.rs
+Usage: gen-table.py PATH/TO/gs1-syntax-dictionary.txt > crates/gs1/src/dict/table.rs &&
+       rustfmt --edition 2024 crates/gs1/src/dict/table.rs
 
 The output is the crate's own Rust form of the data; tests/dictionary.rs proves it
 equal to the text file entry by entry, so a regenerated table that drifts fails CI.

@@ -127,7 +127,13 @@ fn scan_json(scan: &Scan<'_>) -> Value {
     match (&scan.content, scan.message()) {
         (Content::Plain(_), _) => json!({"verdict": "non-gs1"}),
         // EAN/UPC primary data alone carries no AIs (as the engine reports it).
-        (Content::Primary { digits, composite: None }, _) => {
+        (
+            Content::Primary {
+                digits,
+                composite: None,
+            },
+            _,
+        ) => {
             json!({"verdict": "non-gs1", "primary": digits})
         }
         (Content::Primary { digits, .. }, m) => {
@@ -143,7 +149,9 @@ fn message_json(m: Option<&Message<'_>>) -> Value {
     let (hri, elements) = match m {
         Some(m) => (
             m.to_bracketed(),
-            m.iter().map(|e| json!([e.ai().as_str(), e.value()])).collect::<Vec<_>>(),
+            m.iter()
+                .map(|e| json!([e.ai().as_str(), e.value()]))
+                .collect::<Vec<_>>(),
         ),
         None => (String::new(), Vec::new()),
     };

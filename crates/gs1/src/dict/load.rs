@@ -126,12 +126,12 @@ fn parse_line(line: &str) -> Result<Entry, DictionaryErrorKind> {
 
     let mut fnc1 = true;
     let mut dl_attr = false;
-    if let Some(tok) = tokens.peek() {
-        if tok.bytes().all(is_flag_char) {
-            fnc1 = !tok.contains('*');
-            dl_attr = tok.contains('?');
-            tokens.next();
-        }
+    if let Some(tok) = tokens.peek()
+        && tok.bytes().all(is_flag_char)
+    {
+        fnc1 = !tok.contains('*');
+        dl_attr = tok.contains('?');
+        tokens.next();
     }
 
     let mut components = Vec::new();
@@ -357,16 +357,20 @@ fn check_and_index_lines(lines: Vec<(usize, Entry)>) -> Result<Dictionary, Dicti
     let mut previous: Option<Ai> = None;
     for (i, (line, e)) in lines.iter().enumerate() {
         let err = |kind| DictionaryError { line: *line, kind };
-        if let Some(p) = previous {
-            if lexical(e.first) <= lexical(p) {
-                return Err(err(DictionaryErrorKind::Order));
-            }
+        if let Some(p) = previous
+            && lexical(e.first) <= lexical(p)
+        {
+            return Err(err(DictionaryErrorKind::Order));
         }
         previous = Some(e.last);
         let len = e.first.len() as u8;
-        for prefix in prefix_of(e.first)..=prefix_of(e.last) {
-            match len_by_prefix[prefix] {
-                0 => len_by_prefix[prefix] = len,
+        let prefixes = prefix_of(e.first)..=prefix_of(e.last);
+        for (prefix, slot) in len_by_prefix.iter_mut().enumerate() {
+            if !prefixes.contains(&prefix) {
+                continue;
+            }
+            match *slot {
+                0 => *slot = len,
                 l if l == len => {}
                 _ => return Err(err(DictionaryErrorKind::PrefixLength(prefix))),
             }

@@ -27,23 +27,41 @@ const fn p(s: &[u8]) -> Pattern {
         None => panic!("bad pattern literal in table"),
     }
 }
-const fn c(charset: super::Charset, min: u8, max: u8, optional: bool, linters: &'static [Linter]) -> Component {
-    Component { charset, min, max, optional, linters: Cow::Borrowed(linters) }
+const fn c(
+    charset: super::Charset,
+    min: u8,
+    max: u8,
+    optional: bool,
+    linters: &'static [Linter],
+) -> Component {
+    Component {
+        charset,
+        min,
+        max,
+        optional,
+        linters: Cow::Borrowed(linters),
+    }
 }
 const fn g(patterns: &'static [Pattern]) -> Group {
     Cow::Borrowed(patterns)
 }
 const fn r(groups: &'static [Group]) -> Requisite {
-    Requisite { groups: Cow::Borrowed(groups) }
+    Requisite {
+        groups: Cow::Borrowed(groups),
+    }
 }
 const fn x(patterns: &'static [Pattern]) -> Exclusion {
-    Exclusion { patterns: Cow::Borrowed(patterns) }
+    Exclusion {
+        patterns: Cow::Borrowed(patterns),
+    }
 }
 const fn q(qualifiers: &'static [Ai]) -> Cow<'static, [Ai]> {
     Cow::Borrowed(qualifiers)
 }
 const fn k(alternatives: &'static [Cow<'static, [Ai]>]) -> DlKey {
-    DlKey { alternatives: Cow::Borrowed(alternatives) }
+    DlKey {
+        alternatives: Cow::Borrowed(alternatives),
+    }
 }
 #[allow(clippy::too_many_arguments)]
 const fn e(

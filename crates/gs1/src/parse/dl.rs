@@ -85,7 +85,11 @@ impl<'d> Parser<'d> {
         self.dl_from(Cow::Borrowed(input.as_bytes()), 0)
     }
 
-    pub(crate) fn dl_from<'a>(&self, input: Cow<'a, [u8]>, start: usize) -> Result<Message<'a>, Error> {
+    pub(crate) fn dl_from<'a>(
+        &self,
+        input: Cow<'a, [u8]>,
+        start: usize,
+    ) -> Result<Message<'a>, Error> {
         let uri = &input[start..];
         check_input_len(uri.len())?;
         let err = |kind, at: usize, len| Error::new(kind, None, start + at, len);
@@ -141,7 +145,9 @@ impl<'d> Parser<'d> {
         while i >= 2 {
             let (a, b) = segs[i - 2];
             let Some(ai) = Ai::new(&uri[a..b]) else { break };
-            let Some(entry) = self.dict.entry(ai) else { break };
+            let Some(entry) = self.dict.entry(ai) else {
+                break;
+            };
             if entry.dl_primary_key().is_some() {
                 key_at = Some(i - 2);
                 break;
@@ -149,7 +155,11 @@ impl<'d> Parser<'d> {
             i -= 2;
         }
         let Some(key_at) = key_at else {
-            return Err(err(ErrorKind::DlNoPrimaryKey, path_start, path_end - path_start));
+            return Err(err(
+                ErrorKind::DlNoPrimaryKey,
+                path_start,
+                path_end - path_start,
+            ));
         };
 
         let mut buf = Vec::with_capacity(uri.len());
@@ -158,17 +168,28 @@ impl<'d> Parser<'d> {
         while j + 1 < nsegs {
             let (a, b) = segs[j];
             let (va, vb) = segs[j + 1];
-            let (ai, entry_index) = match Ai::new(&uri[a..b]).and_then(|ai| Some((ai, self.dict.entry_index(ai)?))) {
-                Some(x) => x,
-                None => return Err(err(ErrorKind::UnknownAi, a, b - a)),
-            };
+            let (ai, entry_index) =
+                match Ai::new(&uri[a..b]).and_then(|ai| Some((ai, self.dict.entry_index(ai)?))) {
+                    Some(x) => x,
+                    None => return Err(err(ErrorKind::UnknownAi, a, b - a)),
+                };
             let entry = self.entry(entry_index);
             if va == vb {
-                return Err(Error::new(ErrorKind::DlEmptyPathValue, Some(ai), start + va, 0));
+                return Err(Error::new(
+                    ErrorKind::DlEmptyPathValue,
+                    Some(ai),
+                    start + va,
+                    0,
+                ));
             }
             let at = buf.len();
             if !unescape(&uri[va..vb], false, &mut buf) {
-                return Err(Error::new(ErrorKind::DlNulInValue, Some(ai), start + va, vb - va));
+                return Err(Error::new(
+                    ErrorKind::DlNulInValue,
+                    Some(ai),
+                    start + va,
+                    vb - va,
+                ));
             }
             let pad = self.zero_pad_gtin(ai, &mut buf, at);
             length_content_check(ai, entry, &buf[at..], start + va)?;
@@ -199,12 +220,16 @@ impl<'d> Parser<'d> {
                 if p >= qe {
                     break;
                 }
-                let e = uri[p..qe].iter().position(|&c| c == b'&').map_or(qe, |i| p + i);
+                let e = uri[p..qe]
+                    .iter()
+                    .position(|&c| c == b'&')
+                    .map_or(qe, |i| p + i);
                 let param = &uri[p..e];
                 let eq = param.iter().position(|&c| c == b'=');
                 let ai_entry = match eq {
                     Some(k) if param[..k].iter().all(u8::is_ascii_digit) => {
-                        let found = Ai::new(&param[..k]).and_then(|ai| Some((ai, self.dict.entry_index(ai)?)));
+                        let found = Ai::new(&param[..k])
+                            .and_then(|ai| Some((ai, self.dict.entry_index(ai)?)));
                         match found {
                             Some(x) => Some(x),
                             None => return Err(err(ErrorKind::DlUnknownQueryAi, p, k)),
@@ -217,11 +242,21 @@ impl<'d> Parser<'d> {
                         let entry = self.entry(entry_index);
                         let (va, vb) = (p + k + 1, e);
                         if va == vb {
-                            return Err(Error::new(ErrorKind::DlEmptyQueryValue, Some(ai), start + va, 0));
+                            return Err(Error::new(
+                                ErrorKind::DlEmptyQueryValue,
+                                Some(ai),
+                                start + va,
+                                0,
+                            ));
                         }
                         let at = buf.len();
                         if !unescape(&uri[va..vb], true, &mut buf) {
-                            return Err(Error::new(ErrorKind::DlNulInValue, Some(ai), start + va, vb - va));
+                            return Err(Error::new(
+                                ErrorKind::DlNulInValue,
+                                Some(ai),
+                                start + va,
+                                vb - va,
+                            ));
                         }
                         let pad = self.zero_pad_gtin(ai, &mut buf, at);
                         length_content_check(ai, entry, &buf[at..], start + va)?;
@@ -273,29 +308,51 @@ impl<'d> Parser<'d> {
         let path: Vec<Ai> = slots[..path_ais].iter().filter_map(|s| s.ai).collect();
         if !self.valid_dl_path(&path) {
             let (a, _) = segs[key_at];
-            return Err(err(ErrorKind::DlKeyQualifierSequence, a - 1, path_end - a + 1));
+            return Err(err(
+                ErrorKind::DlKeyQualifierSequence,
+                a - 1,
+                path_end - a + 1,
+            ));
         }
 
         // No AI twice; attributes must be attributes, and not belong in the path.
-        let mut sorted: Vec<(usize, &Slot)> =
-            slots.iter().enumerate().filter(|(_, s)| s.kind == Kind::Value).collect();
+        let mut sorted: Vec<(usize, &Slot)> = slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == Kind::Value)
+            .collect();
         sorted.sort_by_key(|(_, s)| s.ai);
         for w in sorted.windows(2) {
             if w[0].1.ai == w[1].1.ai {
                 let s = w[1].1;
-                return Err(Error::new(ErrorKind::DlDuplicateAi, s.ai, usize::from(s.src), 0));
+                return Err(Error::new(
+                    ErrorKind::DlDuplicateAi,
+                    s.ai,
+                    usize::from(s.src),
+                    0,
+                ));
             }
         }
         for (_, s) in sorted.iter().filter(|(i, _)| *i >= path_ais) {
             let Some(ai) = s.ai else { continue };
             if !s.dl_attr {
-                return Err(Error::new(ErrorKind::DlNotAttribute, Some(ai), usize::from(s.src), 0));
+                return Err(Error::new(
+                    ErrorKind::DlNotAttribute,
+                    Some(ai),
+                    usize::from(s.src),
+                    0,
+                ));
             }
             for k in 1..=path.len() {
                 let mut trial = path.clone();
                 trial.insert(k, ai);
                 if self.valid_dl_path(&trial) {
-                    return Err(Error::new(ErrorKind::DlShouldBeInPath(ai), Some(ai), usize::from(s.src), 0));
+                    return Err(Error::new(
+                        ErrorKind::DlShouldBeInPath(ai),
+                        Some(ai),
+                        usize::from(s.src),
+                        0,
+                    ));
                 }
             }
         }
@@ -317,7 +374,10 @@ impl<'d> Parser<'d> {
     /// number of zeros added, so error offsets can still point into the input.
     fn zero_pad_gtin(&self, ai: Ai, buf: &mut Vec<u8>, at: usize) -> usize {
         let n = buf.len() - at;
-        if self.opts.permit_zero_suppressed_gtin_in_dl && ai.as_bytes() == b"01" && matches!(n, 8 | 12 | 13) {
+        if self.opts.permit_zero_suppressed_gtin_in_dl
+            && ai.as_bytes() == b"01"
+            && matches!(n, 8 | 12 | 13)
+        {
             let pad = 14 - n;
             buf.splice(at..at, core::iter::repeat_n(b'0', pad));
             pad

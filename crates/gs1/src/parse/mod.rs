@@ -5,11 +5,11 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::Ai;
 use crate::dict::{Dictionary, Entry};
 use crate::error::{Error, ErrorKind};
 use crate::lint::Linter;
 use crate::message::{Kind, MAX_AIS, MAX_INPUT, Message, Slot, Slots};
-use crate::Ai;
 
 pub(crate) mod dl;
 mod rules;
@@ -126,7 +126,11 @@ impl<'d> Parser<'d> {
             Message::empty(Cow::Borrowed(bytes))
         };
         let (linear, cc) = split_composite(bytes);
-        self.bracketed_part(linear, 0, &mut msg)?;
+        // As in the unbracketed form, a composite component may stand alone
+        // (`|(10)AB1`): that is what `to_bracketed` writes for such a message.
+        if !(cc.is_some() && linear.is_empty()) {
+            self.bracketed_part(linear, 0, &mut msg)?;
+        }
         if let Some(cc) = cc {
             msg.composite_at = Some(msg.slots.len() as u8);
             self.bracketed_part(cc, linear.len() + 1, &mut msg)?;
@@ -171,7 +175,12 @@ impl<'d> Parser<'d> {
             let entry = self.entry(entry_index);
             let vstart = close + 1;
             if vstart >= data.len() {
-                return Err(Error::new(ErrorKind::MissingValue, Some(ai), base + close, 1));
+                return Err(Error::new(
+                    ErrorKind::MissingValue,
+                    Some(ai),
+                    base + close,
+                    1,
+                ));
             }
             // The value runs to the next unescaped '('.
             let mut q = vstart;
@@ -335,7 +344,12 @@ impl<'d> Parser<'d> {
         let mut p = 0;
         while p < data.len() {
             let (ai, entry_index) = self.dict.lookup_prefix_index(&data[p..]).ok_or_else(|| {
-                Error::new(ErrorKind::UnknownAi, None, base + p, data.len().saturating_sub(p).min(4))
+                Error::new(
+                    ErrorKind::UnknownAi,
+                    None,
+                    base + p,
+                    data.len().saturating_sub(p).min(4),
+                )
             })?;
             let entry = self.entry(entry_index);
             let ai_at = p;
@@ -408,7 +422,12 @@ impl<'d> Parser<'d> {
                 continue;
             }
             if complen < c.min() {
-                return Err(Error::new(ErrorKind::ComponentLength, Some(ai), src + pos, complen));
+                return Err(Error::new(
+                    ErrorKind::ComponentLength,
+                    Some(ai),
+                    src + pos,
+                    complen,
+                ));
             }
             let comp = &value[pos..pos + complen];
             let linters = core::iter::once(c.charset().linter()).chain(c.linters().iter().copied());
@@ -422,7 +441,14 @@ impl<'d> Parser<'d> {
 }
 
 #[inline]
-fn lint(linter: Linter, ai: Ai, value: &[u8], pos: usize, comp: &[u8], src: usize) -> Result<(), Error> {
+fn lint(
+    linter: Linter,
+    ai: Ai,
+    value: &[u8],
+    pos: usize,
+    comp: &[u8],
+    src: usize,
+) -> Result<(), Error> {
     match linter.check(comp) {
         Ok(()) => Ok(()),
         Err(e) => {
@@ -438,7 +464,10 @@ fn lint(linter: Linter, ai: Ai, value: &[u8], pos: usize, comp: &[u8], src: usiz
             markup.push('|');
             show(&mut markup, value.get(at..end).unwrap_or_default());
             markup.push('|');
-            show(&mut markup, value.get(end..pos + comp.len()).unwrap_or_default());
+            show(
+                &mut markup,
+                value.get(end..pos + comp.len()).unwrap_or_default(),
+            );
             let mut err = Error::new(ErrorKind::Lint(e.code), Some(ai), src + at, len);
             err.markup = Some(markup);
             Err(err)
@@ -447,7 +476,12 @@ fn lint(linter: Linter, ai: Ai, value: &[u8], pos: usize, comp: &[u8], src: usiz
 }
 
 /// The engine's parse-time check of a whole value: length bounds and no `^`.
-pub(crate) fn length_content_check(ai: Ai, entry: &Entry, value: &[u8], src: usize) -> Result<(), Error> {
+pub(crate) fn length_content_check(
+    ai: Ai,
+    entry: &Entry,
+    value: &[u8],
+    src: usize,
+) -> Result<(), Error> {
     if value.len() < entry.min_length() {
         let kind = ErrorKind::ValueTooShort {
             min: entry.min_length(),
@@ -456,7 +490,12 @@ pub(crate) fn length_content_check(ai: Ai, entry: &Entry, value: &[u8], src: usi
     }
     if value.len() > entry.max_length() {
         let max = entry.max_length();
-        return Err(Error::new(ErrorKind::ValueTooLong { max }, Some(ai), src + max, value.len() - max));
+        return Err(Error::new(
+            ErrorKind::ValueTooLong { max },
+            Some(ai),
+            src + max,
+            value.len() - max,
+        ));
     }
     if let Some(i) = value.iter().position(|&b| b == CARET) {
         return Err(Error::new(ErrorKind::IllegalCaret, Some(ai), src + i, 1));
@@ -468,13 +507,23 @@ pub(crate) fn push(slots: &mut Slots, slot: Slot, offset: usize) -> Result<(), E
     if slots.push(slot) {
         Ok(())
     } else {
-        Err(Error::new(ErrorKind::TooManyAis { max: MAX_AIS }, slot.ai, offset, 0))
+        Err(Error::new(
+            ErrorKind::TooManyAis { max: MAX_AIS },
+            slot.ai,
+            offset,
+            0,
+        ))
     }
 }
 
 pub(crate) fn check_input_len(len: usize) -> Result<(), Error> {
     if len > MAX_INPUT {
-        Err(Error::new(ErrorKind::InputTooLong { max: MAX_INPUT }, None, MAX_INPUT, len - MAX_INPUT))
+        Err(Error::new(
+            ErrorKind::InputTooLong { max: MAX_INPUT },
+            None,
+            MAX_INPUT,
+            len - MAX_INPUT,
+        ))
     } else {
         Ok(())
     }

@@ -38,11 +38,18 @@ impl Sorted {
     }
 
     fn iter<'s>(&'s self, slots: &'s [Slot]) -> impl Iterator<Item = &'s Slot> + 's {
-        self.idx[..self.len].iter().map(move |&i| &slots[usize::from(i)])
+        self.idx[..self.len]
+            .iter()
+            .map(move |&i| &slots[usize::from(i)])
     }
 }
 
-fn find<'s>(slots: &'s [Slot], sorted: &'s Sorted, pattern: &Pattern, ignore: Ai) -> Option<&'s Slot> {
+fn find<'s>(
+    slots: &'s [Slot],
+    sorted: &'s Sorted,
+    pattern: &Pattern,
+    ignore: Ai,
+) -> Option<&'s Slot> {
     sorted
         .iter(slots)
         .find(|s| s.ai.is_some_and(|ai| ai != ignore && pattern.matches(ai)))
@@ -96,16 +103,16 @@ pub(crate) fn validate(parser: &Parser<'_>, msg: &Message<'_>) -> Result<(), Err
     // Repeats must agree.
     let mut prev: Option<&Slot> = None;
     for s in sorted.iter(slots) {
-        if let Some(p) = prev {
-            if p.ai == s.ai && msg.value_of(p) != msg.value_of(s) {
-                let ai = s.ai;
-                return Err(Error::new(
-                    ErrorKind::ConflictingRepeat,
-                    ai,
-                    usize::from(s.src),
-                    usize::from(s.len),
-                ));
-            }
+        if let Some(p) = prev
+            && p.ai == s.ai
+            && msg.value_of(p) != msg.value_of(s)
+        {
+            return Err(Error::new(
+                ErrorKind::ConflictingRepeat,
+                s.ai,
+                usize::from(s.src),
+                usize::from(s.len),
+            ));
         }
         prev = Some(s);
     }

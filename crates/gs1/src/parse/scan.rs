@@ -213,7 +213,14 @@ impl<'d> Parser<'d> {
         let input = self.prepare(input);
         let aim = match input.get(..3) {
             Some([b']', a, b]) => [*a, *b],
-            _ => return Err(Error::new(ErrorKind::MissingAim, None, 0, input.len().min(3))),
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::MissingAim,
+                    None,
+                    0,
+                    input.len().min(3),
+                ));
+            }
         };
         let (symbology, gs1) = Symbology::from_aim(&aim)
             .ok_or_else(|| Error::new(ErrorKind::UnsupportedAim, None, 0, 3))?;
@@ -264,14 +271,24 @@ impl<'d> Parser<'d> {
         }
         let has_cc = data.len() > want + 3 && &data[want..want + 4] == b"|]e0";
         if data.len() > want && !has_cc {
-            return Err(Error::new(ErrorKind::PrimaryTooLong, None, 3 + want, data.len() - want));
+            return Err(Error::new(
+                ErrorKind::PrimaryTooLong,
+                None,
+                3 + want,
+                data.len() - want,
+            ));
         }
         let digits = &data[..want];
         if let Some(i) = digits.iter().position(|b| !b.is_ascii_digit()) {
             return Err(Error::new(ErrorKind::PrimaryNotDigits, None, 3 + i, 1));
         }
         if crate::lint::gs1_check_digit(digits) != digits.last().copied() {
-            return Err(Error::new(ErrorKind::PrimaryCheckDigit, None, 3 + want - 1, 1));
+            return Err(Error::new(
+                ErrorKind::PrimaryCheckDigit,
+                None,
+                3 + want - 1,
+                1,
+            ));
         }
         let digits_owned: Cow<'a, str> = Cow::Owned(crate::message::ascii(digits).into());
         let composite = if has_cc {
@@ -303,9 +320,8 @@ impl<'d> Parser<'d> {
     /// ```
     pub fn parse<'a>(&self, input: &'a [u8]) -> Result<Scan<'a>, Error> {
         let as_str = || {
-            core::str::from_utf8(input).map_err(|e| {
-                Error::new(ErrorKind::UnrecognisedInput, None, e.valid_up_to(), 1)
-            })
+            core::str::from_utf8(input)
+                .map_err(|e| Error::new(ErrorKind::UnrecognisedInput, None, e.valid_up_to(), 1))
         };
         match input.first() {
             Some(b']') => self.scan(input),
@@ -334,7 +350,12 @@ impl<'d> Parser<'d> {
                 symbology: None,
                 content: Content::Gs1(self.element_string(input)?),
             }),
-            _ => Err(Error::new(ErrorKind::UnrecognisedInput, None, 0, input.len().min(1))),
+            _ => Err(Error::new(
+                ErrorKind::UnrecognisedInput,
+                None,
+                0,
+                input.len().min(1),
+            )),
         }
     }
 }
