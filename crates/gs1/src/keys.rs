@@ -267,6 +267,131 @@ impl Grai {
     }
 }
 
+/// A Global Individual Asset Identifier (AI 8004): company prefix then an
+/// individual asset reference, up to 30 CSET 82 characters (an infusion pump,
+/// a bed). The syntax is checked by the parser; this type keeps it whole.
+///
+/// ```
+/// use bedside_gs1::keys::Giai;
+/// let g = Giai::parse("9520000PUMP-0042").unwrap();
+/// assert_eq!(g.as_str(), "9520000PUMP-0042");
+/// assert!(Giai::parse("").is_err());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Giai {
+    bytes: [u8; 30],
+    len: u8,
+}
+
+impl Giai {
+    /// Takes an AI (8004) value: 1 to 30 characters, the first four digits.
+    ///
+    /// ```
+    /// use bedside_gs1::keys::Giai;
+    /// assert!(Giai::parse("95A0PUMP").is_err());
+    /// ```
+    pub fn parse(s: &str) -> Result<Giai, KeyError> {
+        let b = s.as_bytes();
+        if b.is_empty() || b.len() > 30 {
+            return Err(KeyError::Length { len: b.len() });
+        }
+        if let Some(position) = b.iter().take(4).position(|c| !c.is_ascii_digit()) {
+            return Err(KeyError::NotDigit { position });
+        }
+        let mut bytes = [0u8; 30];
+        bytes[..b.len()].copy_from_slice(b);
+        Ok(Giai {
+            bytes,
+            len: b.len() as u8,
+        })
+    }
+
+    /// The identifier as text.
+    ///
+    /// ```
+    /// # use bedside_gs1::keys::Giai;
+    /// assert_eq!(Giai::parse("9520000X1").unwrap().as_str(), "9520000X1");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        text(&self.bytes[..usize::from(self.len)])
+    }
+}
+
+impl fmt::Debug for Giai {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Giai({})", self.as_str())
+    }
+}
+
+/// A staff badge: GSRN provider (8017) and optional service relation instance (8019).
+///
+/// ```
+/// use bedside_gs1::{parse_scan, keys::StaffBadge};
+/// let s = parse_scan(b"]d28017952000000000000033\x1d80191").unwrap();
+/// let badge = StaffBadge::from_message(s.message().unwrap()).unwrap();
+/// assert_eq!(badge.gsrn.as_str(), "952000000000000033");
+/// assert_eq!(badge.srin, Some("1"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StaffBadge<'m> {
+    /// GSRN provider (8017).
+    pub gsrn: Gsrn,
+    /// Service relation instance number (8019).
+    pub srin: Option<&'m str>,
+}
+
+impl<'m> StaffBadge<'m> {
+    /// Builds the view; the message must carry (8017).
+    ///
+    /// ```
+    /// use bedside_gs1::{parse_bracketed, keys::StaffBadge};
+    /// let band = parse_bracketed("(8018)952000099900012352").unwrap();
+    /// assert!(StaffBadge::from_message(&band).is_err());
+    /// ```
+    pub fn from_message(m: &'m Message<'_>) -> Result<StaffBadge<'m>, KeyError> {
+        let ai = Ai::from_code(8017, 4).ok_or(KeyError::Length { len: 4 })?;
+        let gsrn = Gsrn::parse(m.get(ai).ok_or(KeyError::Missing(ai))?)?;
+        Ok(StaffBadge {
+            gsrn,
+            srin: Ai::from_code(8019, 4).and_then(|a| m.get(a)),
+        })
+    }
+}
+
+/// A place: GLN (414) with an optional extension (254), e.g. a ward and bed.
+///
+/// ```
+/// use bedside_gs1::{parse_scan, keys::Location};
+/// let s = parse_scan(b"]d24149520000000004254WARD7-BED12").unwrap();
+/// let here = Location::from_message(s.message().unwrap()).unwrap();
+/// assert_eq!(here.gln.as_str(), "9520000000004");
+/// assert_eq!(here.extension, Some("WARD7-BED12"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Location<'m> {
+    /// Physical location GLN (414).
+    pub gln: Gln,
+    /// GLN extension component (254).
+    pub extension: Option<&'m str>,
+}
+
+impl<'m> Location<'m> {
+    /// Builds the view; the message must carry (414).
+    ///
+    /// ```
+    /// use bedside_gs1::{parse_bracketed, keys::Location};
+    /// assert!(Location::from_message(&parse_bracketed("(01)09506000134352").unwrap()).is_err());
+    /// ```
+    pub fn from_message(m: &'m Message<'_>) -> Result<Location<'m>, KeyError> {
+        let ai = Ai::from_code(414, 3).ok_or(KeyError::Length { len: 3 })?;
+        let gln = Gln::parse(m.get(ai).ok_or(KeyError::Missing(ai))?)?;
+        Ok(Location {
+            gln,
+            extension: Ai::from_code(254, 3).and_then(|a| m.get(a)),
+        })
+    }
+}
+
 /// A calendar date from a GS1 six-digit `YYMMDD` field, where day `00` means
 /// "end of the month" (allowed only for the AIs whose linter is `yymmd0`, e.g.
 /// expiry (17)).
