@@ -523,11 +523,13 @@ pub fn build_ack(
             "P".to_owned(),
         ),
     };
-    let msg_type = if trigger.is_empty() || Trigger::parse(&trigger).is_none() {
-        OwnedField::components(&["ACK"])
+    // Echo the trigger when it looks like one; MSH-9.3 lets parsers pick the ACK structure.
+    let trigger = if trigger.len() == 3 && trigger.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        trigger
     } else {
-        OwnedField::components(&["ACK", &trigger, "ACK"])
+        String::new()
     };
+    let msg_type = OwnedField::components(&["ACK", &trigger, "ACK"]);
     let msh = OwnedSegment::new("MSH")
         .with(3, OwnedField::text(&sender.application))
         .with(4, OwnedField::text(&sender.facility))

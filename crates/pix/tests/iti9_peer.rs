@@ -62,19 +62,34 @@ fn five_expected_action_cases_and_reject() {
         assert_eq!(found.kind(), OutcomeKind::Found);
         assert_eq!(found.nhs_number(), Some("9990001235"));
 
-        assert_eq!(outcome(client.query(&q("K0000002")).await).kind(), OutcomeKind::NotFound);
-        assert_eq!(outcome(client.query(&q("K9999999")).await).kind(), OutcomeKind::UnknownIdentifier);
+        assert_eq!(
+            outcome(client.query(&q("K0000002")).await).kind(),
+            OutcomeKind::NotFound
+        );
+        assert_eq!(
+            outcome(client.query(&q("K9999999")).await).kind(),
+            OutcomeKind::UnknownIdentifier
+        );
 
-        let other_source = PixQuery::nhs_number_for("K1234567", Domain::parse("OTHER&2.999.1&ISO").unwrap());
-        assert_eq!(outcome(client.query(&other_source).await).kind(), OutcomeKind::UnknownSourceDomain);
+        let other_source =
+            PixQuery::nhs_number_for("K1234567", Domain::parse("OTHER&2.999.1&ISO").unwrap());
+        assert_eq!(
+            outcome(client.query(&other_source).await).kind(),
+            OutcomeKind::UnknownSourceDomain
+        );
 
         let mut bad_target = q("K1234567");
-        bad_target.target_domains.push(Domain::parse("UNKNOWN&2.999.1&ISO").unwrap());
+        bad_target
+            .target_domains
+            .push(Domain::parse("UNKNOWN&2.999.1&ISO").unwrap());
         let o = outcome(client.query(&bad_target).await);
         assert_eq!(o.kind(), OutcomeKind::UnknownTargetDomain);
         assert!(o.detail().contains("repetition 2"), "{}", o.detail());
 
-        assert_eq!(outcome(client.query(&q("REJECT")).await).kind(), OutcomeKind::Rejected);
+        assert_eq!(
+            outcome(client.query(&q("REJECT")).await).kind(),
+            OutcomeKind::Rejected
+        );
     });
     assert_all_valid(&peer);
 }
@@ -94,8 +109,16 @@ fn ambiguous_invalid_and_filtered_answers() {
 
         let filtered = outcome(client.query(&q("K0000007")).await);
         assert_eq!(filtered.nhs_number(), Some("9990001235"));
-        assert!(filtered.detail().contains("echoed"), "{}", filtered.detail());
-        assert!(filtered.detail().contains("not asked for"), "{}", filtered.detail());
+        assert!(
+            filtered.detail().contains("echoed"),
+            "{}",
+            filtered.detail()
+        );
+        assert!(
+            filtered.detail().contains("not asked for"),
+            "{}",
+            filtered.detail()
+        );
     });
     assert_all_valid(&peer);
 }
@@ -115,17 +138,35 @@ fn garbage_wrong_correlation_and_oversize_are_unavailable() {
     let client = MllpClient::new(c);
     rt().block_on(async {
         let (first, retry) = unavailable(client.query(&q("GARBAGE")).await);
-        assert!(matches!(first, AttemptError::Response(ResponseError::Parse(_))), "{first:?}");
-        assert!(matches!(retry, Some(AttemptError::Response(ResponseError::Parse(_)))));
+        assert!(
+            matches!(first, AttemptError::Response(ResponseError::Parse(_))),
+            "{first:?}"
+        );
+        assert!(matches!(
+            retry,
+            Some(AttemptError::Response(ResponseError::Parse(_)))
+        ));
 
         let (first, _) = unavailable(client.query(&q("WRONGID")).await);
-        assert!(matches!(first, AttemptError::Response(ResponseError::ControlIdMismatch { .. })), "{first:?}");
+        assert!(
+            matches!(
+                first,
+                AttemptError::Response(ResponseError::ControlIdMismatch { .. })
+            ),
+            "{first:?}"
+        );
 
         let (first, _) = unavailable(client.query(&q("HUGE")).await);
-        assert!(matches!(first, AttemptError::Frame(FrameError::FrameTooLarge { .. })), "{first:?}");
+        assert!(
+            matches!(first, AttemptError::Frame(FrameError::FrameTooLarge { .. })),
+            "{first:?}"
+        );
 
         // The connection is still good for real queries afterwards.
-        assert_eq!(outcome(client.query(&q("K1234567")).await).kind(), OutcomeKind::Found);
+        assert_eq!(
+            outcome(client.query(&q("K1234567")).await).kind(),
+            OutcomeKind::Found
+        );
     });
 }
 
@@ -135,7 +176,10 @@ fn slow_answer_late_answer_and_no_mispairing() {
     let client = MllpClient::new(cfg(&peer));
     rt().block_on(async {
         // 0.3 s is inside the 0.8 s timeout.
-        assert_eq!(outcome(client.query(&q("SLOW")).await).kind(), OutcomeKind::Found);
+        assert_eq!(
+            outcome(client.query(&q("SLOW")).await).kind(),
+            OutcomeKind::Found
+        );
 
         // 1.5 s is not: both attempts time out, and their sockets are closed.
         let t = Instant::now();
@@ -158,7 +202,11 @@ fn slow_answer_late_answer_and_no_mispairing() {
     assert_ne!(late[0]["qpd2"], late[1]["qpd2"]);
     assert_ne!(late[0]["conn"], late[1]["conn"]);
     let after: Vec<_> = log.iter().filter(|l| l["mrn"] == "K0000002").collect();
-    assert!(after.iter().all(|a| a["conn"] != late[0]["conn"] && a["conn"] != late[1]["conn"]));
+    assert!(
+        after
+            .iter()
+            .all(|a| a["conn"] != late[0]["conn"] && a["conn"] != late[1]["conn"])
+    );
     assert_all_valid(&peer);
 }
 
@@ -168,7 +216,10 @@ fn dropped_connection_retry_then_unavailable() {
     let client = MllpClient::new(cfg(&peer));
     rt().block_on(async {
         // First attempt dropped, retry on a fresh connection answers.
-        assert_eq!(outcome(client.query(&q("DROPONCE")).await).kind(), OutcomeKind::Found);
+        assert_eq!(
+            outcome(client.query(&q("DROPONCE")).await).kind(),
+            OutcomeKind::Found
+        );
         // Always dropped: cannot confirm.
         let (first, retry) = unavailable(client.query(&q("DROP")).await);
         assert_eq!(first, AttemptError::Closed);
@@ -203,7 +254,11 @@ fn circuit_breaker_stops_asking_a_dead_manager() {
 
 #[test]
 fn dead_port_is_unavailable() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let client = MllpClient::new(MllpConfig::new(&format!("127.0.0.1:{port}")));
     rt().block_on(async {
         let (first, _) = unavailable(client.query(&q("K1234567")).await);
@@ -226,11 +281,16 @@ fn pool_of_four_serves_concurrent_queries() {
         }
         for t in tasks {
             let (i, r) = t.await.unwrap();
-            let want = if i % 2 == 0 { OutcomeKind::Found } else { OutcomeKind::NotFound };
+            let want = if i % 2 == 0 {
+                OutcomeKind::Found
+            } else {
+                OutcomeKind::NotFound
+            };
             assert_eq!(outcome(r).kind(), want);
         }
     });
-    let conns: std::collections::HashSet<String> = peer.log().iter().map(|l| l["conn"].to_string()).collect();
+    let conns: std::collections::HashSet<String> =
+        peer.log().iter().map(|l| l["conn"].to_string()).collect();
     assert!(conns.len() <= 4, "used {} connections", conns.len());
     assert_all_valid(&peer);
 }
@@ -243,7 +303,8 @@ fn peer_profile_validation_rejects_a_broken_query() {
     let mut s = std::net::TcpStream::connect(peer.addr()).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let bad = b"MSH|^~\\&|BEDSIDE_PPID|W|PIX_MGR|HIE|20250314101500+0000||QBP^Q23^QBP_Q21|C1|P|2.5\rQPD|IHE PIX Query|T1|K1234567^^^TRUST_MRN&2.999.826.0.1.1&ISO^MR|NHS\rRCP|I\r";
-    s.write_all(&bedside_pix::mllp::encode(bad).unwrap()).unwrap();
+    s.write_all(&bedside_pix::mllp::encode(bad).unwrap())
+        .unwrap();
     let mut d = bedside_pix::mllp::Decoder::new(1 << 20);
     let mut buf = [0u8; 4096];
     let frame = loop {

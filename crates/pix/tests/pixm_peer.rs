@@ -26,7 +26,10 @@ fn q(value: &str) -> PixQuery {
 }
 
 fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 fn kind(r: Result<PixOutcome, PixError>) -> OutcomeKind {
@@ -43,14 +46,29 @@ fn status_codes_map_to_the_iti9_outcomes() {
     rt().block_on(async {
         let found = c.query(&q("K1234567")).await.unwrap();
         assert_eq!(found.nhs_number(), Some("9990001235"));
-        assert!(found.detail().contains("Patient/pat-7f3a21"), "{}", found.detail());
+        assert!(
+            found.detail().contains("Patient/pat-7f3a21"),
+            "{}",
+            found.detail()
+        );
         assert_eq!(kind(c.query(&q("K0000002")).await), OutcomeKind::NotFound);
-        assert_eq!(kind(c.query(&q("K9999999")).await), OutcomeKind::UnknownIdentifier);
+        assert_eq!(
+            kind(c.query(&q("K9999999")).await),
+            OutcomeKind::UnknownIdentifier
+        );
         let other = PixQuery::nhs_number_for("K1234567", Domain::parse("urn:oid:2.999.1").unwrap());
-        assert_eq!(kind(c.query(&other).await), OutcomeKind::UnknownSourceDomain);
+        assert_eq!(
+            kind(c.query(&other).await),
+            OutcomeKind::UnknownSourceDomain
+        );
         let mut bad_target = q("K1234567");
-        bad_target.target_domains.push(Domain::parse("urn:oid:2.999.77").unwrap());
-        assert_eq!(kind(c.query(&bad_target).await), OutcomeKind::UnknownTargetDomain);
+        bad_target
+            .target_domains
+            .push(Domain::parse("urn:oid:2.999.77").unwrap());
+        assert_eq!(
+            kind(c.query(&bad_target).await),
+            OutcomeKind::UnknownTargetDomain
+        );
         assert_eq!(kind(c.query(&q("K0000005")).await), OutcomeKind::Ambiguous);
         assert_eq!(kind(c.query(&q("HTML404")).await), OutcomeKind::Rejected);
         // The NHS domain by its OID alias is understood too.
@@ -62,8 +80,14 @@ fn status_codes_map_to_the_iti9_outcomes() {
     let log = peer.log();
     assert!(log.iter().all(|l| l["valid"] == true), "{log:?}");
     assert!(log.iter().all(|l| l["auth"] == "Bearer test-token"));
-    assert_eq!(log[0]["sourceIdentifier"][0], "urn:oid:2.999.826.0.1.1|K1234567");
-    assert_eq!(log[0]["targetSystem"][0], "https://fhir.nhs.uk/Id/nhs-number");
+    assert_eq!(
+        log[0]["sourceIdentifier"][0],
+        "urn:oid:2.999.826.0.1.1|K1234567"
+    );
+    assert_eq!(
+        log[0]["targetSystem"][0],
+        "https://fhir.nhs.uk/Id/nhs-number"
+    );
 }
 
 #[test]
@@ -72,27 +96,47 @@ fn failures_are_unavailable_or_rejected_never_found() {
     let c = client(&peer, Some("test-token"));
     rt().block_on(async {
         match c.query(&q("MALFORMED")).await {
-            Err(PixError::CannotConfirm { first: AttemptError::Pixm(PixmError::Json { .. }), .. }) => {}
+            Err(PixError::CannotConfirm {
+                first: AttemptError::Pixm(PixmError::Json { .. }),
+                ..
+            }) => {}
             other => panic!("{other:?}"),
         }
         match c.query(&q("ERROR500")).await {
-            Err(PixError::CannotConfirm { first: AttemptError::Pixm(PixmError::UnexpectedStatus { status: 503 }), .. }) => {}
+            Err(PixError::CannotConfirm {
+                first: AttemptError::Pixm(PixmError::UnexpectedStatus { status: 503 }),
+                ..
+            }) => {}
             other => panic!("{other:?}"),
         }
         match c.query(&q("SLOWHTTP")).await {
-            Err(PixError::CannotConfirm { first: AttemptError::ResponseTimeout, retry: Some(AttemptError::ResponseTimeout), .. }) => {}
+            Err(PixError::CannotConfirm {
+                first: AttemptError::ResponseTimeout,
+                retry: Some(AttemptError::ResponseTimeout),
+                ..
+            }) => {}
             other => panic!("{other:?}"),
         }
     });
     // Without the bearer token the manager answers 401: rejected.
     let anon = client(&peer, None);
     rt().block_on(async {
-        assert_eq!(kind(anon.query(&q("K1234567")).await), OutcomeKind::Rejected);
+        assert_eq!(
+            kind(anon.query(&q("K1234567")).await),
+            OutcomeKind::Rejected
+        );
     });
     // A dead port: unavailable.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let dead = PixmClient::new(PixmConfig::new(&format!("http://127.0.0.1:{port}/fhir"))).unwrap();
     rt().block_on(async {
-        assert_eq!(kind(dead.query(&q("K1234567")).await), OutcomeKind::Unavailable);
+        assert_eq!(
+            kind(dead.query(&q("K1234567")).await),
+            OutcomeKind::Unavailable
+        );
     });
 }

@@ -290,10 +290,9 @@ impl MllpClient {
         // Refuse queries we cannot express before touching the breaker.
         iti9::build_query(&self.cfg.header, &ControlIds::generate(0, 0), query, "")?;
         if let Ok(mut b) = self.breaker.lock() {
-            b.allow(Instant::now())
-                .map_err(|r| PixError::CircuitOpen {
-                    retry_after_ms: r.retry_after.as_millis() as u64,
-                })?;
+            b.allow(Instant::now()).map_err(|r| PixError::CircuitOpen {
+                retry_after_ms: r.retry_after.as_millis() as u64,
+            })?;
         }
         let permit = self.permits.acquire().await;
         let first = match self.attempt(query, false).await {

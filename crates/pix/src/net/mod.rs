@@ -28,9 +28,9 @@ mod mllp_client;
 mod pixm_client;
 
 pub use listener::{ListenerConfig, MllpListener};
-pub use mllp_client::{MllpClient, MllpConfig};
 #[cfg(feature = "tls")]
 pub use mllp_client::MllpTls;
+pub use mllp_client::{MllpClient, MllpConfig};
 pub use pixm_client::{PixmClient, PixmConfig, PixmConfigError};
 
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -58,7 +58,10 @@ impl core::fmt::Debug for PixmConfig {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("PixmConfig")
             .field("base_url", &self.base_url)
-            .field("bearer_token", &self.bearer_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
@@ -229,10 +232,9 @@ impl PixmClient {
             ));
         }
         if let Ok(mut b) = self.breaker.lock() {
-            b.allow(Instant::now())
-                .map_err(|r| PixError::CircuitOpen {
-                    retry_after_ms: r.retry_after.as_millis() as u64,
-                })?;
+            b.allow(Instant::now()).map_err(|r| PixError::CircuitOpen {
+                retry_after_ms: r.retry_after.as_millis() as u64,
+            })?;
         }
         let first = match self.attempt(query).await {
             Ok(o) => return Ok(self.record_ok(o)),

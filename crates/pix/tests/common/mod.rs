@@ -29,13 +29,19 @@ impl Peer {
         let mut reader = BufReader::new(stdout);
         let mut first = String::new();
         let _ = reader.read_line(&mut first);
-        let Some(port) = first.trim().strip_prefix("PORT ").and_then(|p| p.parse().ok()) else {
+        let Some(port) = first
+            .trim()
+            .strip_prefix("PORT ")
+            .and_then(|p| p.parse().ok())
+        else {
             let mut err = String::new();
             if let Some(mut e) = child.stderr.take() {
                 let _ = e.read_to_string(&mut err);
             }
             let _ = child.kill();
-            panic!("test peer {script} did not start (first line {first:?}); stderr:\n{err}\nInstall the packages with `pip install -r .ci/requirements.txt`");
+            panic!(
+                "test peer {script} did not start (first line {first:?}); stderr:\n{err}\nInstall the packages with `pip install -r .ci/requirements.txt`"
+            );
         };
         let lines = Arc::new(Mutex::new(Vec::new()));
         let sink = lines.clone();
