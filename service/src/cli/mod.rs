@@ -6,6 +6,7 @@
 use clap::{Parser, Subcommand};
 
 pub(crate) mod gs1;
+pub(crate) mod pix;
 
 /// Bedside: positive patient identification with GS1 barcodes.
 #[derive(Debug, Parser)]
@@ -21,6 +22,9 @@ pub(crate) enum Command {
     /// Parse, validate and convert GS1 data (element strings, scan data, Digital Link).
     #[command(subcommand)]
     Gs1(gs1::Gs1Command),
+    /// Ask the regional PIX manager which NHS number belongs to a local identifier.
+    #[command(subcommand)]
+    Pix(pix::PixCommand),
 }
 
 impl Cli {
@@ -28,6 +32,7 @@ impl Cli {
     pub(crate) fn run(self) -> std::process::ExitCode {
         match self.command {
             Command::Gs1(cmd) => gs1::run(cmd),
+            Command::Pix(cmd) => pix::run(cmd),
         }
     }
 }
