@@ -224,6 +224,9 @@ pub enum ErrorKind {
     /// A query parameter AI with an empty value.
     #[error("AI query parameter has no value")]
     DlEmptyQueryValue,
+    /// A `%` not followed by two hexadecimal digits (RFC 3986 section 2.1).
+    #[error("`%` must be followed by two hexadecimal digits")]
+    DlBadPercentEncoding,
     /// A percent-decoded value containing NUL.
     #[error("decoded value contains NUL")]
     DlNulInValue,
@@ -297,6 +300,7 @@ impl ErrorKind {
             | K::DlDomain
             | K::DlMissingPath
             | K::DlNoPrimaryKey
+            | K::DlBadPercentEncoding
             | K::DlDuplicateAi => ErrorClass::DlSyntax,
             K::DlKeyQualifierSequence | K::DlNotAttribute | K::DlShouldBeInPath(_) => {
                 ErrorClass::DlKeyQualifier

@@ -23,6 +23,15 @@ const DEVIATIONS: &[(&str, &str)] = &[
         "the engine treats a non-http(s) string as plain data; Parser::digital_link only takes URIs",
     ),
     (
+        "https://id.gs1.org/01/09520000479589/10/AB%2",
+        "the engine keeps a malformed %-sequence as data; RFC 3986 section 2.1 allows % only \
+         as %HH and a Digital Link URI is an RFC 3986 URI, so we refuse it (DL_SYNTAX)",
+    ),
+    (
+        "https://id.gs1.org/01/09520000479589/10/AB%ZZ",
+        "as above: %ZZ is not a percent-encoded octet",
+    ),
+    (
         "Https://id.gs1.org/01/09520000479589",
         "as above: mixed-case schemes are not GS1 Digital Link URIs for the engine or for us",
     ),

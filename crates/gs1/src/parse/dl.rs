@@ -25,31 +25,54 @@ fn hex(c: u8) -> Option<u8> {
     }
 }
 
-/// Percent-decodes `input` onto `out` (`+` is a space in the query). A `%` not
-/// followed by two hex digits stays as it is. Returns false on a decoded NUL.
-pub(crate) fn unescape(input: &[u8], query: bool, out: &mut Vec<u8>) -> bool {
+/// Why a URI component could not be percent-decoded.
+pub(crate) enum Unescape {
+    /// `%00`: a NUL may not be carried.
+    Nul(usize),
+    /// A `%` not followed by two hex digits, at this offset.
+    BadPercent(usize),
+}
+
+/// Percent-decodes `input` onto `out` (`+` is a space in the query).
+///
+/// Stricter than the reference engine, which keeps a malformed `%` sequence as
+/// data: RFC 3986 section 2.1 allows `%` only as the start of `%HH`, and a
+/// Digital Link URI is an RFC 3986 URI, so `/10/AB%ZZ` is refused.
+pub(crate) fn unescape(input: &[u8], query: bool, out: &mut Vec<u8>) -> Result<(), Unescape> {
     let mut i = 0;
     while i < input.len() {
         let c = input[i];
-        if c == b'%' && i + 2 < input.len() {
-            if let (Some(h), Some(l)) = (hex(input[i + 1]), hex(input[i + 2])) {
-                let b = (h << 4) | l;
-                if b == 0 {
-                    return false;
-                }
-                out.push(b);
-                i += 3;
-                continue;
+        if c == b'%' {
+            let (Some(h), Some(l)) = (
+                input.get(i + 1).copied().and_then(hex),
+                input.get(i + 2).copied().and_then(hex),
+            ) else {
+                return Err(Unescape::BadPercent(i));
+            };
+            let b = (h << 4) | l;
+            if b == 0 {
+                return Err(Unescape::Nul(i));
             }
-            out.push(c);
-        } else if query && c == b'+' {
-            out.push(b' ');
-        } else {
-            out.push(c);
+            out.push(b);
+            i += 3;
+            continue;
         }
+        out.push(if query && c == b'+' { b' ' } else { c });
         i += 1;
     }
-    true
+    Ok(())
+}
+
+fn unescape_error(e: Unescape, ai: Ai, at: usize, len: usize) -> Error {
+    match e {
+        Unescape::Nul(i) => Error::new(ErrorKind::DlNulInValue, Some(ai), at + i, 3),
+        Unescape::BadPercent(i) => Error::new(
+            ErrorKind::DlBadPercentEncoding,
+            Some(ai),
+            at + i,
+            (len - i).min(3),
+        ),
+    }
 }
 
 /// Percent-encodes a value for a URI path segment or query value.
@@ -183,13 +206,8 @@ impl<'d> Parser<'d> {
                 ));
             }
             let at = buf.len();
-            if !unescape(&uri[va..vb], false, &mut buf) {
-                return Err(Error::new(
-                    ErrorKind::DlNulInValue,
-                    Some(ai),
-                    start + va,
-                    vb - va,
-                ));
+            if let Err(e) = unescape(&uri[va..vb], false, &mut buf) {
+                return Err(unescape_error(e, ai, start + va, vb - va));
             }
             let pad = self.zero_pad_gtin(ai, &mut buf, at);
             length_content_check(ai, entry, &buf[at..], start + va)?;
@@ -250,13 +268,8 @@ impl<'d> Parser<'d> {
                             ));
                         }
                         let at = buf.len();
-                        if !unescape(&uri[va..vb], true, &mut buf) {
-                            return Err(Error::new(
-                                ErrorKind::DlNulInValue,
-                                Some(ai),
-                                start + va,
-                                vb - va,
-                            ));
+                        if let Err(e) = unescape(&uri[va..vb], true, &mut buf) {
+                            return Err(unescape_error(e, ai, start + va, vb - va));
                         }
                         let pad = self.zero_pad_gtin(ai, &mut buf, at);
                         length_content_check(ai, entry, &buf[at..], start + va)?;
