@@ -1373,6 +1373,24 @@ mod tests {
     }
 
     #[test]
+    fn readme_example() {
+        let b = Wristband::from_elements(
+            [
+                ("8018", GSRN),
+                ("7253", "O%E2%80%99Brien"),
+                ("7254", "Zo%C3%AB"),
+                ("7250", "19800118"),
+            ],
+            &Policy::demo(),
+        )
+        .unwrap();
+        assert_eq!(b.demographics().display_name(), "O\u{2019}BRIEN, Zoë");
+        let record = Demographics::new("OBrien", "Zoe")
+            .with_date_of_birth(DateOfBirth::parse_gs1_7250("19800118").unwrap());
+        assert!(b.demographics().confirm(&record).is_confirmed());
+    }
+
+    #[test]
     fn owned_pairs_accepted() {
         let v: Vec<(String, String)> = vec![
             ("8018".into(), GSRN.into()),
