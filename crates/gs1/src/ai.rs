@@ -148,6 +148,12 @@ impl fmt::Debug for Ai {
     }
 }
 
+impl AsRef<str> for Ai {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl core::str::FromStr for Ai {
     type Err = AiSyntaxError;
     fn from_str(s: &str) -> Result<Ai, AiSyntaxError> {

@@ -66,16 +66,13 @@ pub enum GsrnError {
     },
 }
 
-/// GS1 mod-10 check digit over ASCII digits: weights 3, 1, 3, ... from the rightmost digit.
+/// GS1 mod-10 check digit (0-9) for `digits`, the key without its check position.
+/// Delegates to `bedside-gs1`, which owns the algorithm.
 pub(crate) fn gs1_check_digit(digits: &[u8]) -> u8 {
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &d)| u32::from(d.wrapping_sub(b'0')) * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
-    // (10 - sum % 10) % 10 is 0..=9.
-    u8::try_from((10 - sum % 10) % 10).unwrap_or(0)
+    let mut key = [b'0'; 32];
+    let n = digits.len().min(key.len() - 1);
+    key[..n].copy_from_slice(&digits[..n]);
+    bedside_gs1::lint::gs1_check_digit(&key[..=n]).map_or(0, |c| c.wrapping_sub(b'0'))
 }
 
 /// An 18-digit GSRN whose GS1 mod-10 check digit is correct. Says nothing yet about what

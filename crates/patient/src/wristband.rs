@@ -629,6 +629,22 @@ fn sanitize_ai(ai: &str) -> String {
 }
 
 impl Wristband {
+    /// Builds the wristband view from a validated GS1 message (see `bedside-gs1`):
+    /// the syntax is already proven there; this adds the NHS rules on top.
+    ///
+    /// ```
+    /// use bedside_patient::{Policy, Wristband};
+    /// let scan = bedside_gs1::parse_scan(b"]d28018952000099900012352\x1d80191\x1d725019800118\x1d7253SMITH\x1d7254John").unwrap();
+    /// let band = Wristband::from_message(scan.message().unwrap(), &Policy::demo()).unwrap();
+    /// assert_eq!(band.nhs_number().to_string(), "999 000 1235");
+    /// ```
+    pub fn from_message(
+        message: &bedside_gs1::Message<'_>,
+        policy: &Policy,
+    ) -> Result<Wristband, WristbandError> {
+        Wristband::from_elements(message.iter().map(|e| (e.ai(), e.value())), policy)
+    }
+
     /// Builds the wristband view from a GS1 message's `(AI, value)` pairs (in message
     /// order). Accepts `(&str, &str)`, `(String, String)` or anything `AsRef<str>`, so a GS1
     /// message type can feed its element iterator straight in.
