@@ -1,0 +1,18 @@
+//! Fuzzes `Parser::bracketed` (`(01)09506000134352(10)AB\(1|(21)…`).
+//!
+//! Asserts: no panic; an error's offset is within the input; a message that
+//! parses survives every rendering round trip (see
+//! `bedside_fuzz::check_roundtrips`). Non-UTF-8 inputs are skipped (the API
+//! takes `&str`).
+#![no_main]
+
+use bedside_gs1::Parser;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    match Parser::default().bracketed(text) {
+        Ok(m) => bedside_fuzz::check_roundtrips(&m, "bracketed"),
+        Err(e) => bedside_fuzz::check_error(&e, data, "bracketed"),
+    }
+});
