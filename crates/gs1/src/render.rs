@@ -84,7 +84,9 @@ impl Message<'_> {
     }
 
     /// The element string as a reader transmits it: no leading FNC1, GS (0x1D)
-    /// as separator, no trailing separator.
+    /// as separator, no trailing separator. For a composite message the two
+    /// components are joined by `|`, as in the `^` form; readers transmit them
+    /// separately, so [`crate::Parser::element_string`] does not accept `|`.
     ///
     /// ```
     /// let m = bedside_gs1::parse_bracketed("(10)AB1(01)09506000134352").unwrap();
@@ -96,7 +98,9 @@ impl Message<'_> {
 
     /// Scan data for a GS1 symbology: its AIM identifier and the element string.
     /// `None` for symbologies that cannot carry an AI element string alone
-    /// (EAN/UPC) or for a composite message in a non-linear symbology.
+    /// (EAN/UPC) and for a composite message: a composite's two components
+    /// travel in two symbols, and silently dropping one (as the reference
+    /// engine does for Data Matrix) would lose data.
     ///
     /// ```
     /// use bedside_gs1::Symbology;

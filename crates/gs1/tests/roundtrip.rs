@@ -501,20 +501,17 @@ fn check_fnc1_forms(p: &Parser<'_>, text: &str, m: &Message<'_>) {
         .unbracketed(&u)
         .unwrap_or_else(|e| panic!("{text}: unbracketed {u}: {e}"));
     assert_eq!(&back, m, "unbracketed {u}");
-    // `Parser::parse` tells forms apart by the first byte and does not know a
-    // leading `|` (a composite component alone), so that case is left out here.
-    if m.composite_index() != Some(0) {
-        assert_eq!(
-            p.parse(u.as_bytes()).unwrap().message().unwrap(),
-            m,
-            "parse {u}"
-        );
-        assert_eq!(
-            p.parse(b.as_bytes()).unwrap().message().unwrap(),
-            m,
-            "parse {b}"
-        );
-    }
+    // `Parser::parse` tells the forms apart, a composite component alone included.
+    assert_eq!(
+        p.parse(u.as_bytes()).unwrap().message().unwrap(),
+        m,
+        "parse {u}"
+    );
+    assert_eq!(
+        p.parse(b.as_bytes()).unwrap().message().unwrap(),
+        m,
+        "parse {b}"
+    );
 
     if m.composite_index().is_some() {
         assert!(m.to_scan_data(Symbology::DataMatrix).is_none());

@@ -304,7 +304,8 @@ impl<'d> Parser<'d> {
 
     /// Parses any supported input form, telling them apart by their first bytes:
     /// `]` scan data, `(` bracketed, `^` unbracketed, `http(s)://` a Digital Link
-    /// URI, a digit a raw element string.
+    /// URI, a digit a raw element string (and `|` a composite component alone,
+    /// bracketed or `^` form).
     ///
     /// ```
     /// let p = bedside_gs1::Parser::default();
@@ -325,7 +326,15 @@ impl<'d> Parser<'d> {
         };
         match input.first() {
             Some(b']') => self.scan(input),
-            Some(b'(') => {
+            // A composite component alone (`|(10)…`, `|^10…`) is told apart by what follows.
+            Some(b'|') if input.get(1) == Some(&b'^') => {
+                let text = strip_line_endings(as_str()?, self.opts.strip_line_endings);
+                Ok(Scan {
+                    symbology: None,
+                    content: Content::Gs1(self.unbracketed(text)?),
+                })
+            }
+            Some(b'(' | b'|') => {
                 let text = strip_line_endings(as_str()?, self.opts.strip_line_endings);
                 Ok(Scan {
                     symbology: None,
