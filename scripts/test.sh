@@ -32,4 +32,9 @@ if [ -z "${GS1_SYNTAX_DICTIONARY:-}" ] && [ -f ../shared/gs1/gs1-syntax-dictiona
     export GS1_SYNTAX_DICTIONARY="$PWD/../shared/gs1/gs1-syntax-dictionary.txt"
 fi
 
+# The service tests run on PostgreSQL too: start a throw-away cluster and export
+# BEDSIDE_TEST_POSTGRES_URL (installs PostgreSQL from Debian when missing).
+# shellcheck source=../.ci/postgres.sh
+. .ci/postgres.sh
+
 exec cargo test --workspace --all-features --locked "$@"

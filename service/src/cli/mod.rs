@@ -5,8 +5,11 @@
 
 use clap::{Parser, Subcommand};
 
+pub(crate) mod audit;
+pub(crate) mod demo;
 pub(crate) mod gs1;
 pub(crate) mod pix;
+pub(crate) mod serve;
 
 /// Bedside: positive patient identification with GS1 barcodes.
 #[derive(Debug, Parser)]
@@ -25,6 +28,16 @@ pub(crate) enum Command {
     /// Ask the regional PIX manager which NHS number belongs to a local identifier.
     #[command(subcommand)]
     Pix(pix::PixCommand),
+    /// Run the positive-ID HTTP service (SQLite in ./bedside-data by default).
+    Serve(serve::ServeArgs),
+    /// Apply the database migrations and exit.
+    Migrate(serve::ConfigArgs),
+    /// The demo data set: patients, wristband scans, badges, medicines, tokens.
+    #[command(subcommand)]
+    Demo(demo::DemoCommand),
+    /// The hash-chained audit trail.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 impl Cli {
@@ -33,6 +46,10 @@ impl Cli {
         match self.command {
             Command::Gs1(cmd) => gs1::run(cmd),
             Command::Pix(cmd) => pix::run(cmd),
+            Command::Serve(args) => serve::serve(&args),
+            Command::Migrate(args) => serve::migrate(&args),
+            Command::Demo(cmd) => demo::run(&cmd),
+            Command::Audit(cmd) => audit::run(&cmd),
         }
     }
 }

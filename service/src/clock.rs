@@ -1,0 +1,145 @@
+//! Time helpers: Unix milliseconds, civil dates (proleptic Gregorian, UTC) and the
+//! conservative "UK today" used for expiry.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Milliseconds in one minute.
+pub const MINUTE_MS: i64 = 60_000;
+/// Milliseconds in one hour.
+pub const HOUR_MS: i64 = 60 * MINUTE_MS;
+/// Milliseconds in one day.
+pub const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// Now, in Unix milliseconds (0 if the clock is before 1970).
+#[must_use]
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// A calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ymd {
+    /// Year.
+    pub year: i64,
+    /// Month 1-12.
+    pub month: u8,
+    /// Day 1-31.
+    pub day: u8,
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+impl Ymd {
+    /// The UTC date of a Unix millisecond instant.
+    #[must_use]
+    pub fn from_ms(ms: i64) -> Ymd {
+        civil_from_days(ms.div_euclid(DAY_MS))
+    }
+
+    /// `DD-Mmm-YYYY`, the NPSA display form (e.g. `31-Jan-2026`).
+    #[must_use]
+    pub fn display(&self) -> String {
+        let m = MONTHS
+            .get(usize::from(self.month.saturating_sub(1)))
+            .copied()
+            .unwrap_or("???");
+        format!("{:02}-{m}-{:04}", self.day, self.year)
+    }
+
+    /// `YYYY-MM-DD`.
+    #[must_use]
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// Midnight UTC at the start of this date, in Unix milliseconds.
+    #[must_use]
+    pub fn start_ms(&self) -> i64 {
+        days_from_civil(self.year, self.month, self.day) * DAY_MS
+    }
+}
+
+/// The latest date anywhere in the UK right now, erring late: the later of the UTC date
+/// and the UTC+1 (BST) date. Used for expiry so that no clock or time-zone slip can make
+/// an expired pack look in date.
+#[must_use]
+pub fn uk_today_conservative(now_ms: i64) -> Ymd {
+    Ymd::from_ms(now_ms + HOUR_MS)
+}
+
+/// Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm).
+#[must_use]
+pub fn days_from_civil(y: i64, m: u8, d: u8) -> i64 {
+    let (m, d) = (i64::from(m), i64::from(d));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date of a day count since 1970-01-01.
+#[must_use]
+pub fn civil_from_days(z: i64) -> Ymd {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    Ymd {
+        year: if m <= 2 { y + 1 } else { y },
+        month: u8::try_from(m).unwrap_or(1),
+        day: u8::try_from(d).unwrap_or(1),
+    }
+}
+
+/// RFC 3339 UTC timestamp with milliseconds, e.g. `2026-11-25T17:35:11.123Z`.
+#[must_use]
+pub fn rfc3339(ms: i64) -> String {
+    let date = Ymd::from_ms(ms);
+    let rem = ms.rem_euclid(DAY_MS);
+    format!(
+        "{}T{:02}:{:02}:{:02}.{:03}Z",
+        date.iso(),
+        rem / HOUR_MS,
+        (rem % HOUR_MS) / MINUTE_MS,
+        (rem % MINUTE_MS) / 1000,
+        rem % 1000
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trip() {
+        for days in [-800_000, -1, 0, 1, 19_000, 20_417, 2_000_000] {
+            let d = civil_from_days(days);
+            assert_eq!(days_from_civil(d.year, d.month, d.day), days);
+        }
+        assert_eq!(Ymd::from_ms(0).iso(), "1970-01-01");
+        assert_eq!(
+            civil_from_days(days_from_civil(2026, 1, 31)).display(),
+            "31-Jan-2026"
+        );
+        assert_eq!(rfc3339(1_000), "1970-01-01T00:00:01.000Z");
+    }
+
+    #[test]
+    fn uk_today_errs_late() {
+        let late_evening = days_from_civil(2026, 1, 31) * DAY_MS + 23 * HOUR_MS + 30 * MINUTE_MS;
+        assert_eq!(uk_today_conservative(late_evening).iso(), "2026-02-01");
+    }
+}

@@ -1,0 +1,163 @@
+//! Service configuration: defaults, then a JSON file (`--config`), then environment
+//! variables and command-line flags (handled by the CLI, which overrides fields here).
+//!
+//! With no configuration at all the service runs the try-it set-up: SQLite in
+//! `./bedside-data/`, demo data, 127.0.0.1:8080, test-range NHS numbers accepted.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// PIX manager settings.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PixSettings {
+    /// `mllp://host:port` (ITI-9) or `http(s)://host/base` (ITI-83 PIXm).
+    pub exchange: String,
+    /// Response timeout per attempt, milliseconds.
+    #[serde(default = "default_pix_timeout_ms")]
+    pub timeout_ms: u64,
+    /// How long a PIX answer is reused, seconds (0 = never cached).
+    #[serde(default = "default_pix_cache_ttl")]
+    pub cache_ttl_seconds: u64,
+}
+
+fn default_pix_timeout_ms() -> u64 {
+    2000
+}
+fn default_pix_cache_ttl() -> u64 {
+    60
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Listen address.
+    pub listen: String,
+    /// Directory for the SQLite database when no `database_url` is given.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; default `sqlite://<data_dir>/bedside.db`.
+    pub database_url: Option<String>,
+    /// Seed the demo data set (once) at start.
+    pub demo: bool,
+    /// Keyboard-wedge substitute for GS (e.g. `"~"`).
+    pub gs_substitute: Option<String>,
+    /// Accept 999-range (test) NHS numbers. On for the demo; off in production.
+    pub allow_test_nhs_numbers: bool,
+    /// GS1 company prefixes under which wristband GSRNs embed the NHS number.
+    pub gsrn_prefixes: Vec<String>,
+    /// Interim local convention until the DCB1077 layout is verified: the whole (91)
+    /// value on a band is the trust hospital number (MRN). A misread can only refuse a
+    /// match (every source must agree with the band's NHS number), never create one.
+    pub band_mrn_from_ai91: bool,
+    /// Assigning authority of trust hospital numbers (OID, URI or HL7 v2 HD).
+    pub mrn_domain: String,
+    /// The regional PIX manager, if any.
+    pub pix: Option<PixSettings>,
+    /// Largest accepted request body, bytes.
+    pub body_limit_bytes: usize,
+    /// Requests per token per minute (per instance).
+    pub rate_limit_per_minute: u32,
+    /// Database pool size.
+    pub pool_size: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("bedside-data"),
+            database_url: None,
+            demo: true,
+            gs_substitute: None,
+            allow_test_nhs_numbers: true,
+            gsrn_prefixes: vec!["9520000".into()],
+            band_mrn_from_ai91: true,
+            mrn_domain: "2.999.826.0.1.1".into(),
+            pix: None,
+            body_limit_bytes: 16 * 1024,
+            rate_limit_per_minute: 600,
+            pool_size: 8,
+        }
+    }
+}
+
+/// Why the configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not valid configuration JSON.
+    #[error("config file {path}: {source}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The JSON error (line and column).
+        source: serde_json::Error,
+    },
+    /// A value is out of range.
+    #[error("config: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Reads a JSON configuration file (unknown keys are errors).
+    ///
+    /// # Errors
+    /// Unreadable file, bad JSON, unknown keys.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        serde_json::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    /// The effective database URL.
+    #[must_use]
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) => u.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("bedside.db").display()
+            ),
+        }
+    }
+
+    /// Checks ranges.
+    ///
+    /// # Errors
+    /// A value that cannot work.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.body_limit_bytes < 256 || self.body_limit_bytes > 1 << 20 {
+            return Err(ConfigError::Invalid(
+                "body_limit_bytes must be 256..=1048576".into(),
+            ));
+        }
+        if self.rate_limit_per_minute == 0 {
+            return Err(ConfigError::Invalid(
+                "rate_limit_per_minute must be > 0".into(),
+            ));
+        }
+        if self.gsrn_prefixes.is_empty() {
+            return Err(ConfigError::Invalid(
+                "gsrn_prefixes must not be empty".into(),
+            ));
+        }
+        if self.pool_size == 0 {
+            return Err(ConfigError::Invalid("pool_size must be > 0".into()));
+        }
+        Ok(())
+    }
+}

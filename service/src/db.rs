@@ -1,0 +1,181 @@
+//! Database access: one `sqlx::Any` pool over SQLite or PostgreSQL, and the embedded
+//! migrations for each backend (`service/migrations/{sqlite,postgres}`).
+//!
+//! Queries are written once with `$1`-style placeholders, which both backends accept;
+//! times are `BIGINT` Unix milliseconds and flags integers, so the same row decoding works
+//! on both. No compile-time-checked query macros: the build needs no database.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::pin::Pin;
+
+use sqlx::AnyPool;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+
+/// Which database engine is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite (one instance).
+    Sqlite,
+    /// PostgreSQL (several stateless instances may share it).
+    Postgres,
+}
+
+impl Backend {
+    /// `sqlite` or `postgres`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Database errors, without connection strings or data.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The URL is neither `sqlite:` nor `postgres(ql):`.
+    #[error("unsupported database URL scheme (use sqlite://… or postgres://…)")]
+    Scheme,
+    /// The SQLite data directory could not be created.
+    #[error("cannot create the data directory: {0}")]
+    DataDir(std::io::Error),
+    /// Connecting failed.
+    #[error("cannot connect to the {backend} database: {source}")]
+    Connect {
+        /// Backend.
+        backend: &'static str,
+        /// Cause.
+        source: sqlx::Error,
+    },
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A query failed.
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+/// The connection pool and its backend.
+#[derive(Debug, Clone)]
+pub struct Db {
+    /// The pool.
+    pub pool: AnyPool,
+    /// The backend.
+    pub backend: Backend,
+}
+
+const SQLITE_INIT: &str = include_str!("../migrations/sqlite/0001_init.sql");
+const POSTGRES_INIT: &str = include_str!("../migrations/postgres/0001_init.sql");
+
+/// The embedded migrations of one backend, as a `sqlx` migration source.
+#[derive(Debug, Clone, Copy)]
+pub struct Embedded(pub Backend);
+
+impl Embedded {
+    /// The migrations, oldest first.
+    #[must_use]
+    pub fn migrations(self) -> Vec<Migration> {
+        let init = match self.0 {
+            Backend::Sqlite => SQLITE_INIT,
+            Backend::Postgres => POSTGRES_INIT,
+        };
+        vec![Migration::new(
+            1,
+            Cow::Borrowed("init"),
+            MigrationType::Simple,
+            Cow::Borrowed(init),
+            false,
+        )]
+    }
+}
+
+impl MigrationSource<'static> for Embedded {
+    fn resolve(
+        self,
+    ) -> Pin<Box<dyn Future<Output = Result<Vec<Migration>, BoxDynError>> + Send + 'static>> {
+        Box::pin(async move { Ok(self.migrations()) })
+    }
+}
+
+/// The backend a URL names.
+///
+/// # Errors
+/// [`DbError::Scheme`] for anything else.
+pub fn backend_of(url: &str) -> Result<Backend, DbError> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(DbError::Scheme)
+    }
+}
+
+impl Db {
+    /// Connects (creating the SQLite file and its directory when needed).
+    ///
+    /// # Errors
+    /// Bad scheme, unreachable server, unwritable directory.
+    pub async fn connect(url: &str, pool_size: u32) -> Result<Db, DbError> {
+        install_default_drivers();
+        let backend = backend_of(url)?;
+        if backend == Backend::Sqlite {
+            let path = url
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:");
+            let path = path.split('?').next().unwrap_or_default();
+            if let Some(dir) = std::path::Path::new(path).parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir).map_err(DbError::DataDir)?;
+            }
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(pool_size)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(|source| DbError::Connect {
+                backend: backend.as_str(),
+                source,
+            })?;
+        Ok(Db { pool, backend })
+    }
+
+    /// Applies pending migrations (safe to run from several instances at once: sqlx takes
+    /// an advisory lock on PostgreSQL).
+    ///
+    /// # Errors
+    /// A migration failed or an applied one was changed.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        let migrator = Migrator::new(Embedded(self.backend)).await?;
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A trivial round trip (readiness).
+    ///
+    /// # Errors
+    /// The database did not answer.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+/// Whether an error is a unique-constraint violation (both backends).
+#[must_use]
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            d.is_unique_violation()
+                || d.code()
+                    .is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,911 @@
+//! The demo data set: synthetic patients (999-range NHS numbers), their wristbands as raw
+//! `]d2` scan data, special wristbands that show every refusal, staff badges, ward
+//! locations, a small medicines catalogue with orders and recalls, and one API token per
+//! role. Everything is deterministic, so `bedside demo list` needs no database, and
+//! [`seed`] writes it once (guarded by a `meta` row, safe with several instances).
+
+use bedside_patient::synthetic::Generator;
+use bedside_patient::{Date, DateOfBirth, Demographics, Gsrn, GsrnPrefix, NhsNumber, Sex};
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::clock::now_ms;
+use crate::crypto::{random_hex, sha256_hex, token_hash};
+use crate::db::Db;
+
+/// ASCII GS, the FNC1 separator in scan data.
+pub const GS: char = '\u{1d}';
+
+/// The roles, in the order tokens are listed.
+pub const ROLES: [&str; 5] = ["nurse", "pharmacist", "admissions", "integrator", "admin"];
+
+/// GS1 mod-10 check digit for the digits given (check digit position excluded).
+#[must_use]
+pub fn gs1_check_digit(digits: &str) -> char {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| u32::from(b.saturating_sub(b'0')) * if i % 2 == 0 { 3 } else { 1 })
+        .sum();
+    char::from(b'0' + u8::try_from((10 - sum % 10) % 10).unwrap_or(0))
+}
+
+/// A demo patient.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoPatient {
+    /// 10 digits.
+    pub nhs_number: String,
+    /// `999 000 1235`.
+    pub nhs_number_display: String,
+    /// Family name as recorded.
+    pub family: String,
+    /// Given name as recorded.
+    pub given: String,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: String,
+    /// `18-Jan-1980`.
+    pub date_of_birth_display: String,
+    /// ISO 5218 code.
+    pub sex: String,
+    /// Trust hospital number.
+    pub mrn: String,
+    /// The wristband as raw scan data (`]d2`, GS separators).
+    pub wristband_scan: String,
+}
+
+/// A wristband showing one behaviour.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoBand {
+    /// What it shows.
+    pub label: String,
+    /// Raw scan data.
+    pub scan: String,
+    /// Expected `status` from `POST /v1/identify` (without a PIX manager).
+    pub expect_status: String,
+    /// Expected first reason code (`None` for a match).
+    pub expect_reason: Option<String>,
+}
+
+/// A staff badge.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoStaff {
+    /// GSRN provider (8017).
+    pub gsrn: String,
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: String,
+    /// Whether the service knows the badge (an unknown badge is refused).
+    pub registered: bool,
+    /// Badge scan data.
+    pub badge_scan: String,
+}
+
+/// A ward location.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoLocation {
+    /// GLN (414).
+    pub gln: String,
+    /// Extension (254).
+    pub extension: String,
+    /// Name.
+    pub name: String,
+    /// Scan data.
+    pub scan: String,
+}
+
+/// A medicine pack to scan.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoPack {
+    /// What it shows.
+    pub label: String,
+    /// Scan data.
+    pub scan: String,
+}
+
+/// A catalogue product.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoProduct {
+    /// GTIN-14.
+    pub gtin: String,
+    /// Product name.
+    pub name: String,
+    /// dm+d-style VMP id.
+    pub vmp_id: String,
+    /// VMP name.
+    pub vmp_name: String,
+    /// Strength per unit, thousandths.
+    pub strength_milli: i64,
+    /// Strength unit (`mg`).
+    pub strength_unit: String,
+    /// The unit the strength is per (`tablet`, `ml`, …).
+    pub per_unit: String,
+    /// Allowed routes, comma separated.
+    pub routes: String,
+    /// High-risk: a second checker is required.
+    pub high_risk: bool,
+    /// Packs to scan.
+    pub packs: Vec<DemoPack>,
+}
+
+/// A prescription.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoOrder {
+    /// Order id.
+    pub id: String,
+    /// Patient.
+    pub nhs_number: String,
+    /// VMP.
+    pub vmp_id: String,
+    /// Dose, thousandths of `dose_unit`.
+    pub dose_milli: i64,
+    /// Dose unit.
+    pub dose_unit: String,
+    /// Route.
+    pub route: String,
+    /// `regular` or `prn`.
+    pub kind: String,
+    /// Regular times (UTC `HH:MM`, comma separated).
+    pub times: String,
+    /// Due window, ± minutes.
+    pub window_minutes: i64,
+    /// PRN minimum interval, minutes.
+    pub min_interval_minutes: i64,
+    /// PRN maximum doses in 24 hours.
+    pub max_per_24h: i64,
+}
+
+/// A recalled batch.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoRecall {
+    /// GTIN.
+    pub gtin: String,
+    /// Batch.
+    pub batch: String,
+    /// `block` or `warn`.
+    pub action: String,
+    /// Notice text.
+    pub notice: String,
+}
+
+/// A demo API token (the plaintext is shown here only; the database keeps a salted hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoToken {
+    /// Role.
+    pub role: String,
+    /// `bsd.<id>.<secret>`.
+    pub token: String,
+}
+
+/// The whole demo data set.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoData {
+    /// Patients.
+    pub patients: Vec<DemoPatient>,
+    /// Bands that show refusals.
+    pub wristbands: Vec<DemoBand>,
+    /// Staff badges.
+    pub staff: Vec<DemoStaff>,
+    /// Locations.
+    pub locations: Vec<DemoLocation>,
+    /// Products.
+    pub medicines: Vec<DemoProduct>,
+    /// Orders.
+    pub orders: Vec<DemoOrder>,
+    /// Recalls.
+    pub recalls: Vec<DemoRecall>,
+    /// Tokens, one per role.
+    pub tokens: Vec<DemoToken>,
+    #[serde(skip)]
+    extra_identifiers: Vec<IndexRow>,
+    #[serde(skip)]
+    extra_patients: Vec<(DemoPatient, Option<String>)>,
+}
+
+#[derive(Debug, Clone)]
+struct IndexRow {
+    domain: &'static str,
+    value: String,
+    nhs: String,
+    status: &'static str,
+    merged_into: Option<String>,
+    expires_at: Option<i64>,
+    source: &'static str,
+}
+
+fn spaced(nhs: &str) -> String {
+    if nhs.len() == 10 {
+        format!("{} {} {}", &nhs[..3], &nhs[3..6], &nhs[6..])
+    } else {
+        nhs.to_owned()
+    }
+}
+
+fn band_scan(gsrn: &str, d: &Demographics, mrn: Option<&str>) -> String {
+    let mut parts = vec![format!("8018{gsrn}"), "80191".to_owned()];
+    if let Some(dob) = d.date_of_birth {
+        let x = dob.date;
+        parts.push(format!("7250{:04}{:02}{:02}", x.year(), x.month(), x.day()));
+    }
+    if let Some(s) = d.sex {
+        parts.push(format!("7252{}", s.iso5218()));
+    }
+    if let Some(f) = &d.family {
+        parts.push(format!("7253{}", bedside_patient::percent_encode(f)));
+    }
+    if let Some(g) = &d.given {
+        parts.push(format!("7254{}", bedside_patient::percent_encode(g)));
+    }
+    if let Some(m) = mrn {
+        parts.push(format!("91{m}"));
+    }
+    format!("]d2{}", parts.join(&GS.to_string()))
+}
+
+fn demo_patient(nhs: &NhsNumber, mrn: &str, d: &Demographics) -> DemoPatient {
+    let gsrn = Gsrn::for_nhs_number(&GsrnPrefix::EXAMPLE, nhs);
+    let dob = d.date_of_birth.map(|x| x.date);
+    DemoPatient {
+        nhs_number: nhs.as_str().to_owned(),
+        nhs_number_display: spaced(nhs.as_str()),
+        family: d.family.clone().unwrap_or_default(),
+        given: d.given.clone().unwrap_or_default(),
+        date_of_birth: dob.map(|x| x.to_iso8601()).unwrap_or_default(),
+        date_of_birth_display: d.display_date_of_birth().unwrap_or_default(),
+        sex: d.sex.map(|s| s.iso5218().to_string()).unwrap_or_default(),
+        mrn: mrn.to_owned(),
+        wristband_scan: band_scan(gsrn.as_str(), d, Some(mrn)),
+    }
+}
+
+fn nhs9(first9: &[u8; 9]) -> Option<NhsNumber> {
+    NhsNumber::from_first_nine(*first9)
+}
+
+/// The deterministic demo token secret of a role.
+#[must_use]
+pub fn demo_token(role: &str) -> String {
+    let secret = &sha256_hex(format!("bedside-demo-token:{role}").as_bytes())[..32];
+    format!("bsd.demo-{role}.{secret}")
+}
+
+fn staff_gsrn(n: u64) -> String {
+    let body = format!("9520000{n:010}");
+    let c = gs1_check_digit(&body);
+    format!("{body}{c}")
+}
+
+fn gtin(n: u64) -> String {
+    let body = format!("0952000{n:06}");
+    let c = gs1_check_digit(&body);
+    format!("{body}{c}")
+}
+
+fn pack_scan(gtin: &str, expiry: &str, batch: &str, serial: &str) -> String {
+    format!("]d201{gtin}17{expiry}10{batch}{GS}21{serial}")
+}
+
+/// Builds the demo data set (pure; no database).
+#[must_use]
+pub fn data() -> DemoData {
+    // The domain note's canonical test patient comes first.
+    let mut smith = Demographics::new("Smith", "John").with_sex(Sex::Male);
+    smith.date_of_birth = Date::new(1980, 1, 18).ok().map(DateOfBirth::from_date);
+    let mut patients = Vec::new();
+    let mut demos: Vec<(NhsNumber, String, Demographics)> = Vec::new();
+    if let Some(n) = nhs9(b"999000123") {
+        demos.push((n, "K1234567".into(), smith));
+    }
+    for p in Generator::new(2026) {
+        if demos.len() >= 6 {
+            break;
+        }
+        let fits = p
+            .wristband_elements(&GsrnPrefix::EXAMPLE)
+            .iter()
+            .filter(|(ai, _)| *ai == "7253" || *ai == "7254")
+            .count()
+            == 2;
+        if fits && !demos.iter().any(|(n, _, _)| n == &p.nhs_number) {
+            demos.push((p.nhs_number, p.mrn.clone(), p.demographics.clone()));
+        }
+    }
+    for (n, mrn, d) in &demos {
+        patients.push(demo_patient(n, mrn, d));
+    }
+
+    let mut extra_identifiers = Vec::new();
+    let mut extra_patients = Vec::new();
+    let mut wristbands = Vec::new();
+    let band = |label: &str, scan: String, status: &str, reason: Option<&str>| DemoBand {
+        label: label.into(),
+        scan,
+        expect_status: status.into(),
+        expect_reason: reason.map(Into::into),
+    };
+    for p in &patients {
+        wristbands.push(band(
+            &format!("{} {}", p.given, p.family),
+            p.wristband_scan.clone(),
+            "match",
+            None,
+        ));
+    }
+    let get = |i: usize| demos.get(i).cloned();
+    if let (Some((n1, m1, d1)), Some((n2, m2, d2)), Some((n3, _, d3)), Some((n4, _, d4))) =
+        (get(0), get(1), get(2), get(3))
+    {
+        let g = |n: &NhsNumber| {
+            Gsrn::for_nhs_number(&GsrnPrefix::EXAMPLE, n)
+                .as_str()
+                .to_owned()
+        };
+        // A hospital number merged into the patient's current one.
+        let old = "K7000001".to_owned();
+        extra_identifiers.push(IndexRow {
+            domain: "mrn",
+            value: old.clone(),
+            nhs: n2.as_str().into(),
+            status: "merged",
+            merged_into: Some(m2.clone()),
+            expires_at: None,
+            source: "feed",
+        });
+        wristbands.push(band(
+            "band printed before a hospital-number merge",
+            band_scan(&g(&n2), &d2, Some(&old)),
+            "no_match",
+            Some("merged_identifier"),
+        ));
+        // An NHS number superseded by another record.
+        if let Some(old_nhs) = nhs9(b"999000004") {
+            let mut p = demo_patient(&old_nhs, "K7000002", &d3);
+            p.wristband_scan = band_scan(&g(&old_nhs), &d3, Some("K7000002"));
+            wristbands.push(band(
+                "band with a superseded NHS number",
+                p.wristband_scan.clone(),
+                "no_match",
+                Some("merged_identifier"),
+            ));
+            extra_identifiers.push(IndexRow {
+                domain: "mrn",
+                value: "K7000002".into(),
+                nhs: old_nhs.as_str().into(),
+                status: "active",
+                merged_into: None,
+                expires_at: None,
+                source: "feed",
+            });
+            extra_patients.push((p, Some(n3.as_str().to_owned())));
+        }
+        // A cached index entry past its expiry, with no PIX manager to refresh it.
+        extra_identifiers.push(IndexRow {
+            domain: "mrn",
+            value: "K7000004".into(),
+            nhs: n4.as_str().into(),
+            status: "active",
+            merged_into: None,
+            expires_at: Some(1),
+            source: "pix",
+        });
+        wristbands.push(band(
+            "hospital number known only from an expired PIX answer",
+            band_scan(&g(&n4), &d4, Some("K7000004")),
+            "unavailable",
+            Some("stale_index_entry"),
+        ));
+        // One hospital number linked to two NHS numbers.
+        for n in [&n1, &n2] {
+            extra_identifiers.push(IndexRow {
+                domain: "mrn",
+                value: "K7000003".into(),
+                nhs: n.as_str().into(),
+                status: "active",
+                merged_into: None,
+                expires_at: None,
+                source: "feed",
+            });
+        }
+        wristbands.push(band(
+            "hospital number linked to two NHS numbers",
+            band_scan(&g(&n1), &d1, Some("K7000003")),
+            "ambiguous",
+            Some("multiple_nhs_numbers"),
+        ));
+        wristbands.push(band(
+            "another patient's hospital number",
+            band_scan(&g(&n1), &d1, Some(&m2)),
+            "no_match",
+            Some("index_disagrees_with_band"),
+        ));
+        let mut smyth = d1.clone();
+        smyth.family = Some("Smyth".into());
+        wristbands.push(band(
+            "name on the band differs from the record",
+            band_scan(&g(&n1), &smyth, Some(&m1)),
+            "no_match",
+            Some("demographics_mismatch"),
+        ));
+        if let Some(unknown) = nhs9(b"999000005") {
+            wristbands.push(band(
+                "patient not known to this hospital",
+                band_scan(&g(&unknown), &d1, None),
+                "no_match",
+                Some("unknown_identifier"),
+            ));
+        }
+        // GSRN check digit right, embedded NHS number wrong (9990001234).
+        let body = "95200009990001234";
+        wristbands.push(band(
+            "NHS number fails its check digit",
+            band_scan(&format!("{body}{}", gs1_check_digit(body)), &d1, Some(&m1)),
+            "no_match",
+            Some("nhs_number_check_failed"),
+        ));
+        wristbands.push(band(
+            "GSRN check digit wrong",
+            band_scan(
+                &format!(
+                    "{body}{}",
+                    if gs1_check_digit(body) == '0' {
+                        '1'
+                    } else {
+                        '0'
+                    }
+                ),
+                &d1,
+                None,
+            ),
+            "no_match",
+            Some("gs1_invalid"),
+        ));
+    }
+    wristbands.push(band(
+        "a staff badge, not a wristband",
+        format!("]d28017{}{GS}80191", staff_gsrn(1)),
+        "no_match",
+        Some("not_a_wristband"),
+    ));
+    wristbands.push(band(
+        "plain (non-GS1) barcode",
+        "]d1HELLO".into(),
+        "no_match",
+        Some("not_gs1"),
+    ));
+
+    let staff_list = [
+        (1, "Ada Okafor", "nurse", true),
+        (2, "Ben Carter", "nurse", true),
+        (3, "Chloe Davies", "pharmacist", true),
+        (9, "Unregistered Badge", "nurse", false),
+    ];
+    let staff = staff_list
+        .iter()
+        .map(|(n, name, role, registered)| {
+            let g = staff_gsrn(*n);
+            DemoStaff {
+                badge_scan: format!("]d28017{g}{GS}80191"),
+                gsrn: g,
+                name: (*name).into(),
+                role: (*role).into(),
+                registered: *registered,
+            }
+        })
+        .collect();
+
+    let gln_body = "952000000000";
+    let gln = format!("{gln_body}{}", gs1_check_digit(gln_body));
+    let locations = (1..=4)
+        .map(|bed| {
+            let ext = format!("WARD7-BED{bed}");
+            DemoLocation {
+                scan: format!("]d2414{gln}254{ext}"),
+                gln: gln.clone(),
+                extension: ext,
+                name: format!("Ward 7, bed {bed}"),
+            }
+        })
+        .collect();
+
+    let para = gtin(1);
+    let amox = gtin(2);
+    let morph = gtin(3);
+    let enox = gtin(4);
+    let product = |gtin: &str,
+                   name: &str,
+                   vmp: &str,
+                   vmp_name: &str,
+                   s: i64,
+                   per: &str,
+                   routes: &str,
+                   hr: bool,
+                   packs: Vec<DemoPack>| DemoProduct {
+        gtin: gtin.into(),
+        name: name.into(),
+        vmp_id: vmp.into(),
+        vmp_name: vmp_name.into(),
+        strength_milli: s,
+        strength_unit: "mg".into(),
+        per_unit: per.into(),
+        routes: routes.into(),
+        high_risk: hr,
+        packs,
+    };
+    let pack = |label: &str, scan: String| DemoPack {
+        label: label.into(),
+        scan,
+    };
+    let medicines = vec![
+        product(
+            &para,
+            "Paracetamol 500mg tablets (demo pack of 32)",
+            "VMP-PARA-500-TAB",
+            "Paracetamol 500mg tablets",
+            500_000,
+            "tablet",
+            "oral",
+            false,
+            vec![
+                pack("in date", pack_scan(&para, "281231", "PA2811", "PSER0001")),
+                pack(
+                    "in date (second pack)",
+                    pack_scan(&para, "281231", "PA2811", "PSER0002"),
+                ),
+                pack(
+                    "expired (day 00 = end of January 2026)",
+                    pack_scan(&para, "260100", "PA2601", "PSER0003"),
+                ),
+                pack(
+                    "recalled batch (block)",
+                    pack_scan(&para, "281231", "RCLBLOCK1", "PSER0004"),
+                ),
+            ],
+        ),
+        product(
+            &amox,
+            "Amoxicillin 500mg capsules (demo pack of 21)",
+            "VMP-AMOX-500-CAP",
+            "Amoxicillin 500mg capsules",
+            500_000,
+            "capsule",
+            "oral",
+            false,
+            vec![
+                pack("in date", pack_scan(&amox, "281231", "AM2812", "ASER0001")),
+                pack(
+                    "batch under a warning notice",
+                    pack_scan(&amox, "281231", "RCLWARN1", "ASER0002"),
+                ),
+            ],
+        ),
+        product(
+            &morph,
+            "Morphine sulfate 10mg/5ml oral solution (demo 100ml)",
+            "VMP-MORPH-2MGML-SOL",
+            "Morphine sulfate 10mg/5ml oral solution",
+            2_000,
+            "ml",
+            "oral",
+            true,
+            vec![pack(
+                "in date",
+                pack_scan(&morph, "281231", "MO2812", "MSER0001"),
+            )],
+        ),
+        product(
+            &enox,
+            "Enoxaparin 40mg/0.4ml injection syringe (demo)",
+            "VMP-ENOX-40-INJ",
+            "Enoxaparin 40mg/0.4ml injection",
+            40_000,
+            "syringe",
+            "subcutaneous",
+            true,
+            vec![pack(
+                "in date",
+                pack_scan(&enox, "281231", "EN2812", "ESER0001"),
+            )],
+        ),
+    ];
+    let n1 = patients
+        .first()
+        .map(|p| p.nhs_number.clone())
+        .unwrap_or_default();
+    let order = |id: &str,
+                 vmp: &str,
+                 dose: i64,
+                 route: &str,
+                 kind: &str,
+                 times: &str,
+                 min_int: i64,
+                 max24: i64| DemoOrder {
+        id: id.into(),
+        nhs_number: n1.clone(),
+        vmp_id: vmp.into(),
+        dose_milli: dose,
+        dose_unit: "mg".into(),
+        route: route.into(),
+        kind: kind.into(),
+        times: times.into(),
+        window_minutes: 60,
+        min_interval_minutes: min_int,
+        max_per_24h: max24,
+    };
+    let orders = vec![
+        order(
+            "ORD-0001",
+            "VMP-PARA-500-TAB",
+            1_000_000,
+            "oral",
+            "prn",
+            "",
+            240,
+            4,
+        ),
+        order(
+            "ORD-0002",
+            "VMP-AMOX-500-CAP",
+            500_000,
+            "oral",
+            "regular",
+            "06:00,14:00,22:00",
+            0,
+            0,
+        ),
+        order(
+            "ORD-0003",
+            "VMP-MORPH-2MGML-SOL",
+            5_000,
+            "oral",
+            "prn",
+            "",
+            240,
+            6,
+        ),
+        order(
+            "ORD-0004",
+            "VMP-ENOX-40-INJ",
+            40_000,
+            "subcutaneous",
+            "regular",
+            "18:00",
+            0,
+            0,
+        ),
+    ];
+    let recalls = vec![
+        DemoRecall {
+            gtin: para.clone(),
+            batch: "RCLBLOCK1".into(),
+            action: "block".into(),
+            notice: "Class 1 medicines recall (demo)".into(),
+        },
+        DemoRecall {
+            gtin: amox.clone(),
+            batch: "RCLWARN1".into(),
+            action: "warn".into(),
+            notice: "Caution in use: check the label (demo)".into(),
+        },
+    ];
+    let tokens = ROLES
+        .iter()
+        .map(|r| DemoToken {
+            role: (*r).into(),
+            token: demo_token(r),
+        })
+        .collect();
+    DemoData {
+        patients,
+        wristbands,
+        staff,
+        locations,
+        medicines,
+        orders,
+        recalls,
+        tokens,
+        extra_identifiers,
+        extra_patients,
+    }
+}
+
+/// Why seeding failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    /// Database error.
+    #[error("seeding the demo data: {0}")]
+    Db(#[from] sqlx::Error),
+    /// No randomness for token salts.
+    #[error(transparent)]
+    Random(#[from] crate::crypto::RandomError),
+}
+
+/// Writes the demo data once. Returns `true` if this call seeded it.
+///
+/// # Errors
+/// Database errors.
+pub async fn seed(db: &Db) -> Result<bool, SeedError> {
+    let d = data();
+    let now = now_ms();
+    let mut tx = db.pool.begin().await?;
+    let claimed = sqlx::query(
+        "INSERT INTO meta (key, value) VALUES ('demo_seeded', $1) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(now.to_string())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    let mut all_patients: Vec<(DemoPatient, Option<String>)> =
+        d.patients.iter().cloned().map(|p| (p, None)).collect();
+    all_patients.extend(d.extra_patients.iter().cloned());
+    for (p, merged_into) in &all_patients {
+        sqlx::query("INSERT INTO patients (nhs_number, family, given, birth_date, sex, merged_into, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(&p.nhs_number).bind(&p.family).bind(&p.given).bind(&p.date_of_birth)
+            .bind(&p.sex).bind(merged_into.clone()).bind(now)
+            .execute(&mut *tx).await?;
+    }
+    let mut rows: Vec<IndexRow> = Vec::new();
+    for p in &d.patients {
+        let gsrn = format!(
+            "9520000{}{}",
+            p.nhs_number,
+            gs1_check_digit(&format!("9520000{}", p.nhs_number))
+        );
+        rows.push(IndexRow {
+            domain: "gsrn",
+            value: gsrn,
+            nhs: p.nhs_number.clone(),
+            status: "active",
+            merged_into: None,
+            expires_at: None,
+            source: "demo",
+        });
+        rows.push(IndexRow {
+            domain: "mrn",
+            value: p.mrn.clone(),
+            nhs: p.nhs_number.clone(),
+            status: "active",
+            merged_into: None,
+            expires_at: None,
+            source: "demo",
+        });
+    }
+    // Extra rows replace the plain ones for the same (domain, value).
+    for x in &d.extra_identifiers {
+        rows.retain(|r| !(r.domain == x.domain && r.value == x.value));
+    }
+    rows.extend(d.extra_identifiers.iter().cloned());
+    for r in &rows {
+        sqlx::query("INSERT INTO identifiers (domain, value, nhs_number, status, merged_into, source, expires_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(r.domain).bind(&r.value).bind(&r.nhs).bind(r.status).bind(r.merged_into.clone())
+            .bind(r.source).bind(r.expires_at).bind(now)
+            .execute(&mut *tx).await?;
+    }
+    for s in d.staff.iter().filter(|s| s.registered) {
+        sqlx::query("INSERT INTO staff (gsrn, name, role, active) VALUES ($1, $2, $3, 1)")
+            .bind(&s.gsrn)
+            .bind(&s.name)
+            .bind(&s.role)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for l in &d.locations {
+        sqlx::query("INSERT INTO locations (gln, extension, name) VALUES ($1, $2, $3)")
+            .bind(&l.gln)
+            .bind(&l.extension)
+            .bind(&l.name)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for m in &d.medicines {
+        sqlx::query("INSERT INTO products (gtin, name, vmp_id, vmp_name, strength_milli, strength_unit, per_unit, routes, high_risk) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(&m.gtin).bind(&m.name).bind(&m.vmp_id).bind(&m.vmp_name).bind(m.strength_milli)
+            .bind(&m.strength_unit).bind(&m.per_unit).bind(&m.routes).bind(i64::from(m.high_risk))
+            .execute(&mut *tx).await?;
+    }
+    for o in &d.orders {
+        insert_order(&mut tx, o, now - crate::clock::DAY_MS).await?;
+    }
+    for r in &d.recalls {
+        sqlx::query("INSERT INTO recalls (gtin, batch, action, notice) VALUES ($1, $2, $3, $4)")
+            .bind(&r.gtin)
+            .bind(&r.batch)
+            .bind(&r.action)
+            .bind(&r.notice)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for t in &d.tokens {
+        let Some(rest) = t.token.strip_prefix("bsd.") else {
+            continue;
+        };
+        let Some((id, secret)) = rest.split_once('.') else {
+            continue;
+        };
+        let salt = random_hex(16)?;
+        sqlx::query("INSERT INTO tokens (id, role, label, salt, secret_hash, staff_gsrn, created_at) VALUES ($1, $2, $3, $4, $5, NULL, $6)")
+            .bind(id).bind(&t.role).bind(format!("demo {} token", t.role)).bind(&salt)
+            .bind(token_hash(&salt, secret)).bind(now)
+            .execute(&mut *tx).await?;
+    }
+    crate::audit::append_in(
+        &mut tx,
+        "system",
+        "demo.seeded",
+        &serde_json::json!({
+            "patients": all_patients.len(), "identifiers": rows.len(),
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Inserts one order (used by seeding and by tests).
+///
+/// # Errors
+/// Database errors.
+pub async fn insert_order(
+    conn: &mut sqlx::AnyConnection,
+    o: &DemoOrder,
+    starts_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO orders (id, nhs_number, vmp_id, dose_milli, dose_unit, route, kind, times, window_minutes, min_interval_minutes, max_per_24h, status, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, NULL)")
+        .bind(&o.id).bind(&o.nhs_number).bind(&o.vmp_id).bind(o.dose_milli).bind(&o.dose_unit)
+        .bind(&o.route).bind(&o.kind).bind(&o.times).bind(o.window_minutes)
+        .bind(o.min_interval_minutes).bind(o.max_per_24h).bind(starts_at)
+        .execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Whether the demo data has been seeded.
+///
+/// # Errors
+/// Database errors.
+pub async fn is_seeded(db: &Db) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query("SELECT COUNT(*) FROM meta WHERE key = 'demo_seeded'")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(row.try_get::<i64, _>(0)? > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_scan_is_valid_gs1_except_the_broken_ones() {
+        let d = data();
+        assert_eq!(d.patients.len(), 6);
+        for p in &d.patients {
+            let s = bedside_gs1::parse_scan(p.wristband_scan.as_bytes()).unwrap();
+            let band = bedside_patient::Wristband::from_message(
+                s.message().unwrap(),
+                &bedside_patient::Policy::demo(),
+            )
+            .unwrap();
+            assert_eq!(band.nhs_number().as_str(), p.nhs_number);
+        }
+        for s in &d.staff {
+            let scan = bedside_gs1::parse_scan(s.badge_scan.as_bytes()).unwrap();
+            bedside_gs1::keys::StaffBadge::from_message(scan.message().unwrap()).unwrap();
+        }
+        for l in &d.locations {
+            let scan = bedside_gs1::parse_scan(l.scan.as_bytes()).unwrap();
+            bedside_gs1::keys::Location::from_message(scan.message().unwrap()).unwrap();
+        }
+        for m in &d.medicines {
+            for p in &m.packs {
+                let scan = bedside_gs1::parse_scan(p.scan.as_bytes()).unwrap();
+                bedside_gs1::keys::MedicinePack::from_message(scan.message().unwrap(), 2026)
+                    .unwrap();
+            }
+        }
+        assert_eq!(gs1_check_digit("95200009990001235"), '2');
+        assert_eq!(d.tokens.len(), 5);
+    }
+}

@@ -1,0 +1,29 @@
+//! The Bedside positive patient identification service.
+//!
+//! `bedside serve` runs an axum HTTP service over SQLite or PostgreSQL (sqlx, both
+//! backends). A nurse's scanner posts a wristband scan to `POST /v1/identify`; the service
+//! parses it with `bedside-gs1`, checks the band with `bedside-patient`, resolves it through
+//! the local identity index and, when configured, the regional PIX manager (`bedside-pix`),
+//! and answers `match` only for exactly one verified NHS number. Every decision is written
+//! to the hash-chained audit trail; ordinary logs never carry patient data.
+//!
+//! Modules:
+//! - [`config`]: command line + environment + JSON file configuration;
+//! - [`db`]: connection (SQLite or PostgreSQL through `sqlx::Any`) and embedded migrations;
+//! - [`audit`]: append-only hash-chained audit trail and its verifier;
+//! - [`identify`]: the identification decision (outcome types, resolver);
+//! - [`medicines`]: the five-rights administration check and recording;
+//! - [`demo`]: the demo data set (patients, bands, staff, medicines, tokens) and seeding;
+//! - [`server`]: router, authentication, problem details, metrics, OpenAPI;
+//! - [`crypto`], [`clock`]: SHA-256 helpers, token secrets, and time.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod demo;
+pub mod identify;
+pub mod medicines;
+pub mod server;

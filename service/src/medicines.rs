@@ -1,0 +1,1 @@
+//! Medicines administration check (five rights) and recording.

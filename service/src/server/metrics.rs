@@ -1,0 +1,92 @@
+//! Prometheus counters. Labels are statuses, reason codes, routes and HTTP codes only —
+//! never identifiers, names or scan content.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+
+/// A set of labelled counters.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    counters: Mutex<BTreeMap<(&'static str, String), u64>>,
+}
+
+/// Help text per metric.
+const HELP: &[(&str, &str)] = &[
+    (
+        "bedside_http_responses_total",
+        "HTTP responses by route template and status code.",
+    ),
+    (
+        "bedside_identify_total",
+        "Identification decisions by status.",
+    ),
+    (
+        "bedside_identify_reasons_total",
+        "Identification refusal reasons by code.",
+    ),
+    (
+        "bedside_administration_checks_total",
+        "Administration checks by outcome.",
+    ),
+    (
+        "bedside_administration_check_reasons_total",
+        "Administration check problems by code.",
+    ),
+    (
+        "bedside_administrations_recorded_total",
+        "Administration records by outcome.",
+    ),
+];
+
+fn label_value(v: &str) -> String {
+    v.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '-' | '.' | '{' | '}'))
+        .take(64)
+        .collect()
+}
+
+impl Metrics {
+    /// Adds one to `name{label="value"}`.
+    pub fn inc(&self, name: &'static str, label: &str, value: &str) {
+        if let Ok(mut c) = self.counters.lock() {
+            *c.entry((name, format!("{label}=\"{}\"", label_value(value))))
+                .or_insert(0) += 1;
+        }
+    }
+
+    /// Adds one to a two-label series.
+    pub fn inc2(&self, name: &'static str, l1: (&str, &str), l2: (&str, &str)) {
+        if let Ok(mut c) = self.counters.lock() {
+            *c.entry((
+                name,
+                format!(
+                    "{}=\"{}\",{}=\"{}\"",
+                    l1.0,
+                    label_value(l1.1),
+                    l2.0,
+                    label_value(l2.1)
+                ),
+            ))
+            .or_insert(0) += 1;
+        }
+    }
+
+    /// The Prometheus text exposition.
+    #[must_use]
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let Ok(c) = self.counters.lock() else {
+            return out;
+        };
+        for (name, help) in HELP {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+            for ((n, labels), v) in c.iter() {
+                if n == name {
+                    let _ = writeln!(out, "{name}{{{labels}}} {v}");
+                }
+            }
+        }
+        out
+    }
+}

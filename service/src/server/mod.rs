@@ -1,0 +1,451 @@
+//! The HTTP service: state, router, handlers, start-up and graceful shutdown.
+//!
+//! Every route is listed once in [`routes`]; the router is built from that list and a
+//! contract test checks it against `openapi.json` both ways.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+use bedside_patient::{GsrnPrefix, Policy, TestData};
+use bedside_pix::client::PixClient;
+use bedside_pix::domain::Domain;
+use bedside_pix::net::{MllpClient, MllpConfig, PixmClient, PixmConfig};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::db::{Db, DbError};
+use crate::identify::{Decision, Identifier, PixResolver};
+
+pub mod auth;
+pub mod extract;
+pub mod metrics;
+pub mod problem;
+
+use auth::{Caller, RateLimiter, Role};
+use extract::StrictJson;
+use metrics::Metrics;
+use problem::Problem;
+
+/// The OpenAPI document served at `/openapi.json`.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// Shared state.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Configuration.
+    pub cfg: Arc<Config>,
+    /// Database.
+    pub db: Db,
+    /// The identification resolver.
+    pub identifier: Arc<Identifier>,
+    /// Counters.
+    pub metrics: Arc<Metrics>,
+    /// Per-token rate limit.
+    pub limiter: Arc<RateLimiter>,
+    /// PIX manager address for readiness (host:port), if configured.
+    pub pix_addr: Option<String>,
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Configuration.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// Database.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// Demo seeding.
+    #[error(transparent)]
+    Seed(#[from] crate::demo::SeedError),
+    /// Listening socket.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// Address.
+        addr: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// Serving failed.
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+}
+
+fn pix_client(
+    cfg: &crate::config::PixSettings,
+) -> Result<(Arc<dyn PixClient>, String), crate::config::ConfigError> {
+    let timeout = Duration::from_millis(cfg.timeout_ms.max(1));
+    if let Some(addr) = cfg.exchange.strip_prefix("mllp://") {
+        let addr = addr.trim_end_matches('/').to_owned();
+        let mut c = MllpConfig::new(&addr);
+        c.response_timeout = timeout;
+        c.connect_timeout = timeout.min(Duration::from_secs(2));
+        Ok((Arc::new(MllpClient::new(c)), addr))
+    } else if cfg.exchange.starts_with("http://") || cfg.exchange.starts_with("https://") {
+        let mut c = PixmConfig::new(&cfg.exchange);
+        c.timeout = timeout;
+        c.bearer_token = std::env::var("BEDSIDE_PIX_TOKEN")
+            .ok()
+            .filter(|t| !t.is_empty());
+        let client = PixmClient::new(c)
+            .map_err(|e| crate::config::ConfigError::Invalid(format!("pix.exchange: {e}")))?;
+        let rest = cfg.exchange.split("://").nth(1).unwrap_or_default();
+        let hostport = rest.split('/').next().unwrap_or_default();
+        let addr = if hostport.contains(':') {
+            hostport.to_owned()
+        } else if cfg.exchange.starts_with("https") {
+            format!("{hostport}:443")
+        } else {
+            format!("{hostport}:80")
+        };
+        Ok((Arc::new(client), addr))
+    } else {
+        Err(crate::config::ConfigError::Invalid(
+            "pix.exchange must start with mllp://, http:// or https://".into(),
+        ))
+    }
+}
+
+/// Connects, migrates, seeds the demo data (once) and builds the state.
+///
+/// # Errors
+/// Configuration, database or seeding failures.
+pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
+    cfg.validate()?;
+    let db = Db::connect(&cfg.effective_database_url(), cfg.pool_size).await?;
+    db.migrate().await?;
+    if cfg.demo && crate::demo::seed(&db).await? {
+        tracing::info!("demo data seeded");
+    }
+    let mut prefixes = Vec::new();
+    for p in &cfg.gsrn_prefixes {
+        prefixes.push(GsrnPrefix::new(p).map_err(|e| {
+            crate::config::ConfigError::Invalid(format!("gsrn_prefixes: {p:?}: {e}"))
+        })?);
+    }
+    let policy = Policy::new(prefixes)
+        .map_err(|e| crate::config::ConfigError::Invalid(e.to_string()))?
+        .with_test_data(if cfg.allow_test_nhs_numbers {
+            TestData::Allow
+        } else {
+            TestData::Reject
+        });
+    let (pix, pix_addr) = match &cfg.pix {
+        Some(p) => {
+            let (client, addr) = pix_client(p)?;
+            let domain = Domain::parse(&cfg.mrn_domain)
+                .map_err(|e| crate::config::ConfigError::Invalid(format!("mrn_domain: {e}")))?;
+            let budget = Duration::from_millis(p.timeout_ms.max(1) * 2 + 500);
+            (
+                Some(PixResolver::new(
+                    client,
+                    domain,
+                    Duration::from_secs(p.cache_ttl_seconds),
+                    budget,
+                )),
+                Some(addr),
+            )
+        }
+        None => (None, None),
+    };
+    let identifier = Identifier {
+        db: db.clone(),
+        policy,
+        gs_substitute: cfg.gs_substitute.clone(),
+        mrn_from_ai91: cfg.band_mrn_from_ai91,
+        pix,
+    };
+    Ok(AppState {
+        limiter: Arc::new(RateLimiter::new(cfg.rate_limit_per_minute)),
+        cfg: Arc::new(cfg),
+        db,
+        identifier: Arc::new(identifier),
+        metrics: Arc::new(Metrics::default()),
+        pix_addr,
+    })
+}
+
+/// Every route: method, path template, handler. The router and the OpenAPI contract test
+/// both read this list.
+#[must_use]
+pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
+        (Method::GET, "/healthz", get(healthz)),
+        (Method::GET, "/readyz", get(readyz)),
+        (Method::GET, "/metrics", get(metrics_text)),
+        (Method::GET, "/openapi.json", get(openapi)),
+        (Method::POST, "/v1/identify", post(identify)),
+        (Method::GET, "/v1/audit/verify", get(audit_verify)),
+    ]
+}
+
+/// The router over `state`.
+pub fn router(state: AppState) -> Router {
+    let mut r: Router<AppState> = Router::new();
+    for (_, path, handler) in routes() {
+        r = r.route(path, handler);
+    }
+    r.fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+async fn not_found() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "Not found",
+        "no such endpoint",
+    )
+}
+
+async fn method_not_allowed() -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "Method not allowed",
+        "this endpoint does not accept that method",
+    )
+}
+
+/// Logs one line per request (method, route template, status, latency — no bodies, no
+/// query strings) and counts responses.
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let mut resp = next.run(req).await;
+    let status = resp.status().as_u16();
+    state.metrics.inc2(
+        "bedside_http_responses_total",
+        ("route", &route),
+        ("code", &status.to_string()),
+    );
+    tracing::info!(
+        method = %method,
+        route = %route,
+        status,
+        micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+async fn healthz() -> impl IntoResponse {
+    axum::Json(json!({"status": "ok"}))
+}
+
+async fn readyz(State(state): State<AppState>) -> Result<axum::Json<serde_json::Value>, Problem> {
+    if state.db.ping().await.is_err() {
+        return Err(Problem::unavailable(
+            "database_unavailable",
+            "the database does not answer",
+        ));
+    }
+    let mut pix = "not_configured";
+    if let Some(addr) = &state.pix_addr {
+        let ok = matches!(
+            tokio::time::timeout(
+                Duration::from_secs(1),
+                tokio::net::TcpStream::connect(addr.as_str())
+            )
+            .await,
+            Ok(Ok(_))
+        );
+        if !ok {
+            return Err(Problem::unavailable(
+                "pix_unreachable",
+                "the PIX manager is not reachable",
+            )
+            .with("database", json!("ok")));
+        }
+        pix = "reachable";
+    }
+    Ok(axum::Json(json!({
+        "status": "ready",
+        "database": state.db.backend.as_str(),
+        "pix": pix,
+    })))
+}
+
+async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+/// `POST /v1/identify` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentifyRequest {
+    /// Raw scan data (AIM identifier, GS bytes or the configured substitute).
+    pub scan: String,
+    /// NHS number of the record open on the caller's screen.
+    #[serde(default)]
+    pub open_patient_nhs_number: Option<String>,
+}
+
+/// Longest scan accepted (characters).
+pub const MAX_SCAN: usize = 4096;
+
+async fn identify(
+    State(state): State<AppState>,
+    caller: Caller,
+    StrictJson(body): StrictJson<IdentifyRequest>,
+) -> Result<axum::Json<serde_json::Value>, Problem> {
+    caller.require(&[Role::Nurse, Role::Pharmacist, Role::Admissions])?;
+    if body.scan.is_empty() || body.scan.chars().count() > MAX_SCAN {
+        return Err(Problem::invalid(format!(
+            "scan must be 1 to {MAX_SCAN} characters"
+        )));
+    }
+    let open = match &body.open_patient_nhs_number {
+        None => None,
+        Some(s) => Some(
+            crate::identify::parse_open_record(s, state.identifier.policy.test_data())
+                .map_err(|e| Problem::invalid(format!("open_patient_nhs_number: {e}")))?,
+        ),
+    };
+    let result = state.identifier.identify(&body.scan, open.as_ref()).await;
+    let status = result.decision.status();
+    let seq = crate::audit::append(&state.db, &caller.actor(), "identify", &result.facts)
+        .await
+        .map_err(|_| {
+            Problem::unavailable(
+                "audit_unavailable",
+                "the decision could not be audited, so it is not given; use the downtime procedure",
+            )
+        })?;
+    state
+        .metrics
+        .inc("bedside_identify_total", "status", status.as_str());
+    for r in result.decision.reasons() {
+        state
+            .metrics
+            .inc("bedside_identify_reasons_total", "reason", &r.code.as_str());
+    }
+    tracing::info!(
+        status = status.as_str(),
+        decision_id = seq,
+        "identify decision"
+    );
+    let mut out = json!({
+        "status": status,
+        "reasons": result.decision.reasons(),
+        "decision_id": seq,
+    });
+    if let (Decision::Match(m), Some(obj)) = (&result.decision, out.as_object_mut()) {
+        let p = m.confirm();
+        obj.insert(
+            "message".into(),
+            json!(format!(
+                "Confirm with the patient: {}, born {}, NHS number {}.",
+                p.display_name, p.date_of_birth, p.nhs_number_display
+            )),
+        );
+        obj.insert("patient".into(), json!(p));
+        obj.insert("sources".into(), json!(m.sources()));
+    } else if let Some(obj) = out.as_object_mut() {
+        let first = result
+            .decision
+            .reasons()
+            .first()
+            .map(|r| r.message.clone())
+            .unwrap_or_default();
+        obj.insert("message".into(), json!(first));
+    }
+    Ok(axum::Json(out))
+}
+
+async fn audit_verify(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<axum::Json<crate::audit::VerifyReport>, Problem> {
+    caller.require(&[Role::Admin])?;
+    crate::audit::verify(&state.db)
+        .await
+        .map(axum::Json)
+        .map_err(|_| Problem::unavailable("database_unavailable", "the audit trail cannot be read"))
+}
+
+/// Resolves when SIGINT or SIGTERM arrives.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+/// Serves on a bound listener until `shutdown` resolves, then finishes in-flight requests.
+///
+/// # Errors
+/// Accept-loop I/O errors.
+pub async fn serve_on(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(StartError::Serve)
+}
+
+/// Starts the service: state, listener, serve until SIGINT/SIGTERM.
+///
+/// # Errors
+/// Start-up failures.
+pub async fn run(cfg: Config) -> Result<(), StartError> {
+    let listen = cfg.listen.clone();
+    let state = build_state(cfg).await?;
+    let listener = TcpListener::bind(&listen)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: listen.clone(),
+            source,
+        })?;
+    let addr: SocketAddr = listener.local_addr().map_err(StartError::Serve)?;
+    tracing::info!(%addr, database = state.db.backend.as_str(), "listening");
+    println!("bedside listening on http://{addr}");
+    serve_on(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,376 @@
+//! Shared helpers for the service integration tests: real SQLite (temp dir) and real
+//! PostgreSQL (one fresh database per test), the router served in-process on an
+//! ephemeral loopback port, a tiny HTTP/1.1 client, and the demo data.
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_docs
+)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+use bedside::config::Config;
+use bedside::server::AppState;
+use serde_json::Value;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server URL, or `None` (skip) locally. Under CI a missing URL fails.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("BEDSIDE_TEST_POSTGRES_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            if std::env::var_os("CI").is_some() {
+                panic!(
+                    "BEDSIDE_TEST_POSTGRES_URL is not set but CI is: PostgreSQL tests must run in CI. \
+                     Source .ci/postgres.sh (scripts/test.sh does) before cargo test."
+                );
+            }
+            eprintln!(
+                "\n!!!!! SKIPPING PostgreSQL part of this test: BEDSIDE_TEST_POSTGRES_URL is not set. \
+                 Run `. .ci/postgres.sh` (or ./scripts/test.sh) to include it. !!!!!\n"
+            );
+            None
+        }
+    }
+}
+
+/// A fresh, empty PostgreSQL database on the test server; returns its URL.
+pub async fn fresh_postgres_db(base: &str) -> String {
+    sqlx::any::install_default_drivers();
+    let name = format!("bedside_t_{}", bedside::crypto::random_hex(6).unwrap());
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(base)
+        .await
+        .expect("connect to the PostgreSQL test server");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .expect("create test database");
+    pool.close().await;
+    let (prefix, _) = base.rsplit_once('/').expect("URL with a database name");
+    format!("{prefix}/{name}")
+}
+
+/// A test database: its URL, and the temp dir that holds SQLite files.
+pub struct TestDb {
+    pub url: String,
+    pub backend: Backend,
+    pub _dir: Option<tempdir::TempDir>,
+}
+
+/// Minimal temp-dir (no extra crate): removed on drop.
+pub mod tempdir {
+    use std::path::{Path, PathBuf};
+    pub struct TempDir(PathBuf);
+    impl TempDir {
+        pub fn new(tag: &str) -> TempDir {
+            let p = std::env::temp_dir().join(format!(
+                "bedside-test-{tag}-{}",
+                bedside::crypto::random_hex(6).unwrap()
+            ));
+            std::fs::create_dir_all(&p).unwrap();
+            TempDir(p)
+        }
+        pub fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempdir::TempDir::new("sqlite");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("bedside.db").display()
+                );
+                Some(TestDb {
+                    url,
+                    backend,
+                    _dir: Some(dir),
+                })
+            }
+            Backend::Postgres => {
+                let base = postgres_url()?;
+                Some(TestDb {
+                    url: fresh_postgres_db(&base).await,
+                    backend,
+                    _dir: None,
+                })
+            }
+        }
+    }
+
+    pub fn config(&self) -> Config {
+        Config {
+            database_url: Some(self.url.clone()),
+            listen: "127.0.0.1:0".into(),
+            ..Config::default()
+        }
+    }
+}
+
+/// A running in-process service.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestApp {
+    pub async fn start(cfg: Config) -> TestApp {
+        let state = bedside::server::build_state(cfg)
+            .await
+            .expect("service state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let st = state.clone();
+        let task = tokio::spawn(async move {
+            let _ = bedside::server::serve_on(listener, st, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        TestApp {
+            addr,
+            state,
+            stop: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+
+    /// Sends a request on a blocking thread (the client is synchronous).
+    pub async fn req(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        ctype: Option<&str>,
+        body: &[u8],
+    ) -> Resp {
+        let addr = self.addr;
+        let (m, p, t, c, b) = (
+            method.to_owned(),
+            path.to_owned(),
+            token.map(str::to_owned),
+            ctype.map(str::to_owned),
+            body.to_vec(),
+        );
+        tokio::task::spawn_blocking(move || http(addr, &m, &p, t.as_deref(), c.as_deref(), &b))
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, token: &str, body: &Value) -> Resp {
+        self.req(
+            "POST",
+            path,
+            Some(token),
+            Some("application/json"),
+            body.to_string().as_bytes(),
+        )
+        .await
+    }
+
+    pub async fn identify(&self, token: &str, scan: &str) -> Value {
+        let r = self
+            .post_json("/v1/identify", token, &serde_json::json!({ "scan": scan }))
+            .await;
+        assert_eq!(
+            r.status,
+            200,
+            "identify answered {}: {}",
+            r.status,
+            r.text()
+        );
+        r.json()
+    }
+
+    pub async fn audit_rows(&self) -> i64 {
+        use sqlx::Row;
+        sqlx::query("SELECT COUNT(*) FROM audit")
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+            .try_get::<i64, _>(0)
+            .unwrap()
+    }
+}
+
+/// An HTTP response.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    /// Asserts an RFC 9457 problem with this status and code.
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status, status, "{}", self.text());
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "{}",
+            self.text()
+        );
+        let j = self.json();
+        assert_eq!(j["code"], code, "{j}");
+        assert_eq!(j["status"], status, "{j}");
+        assert!(
+            j["type"]
+                .as_str()
+                .unwrap()
+                .starts_with("urn:bedside:problem:")
+        );
+        assert!(j["title"].is_string());
+    }
+}
+
+/// A minimal HTTP/1.1 client (Connection: close).
+pub fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    ctype: Option<&str>,
+    body: &[u8],
+) -> Resp {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(t) = token {
+        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    if let Some(c) = ctype {
+        head.push_str(&format!("Content-Type: {c}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    // A server may answer (e.g. 413) before reading the whole body.
+    let _ = s.write_all(body);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("response head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        })
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    if headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"))
+    {
+        body = dechunk(&body);
+    }
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = b.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&b[..end]).unwrap().trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&b[end + 2..end + 2 + size]);
+        b = &b[end + 2 + size + 2..];
+    }
+    out
+}
+
+pub fn demo() -> bedside::demo::DemoData {
+    bedside::demo::data()
+}
+
+pub fn token(role: &str) -> String {
+    bedside::demo::demo_token(role)
+}
+
+/// Runs `f` on SQLite, then on PostgreSQL when available.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
+                $body(db).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = common::TestDb::new(common::Backend::Postgres).await {
+                    $body(db).await;
+                }
+            }
+        }
+    };
+}
