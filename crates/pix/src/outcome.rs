@@ -256,8 +256,7 @@ pub fn nhs_number_is_valid(s: &str) -> bool {
     // Exactly ten digits as the exchange sends them (no spaces); the 999 test
     // range is syntactically valid here, and whether test data is acceptable is
     // the caller's policy. bedside-patient owns the modulus-11 and repdigit rules.
-    s.len() == 10
-        && bedside_patient::NhsNumber::parse(s, bedside_patient::TestData::Allow).is_ok()
+    s.len() == 10 && bedside_patient::NhsNumber::parse(s, bedside_patient::TestData::Allow).is_ok()
 }
 
 /// Turns the (already filtered) identifiers a manager returned into an outcome. This is
