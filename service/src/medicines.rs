@@ -1,1 +1,1095 @@
-//! Medicines administration check (five rights) and recording.
+//! The medicines administration check (the five rights and product safety) and the
+//! record of a dose given.
+//!
+//! Checks, each a [`Problem`] with a machine code, a severity and words a tired nurse
+//! understands: right patient (the full identification of [`crate::identify`]), right
+//! medicine (GTIN → product catalogue → dm+d-style VMP → an active order for this
+//! patient), right dose (strength × quantity), right route, right time (regular due window,
+//! PRN minimum interval and 24-hour maximum, no duplicate), expiry (day `00` = end of
+//! month, judged on the latest UK date), batch recall (block or warn), serial not already
+//! used, staff badge known, second checker for high-risk medicines.
+//!
+//! Severity `block` can never be overridden; `warn` needs an override reason code to
+//! record. A dose is identified by `(order, due time)`; the database's unique constraint on
+//! that pair makes two concurrent records of one dose impossible.
+
+use bedside_gs1::dict::Dictionary;
+use bedside_gs1::keys::{Location, MedicinePack, StaffBadge};
+use bedside_gs1::{Content, Options, Parser};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::Row;
+
+use crate::clock::{HOUR_MS, MINUTE_MS, Ymd, uk_today_conservative};
+use crate::identify::{ConfirmPatient, Decision, Identifier, Reason};
+
+/// Override reason codes accepted for `warn` problems.
+pub const OVERRIDE_REASONS: [&str; 5] = [
+    "prescriber_consulted",
+    "clinical_need_documented",
+    "timing_agreed_with_prescriber",
+    "recall_notice_checked",
+    "expiry_checked_on_pack",
+];
+
+/// The request of both administration endpoints.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdministrationRequest {
+    /// Wristband scan.
+    pub patient_scan: String,
+    /// Medicine pack scan.
+    pub product_scan: String,
+    /// Giver's staff badge scan (8017).
+    pub staff_scan: String,
+    /// Second checker's badge scan (high-risk medicines).
+    #[serde(default)]
+    pub checker_scan: Option<String>,
+    /// Location scan (414 + 254).
+    #[serde(default)]
+    pub location_scan: Option<String>,
+    /// Units given (tablets, ml, syringes…), e.g. 2 or 2.5.
+    pub quantity: f64,
+    /// Route of administration.
+    pub route: String,
+    /// The order, when the patient has several for this medicine.
+    #[serde(default)]
+    pub order_id: Option<String>,
+    /// NHS number of the record open on screen.
+    #[serde(default)]
+    pub open_patient_nhs_number: Option<String>,
+    /// Reason code overriding `warn` problems (recording only).
+    #[serde(default)]
+    pub override_reason: Option<String>,
+}
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Never give.
+    Block,
+    /// Give only with an override reason.
+    Warn,
+}
+
+/// One failed check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Which right: patient, medicine, dose, route, time, product, staff.
+    pub right: &'static str,
+    /// Machine code.
+    pub code: &'static str,
+    /// Block or warn.
+    pub severity: Severity,
+    /// Plain words. No patient identifiers.
+    pub message: String,
+    /// For `patient_not_confirmed`: the identification reasons.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<Reason>,
+}
+
+fn block(right: &'static str, code: &'static str, message: impl Into<String>) -> Problem {
+    Problem {
+        right,
+        code,
+        severity: Severity::Block,
+        message: message.into(),
+        reasons: Vec::new(),
+    }
+}
+
+fn warn(right: &'static str, code: &'static str, message: impl Into<String>) -> Problem {
+    Problem {
+        severity: Severity::Warn,
+        ..block(right, code, message)
+    }
+}
+
+/// The overall answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every check passed.
+    Give,
+    /// Only `warn` problems: give only with an override reason.
+    Warn,
+    /// At least one `block` problem: do not give.
+    Stop,
+}
+
+/// The order the dose belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrderInfo {
+    /// Order id.
+    pub id: String,
+    /// VMP.
+    pub vmp_id: String,
+    /// Prescribed dose, e.g. `1 g`.
+    pub dose: String,
+    /// Route.
+    pub route: String,
+    /// `regular` or `prn`.
+    pub kind: String,
+}
+
+/// The product scanned.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackInfo {
+    /// GTIN.
+    pub gtin: String,
+    /// Product name, when known.
+    pub name: Option<String>,
+    /// Batch.
+    pub batch: Option<String>,
+    /// Expiry (`DD-Mmm-YYYY`, last valid day).
+    pub expiry: Option<String>,
+    /// Serial.
+    pub serial: Option<String>,
+    /// High risk.
+    pub high_risk: bool,
+}
+
+/// The result of all checks.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    /// Give, warn or stop.
+    pub outcome: Outcome,
+    /// Failed checks.
+    pub problems: Vec<Problem>,
+    /// The identity to confirm (only when the patient was matched).
+    pub patient: Option<ConfirmPatient>,
+    /// The order.
+    pub order: Option<OrderInfo>,
+    /// The pack.
+    pub pack: Option<PackInfo>,
+    /// The dose the scanned quantity gives, e.g. `1 g`.
+    pub dose_given: Option<String>,
+    /// Due time (Unix ms) of the dose this would record.
+    pub due_at: Option<i64>,
+    /// Due time for people (`14:00 UTC on 25-Nov-2026`).
+    pub due_display: Option<String>,
+    #[serde(skip)]
+    pub(crate) internal: Internal,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Internal {
+    pub(crate) nhs_number: Option<String>,
+    pub(crate) staff_gsrn: Option<String>,
+    pub(crate) checker_gsrn: Option<String>,
+    pub(crate) location: Option<(String, String)>,
+    pub(crate) quantity_milli: i64,
+    pub(crate) dose_milli: i64,
+    pub(crate) facts: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Formats thousandths of a unit: 1_000_000 mg → `1 g`, 500_000 → `500 mg`, 2_500 → `2.5 mg`.
+#[must_use]
+pub fn amount(milli: i64, unit: &str) -> String {
+    let (v, u) = if unit == "mg" && milli >= 1_000_000 && milli % 1_000 == 0 {
+        (milli / 1000, "g")
+    } else {
+        (milli, unit)
+    };
+    let whole = v / 1000;
+    let frac = (v % 1000).abs();
+    if frac == 0 {
+        format!("{whole} {u}")
+    } else {
+        let f = format!("{frac:03}");
+        format!("{whole}.{} {u}", f.trim_end_matches('0'))
+    }
+}
+
+fn hhmm(ms: i64) -> String {
+    let rem = ms.rem_euclid(crate::clock::DAY_MS);
+    format!("{:02}:{:02}", rem / HOUR_MS, (rem % HOUR_MS) / MINUTE_MS)
+}
+
+fn when(ms: i64) -> String {
+    format!("{} UTC on {}", hhmm(ms), Ymd::from_ms(ms).display())
+}
+
+fn duration_words(ms: i64) -> String {
+    let m = ms.abs() / MINUTE_MS;
+    if m >= 60 {
+        format!("{} h {} min", m / 60, m % 60)
+    } else {
+        format!("{m} min")
+    }
+}
+
+/// Why a request could not even be checked (the caller's fault: 422).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RequestError {
+    /// A field is out of range.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Why checking failed for the service's own reasons (503).
+#[derive(Debug, thiserror::Error)]
+#[error("database: {0}")]
+pub struct CheckError(#[from] pub sqlx::Error);
+
+fn parse_gs1<'a>(parser: &Parser<'_>, scan: &'a str) -> Option<bedside_gs1::Message<'a>> {
+    match parser.scan(scan.as_bytes()).ok()?.content {
+        Content::Gs1(m) => Some(m),
+        _ => None,
+    }
+}
+
+struct OrderRow {
+    id: String,
+    nhs: String,
+    vmp_id: String,
+    dose_milli: i64,
+    dose_unit: String,
+    route: String,
+    kind: String,
+    times: String,
+    window: i64,
+    min_interval: i64,
+    max_24h: i64,
+    status: String,
+    starts_at: i64,
+    ends_at: Option<i64>,
+}
+
+fn order_from_row(r: &sqlx::any::AnyRow) -> Result<OrderRow, sqlx::Error> {
+    Ok(OrderRow {
+        id: r.try_get(0)?,
+        nhs: r.try_get(1)?,
+        vmp_id: r.try_get(2)?,
+        dose_milli: r.try_get(3)?,
+        dose_unit: r.try_get(4)?,
+        route: r.try_get(5)?,
+        kind: r.try_get(6)?,
+        times: r.try_get(7)?,
+        window: r.try_get(8)?,
+        min_interval: r.try_get(9)?,
+        max_24h: r.try_get(10)?,
+        status: r.try_get(11)?,
+        starts_at: r.try_get(12)?,
+        ends_at: r.try_get(13)?,
+    })
+}
+
+const ORDER_COLS: &str = "id, nhs_number, vmp_id, dose_milli, dose_unit, route, kind, times, window_minutes, min_interval_minutes, max_per_24h, status, starts_at, ends_at";
+
+/// The nearest scheduled time to `now` for regular `times` (`HH:MM` UTC list).
+#[must_use]
+pub fn nearest_due(times: &str, now: i64) -> Option<i64> {
+    let day0 = now.div_euclid(crate::clock::DAY_MS) * crate::clock::DAY_MS;
+    let mut best: Option<i64> = None;
+    for t in times.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        let (h, m) = t.split_once(':')?;
+        let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+        if !(0..24).contains(&h) || !(0..60).contains(&m) {
+            return None;
+        }
+        for d in [-1, 0, 1] {
+            let at = day0 + d * crate::clock::DAY_MS + h * HOUR_MS + m * MINUTE_MS;
+            if best.is_none_or(|b| (at - now).abs() < (b - now).abs()) {
+                best = Some(at);
+            }
+        }
+    }
+    best
+}
+
+/// Runs every check. `now` is the server clock.
+///
+/// # Errors
+/// [`RequestError`] for unusable input (422), [`CheckError`] for database failures.
+pub async fn evaluate(
+    ident: &Identifier,
+    req: &AdministrationRequest,
+    open_record: Option<&bedside_patient::NhsNumber>,
+    now: i64,
+) -> Result<Result<Evaluation, RequestError>, CheckError> {
+    if !req.quantity.is_finite() || req.quantity <= 0.0 || req.quantity > 1000.0 {
+        return Ok(Err(RequestError::Invalid(
+            "quantity must be more than 0 and at most 1000".into(),
+        )));
+    }
+    let scans = [&req.patient_scan, &req.product_scan, &req.staff_scan];
+    if scans
+        .iter()
+        .any(|s| s.is_empty() || s.chars().count() > 4096)
+        || req
+            .checker_scan
+            .as_ref()
+            .is_some_and(|s| s.chars().count() > 4096)
+        || req
+            .location_scan
+            .as_ref()
+            .is_some_and(|s| s.chars().count() > 4096)
+        || req.route.is_empty()
+        || req.route.len() > 40
+        || req
+            .order_id
+            .as_ref()
+            .is_some_and(|o| o.is_empty() || o.len() > 64)
+    {
+        return Ok(Err(RequestError::Invalid(
+            "scans must be 1 to 4096 characters, route 1 to 40, order_id 1 to 64".into(),
+        )));
+    }
+    let quantity_milli = (req.quantity * 1000.0).round() as i64;
+    let db = &ident.db;
+    let opts = Options {
+        gs_substitute: ident.gs_substitute.as_deref(),
+        ..Options::default()
+    };
+    let parser = Parser::new(Dictionary::embedded(), opts);
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut internal = Internal {
+        quantity_milli,
+        ..Internal::default()
+    };
+
+    // Right patient.
+    let id = ident.identify(&req.patient_scan, open_record).await;
+    internal.facts.insert("identify".into(), id.facts.clone());
+    let (patient, nhs) = match &id.decision {
+        Decision::Match(m) => (Some(m.confirm()), Some(m.nhs_number().as_str().to_owned())),
+        other => {
+            let mut p = block(
+                "patient",
+                "patient_not_confirmed",
+                format!(
+                    "Patient not confirmed ({}): {}",
+                    other.status().as_str(),
+                    other
+                        .reasons()
+                        .first()
+                        .map(|r| r.message.as_str())
+                        .unwrap_or("")
+                ),
+            );
+            p.reasons = other.reasons().to_vec();
+            problems.push(p);
+            (None, None)
+        }
+    };
+    internal.nhs_number.clone_from(&nhs);
+
+    // Staff and second checker.
+    let staff_gsrn = parse_gs1(&parser, &req.staff_scan).and_then(|m| {
+        StaffBadge::from_message(&m)
+            .ok()
+            .map(|b| b.gsrn.as_str().to_owned())
+    });
+    match &staff_gsrn {
+        None => problems.push(block(
+            "staff",
+            "not_a_staff_badge",
+            "The staff scan is not a staff badge. Scan your badge.",
+        )),
+        Some(g) => {
+            if !staff_known(db, g).await? {
+                problems.push(block(
+                    "staff",
+                    "unknown_staff",
+                    "This staff badge is not registered. Ask the ward manager.",
+                ));
+            }
+        }
+    }
+    internal.staff_gsrn.clone_from(&staff_gsrn);
+    let checker_gsrn = match &req.checker_scan {
+        None => None,
+        Some(s) => {
+            let g = parse_gs1(&parser, s).and_then(|m| {
+                StaffBadge::from_message(&m)
+                    .ok()
+                    .map(|b| b.gsrn.as_str().to_owned())
+            });
+            match &g {
+                None => problems.push(block(
+                    "staff",
+                    "checker_not_a_staff_badge",
+                    "The second checker scan is not a staff badge.",
+                )),
+                Some(c) if Some(c) == staff_gsrn.as_ref() => problems.push(block(
+                    "staff",
+                    "checker_same_as_giver",
+                    "The second checker must be a different person.",
+                )),
+                Some(c) => {
+                    if !staff_known(db, c).await? {
+                        problems.push(block(
+                            "staff",
+                            "unknown_checker",
+                            "The second checker's badge is not registered.",
+                        ));
+                    }
+                }
+            }
+            g
+        }
+    };
+    internal.checker_gsrn.clone_from(&checker_gsrn);
+
+    // Location (optional).
+    if let Some(l) = &req.location_scan {
+        let loc = parse_gs1(&parser, l).and_then(|m| {
+            Location::from_message(&m).ok().map(|x| {
+                (
+                    x.gln.as_str().to_owned(),
+                    x.extension.unwrap_or("").to_owned(),
+                )
+            })
+        });
+        match loc {
+            Some((gln, ext)) if location_known(db, &gln, &ext).await? => {
+                internal.location = Some((gln, ext))
+            }
+            _ => problems.push(warn(
+                "documentation",
+                "unknown_location",
+                "This location barcode is not known here.",
+            )),
+        }
+    }
+
+    // The pack.
+    let year = u16::try_from(Ymd::from_ms(now).year).unwrap_or(2026);
+    let msg = parse_gs1(&parser, &req.product_scan);
+    let pack = msg
+        .as_ref()
+        .and_then(|m| MedicinePack::from_message(m, year).ok());
+    let Some(pack) = pack else {
+        problems.push(block(
+            "medicine",
+            "not_a_medicine_pack",
+            "This barcode is not a medicine pack. Scan the pack's 2D barcode.",
+        ));
+        return Ok(Ok(finish(
+            problems, patient, None, None, None, None, internal,
+        )));
+    };
+    let gtin = pack.gtin.as_str().to_owned();
+    let mut info = PackInfo {
+        gtin: gtin.clone(),
+        name: None,
+        batch: pack.batch.map(str::to_owned),
+        expiry: pack.expiry.map(|e| {
+            let (y, m, d) = e.last_valid_day();
+            Ymd {
+                year: i64::from(y),
+                month: m,
+                day: d,
+            }
+            .display()
+        }),
+        serial: pack.serial.map(str::to_owned),
+        high_risk: false,
+    };
+    internal.facts.insert(
+        "pack".into(),
+        json!({"gtin": gtin, "batch": info.batch, "expiry": info.expiry, "serial": info.serial}),
+    );
+
+    // Product safety: expiry, recall, serial.
+    match pack.expiry {
+        None => problems.push(warn(
+            "product",
+            "expiry_not_in_barcode",
+            "No expiry date in the barcode — check the pack by eye.",
+        )),
+        Some(e) => {
+            let (y, m, d) = e.last_valid_day();
+            let last = Ymd {
+                year: i64::from(y),
+                month: m,
+                day: d,
+            };
+            if last < uk_today_conservative(now) {
+                problems.push(block(
+                    "product",
+                    "expired",
+                    format!("Expired on {} — do not give", last.display()),
+                ));
+            }
+        }
+    }
+    if let Some(batch) = pack.batch {
+        let row = sqlx::query("SELECT action, notice FROM recalls WHERE gtin = $1 AND batch = $2")
+            .bind(&gtin)
+            .bind(batch)
+            .fetch_optional(&db.pool)
+            .await?;
+        if let Some(r) = row {
+            let action: String = r.try_get(0)?;
+            let notice: String = r.try_get(1)?;
+            if action == "block" {
+                problems.push(block(
+                    "product",
+                    "batch_recalled",
+                    format!(
+                        "This batch is recalled ({notice}) — do not give; return it to pharmacy"
+                    ),
+                ));
+            } else {
+                problems.push(warn(
+                    "product",
+                    "batch_warning",
+                    format!("This batch has a safety notice ({notice}) — check before giving"),
+                ));
+            }
+        }
+    } else {
+        problems.push(warn(
+            "product",
+            "batch_not_in_barcode",
+            "No batch in the barcode: the recall list cannot be checked.",
+        ));
+    }
+    if let Some(serial) = pack.serial {
+        let used =
+            sqlx::query("SELECT COUNT(*) FROM administrations WHERE gtin = $1 AND serial = $2")
+                .bind(&gtin)
+                .bind(serial)
+                .fetch_one(&db.pool)
+                .await?
+                .try_get::<i64, _>(0)?;
+        if used > 0 {
+            problems.push(block("product", "serial_already_used", "This pack (serial number) has already been used for a dose. Scan the pack in your hand."));
+        }
+    }
+
+    // Right medicine: GTIN → product → VMP → an active order for this patient.
+    let product = sqlx::query("SELECT name, vmp_id, vmp_name, strength_milli, strength_unit, per_unit, routes, high_risk FROM products WHERE gtin = $1")
+        .bind(&gtin)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(product) = product else {
+        problems.push(block(
+            "medicine",
+            "unknown_product",
+            "This product is not in the catalogue. Do not give; ask pharmacy.",
+        ));
+        return Ok(Ok(finish(
+            problems,
+            patient,
+            None,
+            Some(info),
+            None,
+            None,
+            internal,
+        )));
+    };
+    let name: String = product.try_get(0)?;
+    let vmp_id: String = product.try_get(1)?;
+    let vmp_name: String = product.try_get(2)?;
+    let strength: i64 = product.try_get(3)?;
+    let strength_unit: String = product.try_get(4)?;
+    let per_unit: String = product.try_get(5)?;
+    let routes: String = product.try_get(6)?;
+    let high_risk = product.try_get::<i64, _>(7)? != 0;
+    info.name = Some(name);
+    info.high_risk = high_risk;
+    if high_risk && checker_gsrn.is_none() {
+        problems.push(block(
+            "staff",
+            "second_checker_required",
+            format!("{vmp_name} is a high-risk medicine: a second checker must scan their badge."),
+        ));
+    }
+    let Some(nhs) = nhs else {
+        return Ok(Ok(finish(
+            problems,
+            patient,
+            None,
+            Some(info),
+            None,
+            None,
+            internal,
+        )));
+    };
+    let order = match &req.order_id {
+        Some(oid) => {
+            let row = sqlx::query(&format!("SELECT {ORDER_COLS} FROM orders WHERE id = $1"))
+                .bind(oid)
+                .fetch_optional(&db.pool)
+                .await?;
+            match row.map(|r| order_from_row(&r)).transpose()? {
+                Some(o) if o.nhs == nhs => Some(o),
+                _ => {
+                    problems.push(block(
+                        "patient",
+                        "order_not_for_patient",
+                        "This order is not for this patient.",
+                    ));
+                    None
+                }
+            }
+        }
+        None => {
+            let rows = sqlx::query(&format!("SELECT {ORDER_COLS} FROM orders WHERE nhs_number = $1 AND vmp_id = $2 AND status = 'active'"))
+                .bind(&nhs)
+                .bind(&vmp_id)
+                .fetch_all(&db.pool)
+                .await?;
+            let mut orders = rows
+                .iter()
+                .map(order_from_row)
+                .collect::<Result<Vec<_>, _>>()?;
+            match orders.len() {
+                0 => {
+                    problems.push(block(
+                        "medicine",
+                        "no_active_order",
+                        format!(
+                            "No active prescription for {vmp_name} for this patient — do not give."
+                        ),
+                    ));
+                    None
+                }
+                1 => orders.pop(),
+                _ => {
+                    problems.push(block("medicine", "choose_order", "This patient has more than one prescription for this medicine: choose the order."));
+                    None
+                }
+            }
+        }
+    };
+    let Some(order) = order else {
+        return Ok(Ok(finish(
+            problems,
+            patient,
+            None,
+            Some(info),
+            None,
+            None,
+            internal,
+        )));
+    };
+    let order_info = OrderInfo {
+        id: order.id.clone(),
+        vmp_id: order.vmp_id.clone(),
+        dose: amount(order.dose_milli, &order.dose_unit),
+        route: order.route.clone(),
+        kind: order.kind.clone(),
+    };
+    if order.vmp_id != vmp_id {
+        problems.push(block(
+            "medicine",
+            "wrong_medicine",
+            format!(
+                "Wrong medicine: the order is for {}, this pack is {vmp_name}.",
+                order.vmp_id
+            ),
+        ));
+    }
+    if order.status != "active" || order.starts_at > now || order.ends_at.is_some_and(|e| e <= now)
+    {
+        problems.push(block(
+            "medicine",
+            "order_not_active",
+            "This prescription is not active (stopped, suspended or not started) — do not give.",
+        ));
+    }
+
+    // Right dose: strength × quantity.
+    let given =
+        i64::try_from(i128::from(strength) * i128::from(quantity_milli) / 1000).unwrap_or(i64::MAX);
+    internal.dose_milli = given;
+    let given_text = amount(given, &strength_unit);
+    if strength_unit != order.dose_unit || given != order.dose_milli {
+        problems.push(block(
+            "dose",
+            "wrong_dose",
+            format!(
+                "Wrong dose: prescribed {}, this is {given_text} ({} {per_unit} × {}).",
+                amount(order.dose_milli, &order.dose_unit),
+                amount(quantity_milli, "").trim_end(),
+                amount(strength, &strength_unit)
+            ),
+        ));
+    }
+
+    // Right route.
+    let product_routes: Vec<&str> = routes.split(',').map(str::trim).collect();
+    if req.route != order.route {
+        problems.push(block(
+            "route",
+            "wrong_route",
+            format!(
+                "Wrong route: prescribed {}, not {}.",
+                order.route,
+                route_words(&req.route)
+            ),
+        ));
+    } else if !product_routes.contains(&order.route.as_str()) {
+        problems.push(block(
+            "route",
+            "product_route_mismatch",
+            format!("This product is not for the {} route.", order.route),
+        ));
+    }
+
+    // Right time.
+    let due_at = if order.kind == "regular" {
+        match nearest_due(&order.times, now) {
+            None => {
+                problems.push(block(
+                    "time",
+                    "no_schedule",
+                    "This regular order has no valid times. Ask the prescriber.",
+                ));
+                None
+            }
+            Some(due) => {
+                let off = now - due;
+                if off.abs() > order.window * MINUTE_MS {
+                    let early_late = if off < 0 { "early" } else { "late" };
+                    problems.push(warn(
+                        "time",
+                        if off < 0 { "too_early" } else { "too_late" },
+                        format!(
+                            "Not due now: due at {}, this is {} {early_late}.",
+                            when(due),
+                            duration_words(off)
+                        ),
+                    ));
+                }
+                let given_row = sqlx::query(
+                    "SELECT given_at FROM administrations WHERE order_id = $1 AND due_at = $2",
+                )
+                .bind(&order.id)
+                .bind(due)
+                .fetch_optional(&db.pool)
+                .await?;
+                if let Some(r) = given_row {
+                    let at: i64 = r.try_get(0)?;
+                    problems.push(block(
+                        "time",
+                        "already_given",
+                        format!(
+                            "Already given: the {} dose was recorded at {}.",
+                            hhmm(due),
+                            when(at)
+                        ),
+                    ));
+                }
+                Some(due)
+            }
+        }
+    } else {
+        let last = sqlx::query("SELECT MAX(given_at) FROM administrations WHERE order_id = $1")
+            .bind(&order.id)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get::<Option<i64>, _>(0)?;
+        if let Some(last) = last {
+            let since = now - last;
+            if order.min_interval > 0 && since < order.min_interval * MINUTE_MS {
+                problems.push(block(
+                    "time",
+                    "prn_too_soon",
+                    format!(
+                        "Too soon: last given at {}; the minimum interval is {}.",
+                        when(last),
+                        duration_words(order.min_interval * MINUTE_MS)
+                    ),
+                ));
+            }
+        }
+        let in_24h = sqlx::query(
+            "SELECT COUNT(*) FROM administrations WHERE order_id = $1 AND given_at > $2",
+        )
+        .bind(&order.id)
+        .bind(now - crate::clock::DAY_MS)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get::<i64, _>(0)?;
+        if order.max_24h > 0 && in_24h >= order.max_24h {
+            problems.push(block(
+                "time",
+                "max_24h_reached",
+                format!(
+                    "Maximum reached: {in_24h} doses in the last 24 hours (limit {}).",
+                    order.max_24h
+                ),
+            ));
+        }
+        // PRN doses are slotted by their minimum interval, so two records of one dose collide.
+        let slot = (order.min_interval * MINUTE_MS).max(MINUTE_MS);
+        Some(now.div_euclid(slot) * slot)
+    };
+    Ok(Ok(finish(
+        problems,
+        patient,
+        Some(order_info),
+        Some(info),
+        Some(given_text),
+        due_at,
+        internal,
+    )))
+}
+
+impl Evaluation {
+    /// What the audit trail records about this check.
+    #[must_use]
+    pub fn internal_facts(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.internal.facts.clone()
+    }
+}
+
+fn route_words(r: &str) -> String {
+    r.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '-')
+        .take(40)
+        .collect()
+}
+
+fn finish(
+    problems: Vec<Problem>,
+    patient: Option<ConfirmPatient>,
+    order: Option<OrderInfo>,
+    pack: Option<PackInfo>,
+    dose_given: Option<String>,
+    due_at: Option<i64>,
+    mut internal: Internal,
+) -> Evaluation {
+    let outcome = if problems.iter().any(|p| p.severity == Severity::Block) {
+        Outcome::Stop
+    } else if problems.is_empty() {
+        Outcome::Give
+    } else {
+        Outcome::Warn
+    };
+    internal.facts.insert("outcome".into(), json!(outcome));
+    internal.facts.insert(
+        "problems".into(),
+        json!(problems.iter().map(|p| p.code).collect::<Vec<_>>()),
+    );
+    internal
+        .facts
+        .insert("order".into(), json!(order.as_ref().map(|o| &o.id)));
+    internal.facts.insert("due_at".into(), json!(due_at));
+    internal
+        .facts
+        .insert("staff".into(), json!(internal.staff_gsrn));
+    internal
+        .facts
+        .insert("checker".into(), json!(internal.checker_gsrn));
+    internal
+        .facts
+        .insert("location".into(), json!(internal.location));
+    internal
+        .facts
+        .insert("nhs_number".into(), json!(internal.nhs_number));
+    internal
+        .facts
+        .insert("quantity_milli".into(), json!(internal.quantity_milli));
+    Evaluation {
+        outcome,
+        problems,
+        patient,
+        order,
+        pack,
+        dose_given,
+        due_display: due_at.map(when),
+        due_at,
+        internal,
+    }
+}
+
+async fn staff_known(db: &crate::db::Db, gsrn: &str) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("SELECT COUNT(*) FROM staff WHERE gsrn = $1 AND active = 1")
+            .bind(gsrn)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get::<i64, _>(0)?
+            > 0,
+    )
+}
+
+async fn location_known(db: &crate::db::Db, gln: &str, ext: &str) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query("SELECT COUNT(*) FROM locations WHERE gln = $1 AND extension = $2")
+            .bind(gln)
+            .bind(ext)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get::<i64, _>(0)?
+            > 0,
+    )
+}
+
+/// What recording did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recorded {
+    /// The administration row id.
+    pub administration_id: i64,
+    /// True when this was a retry of an already recorded dose (same pack, order, due time).
+    pub replayed: bool,
+    /// The audit row.
+    pub decision_id: i64,
+}
+
+/// Why recording was refused.
+#[derive(Debug)]
+pub enum RecordRefusal {
+    /// Block problems, or warn problems without a valid override reason.
+    Refused(Evaluation, &'static str),
+    /// The dose was recorded by someone else meanwhile (unique constraint).
+    Duplicate(Evaluation),
+}
+
+/// Records a checked dose: the insert and its audit row commit together; the
+/// `(order_id, due_at)` unique constraint lets exactly one of two concurrent records land.
+///
+/// # Errors
+/// Database failures.
+pub async fn record(
+    ident: &Identifier,
+    mut ev: Evaluation,
+    override_reason: Option<&str>,
+    actor: &str,
+    now: i64,
+) -> Result<Result<(Evaluation, Recorded), RecordRefusal>, sqlx::Error> {
+    let db = &ident.db;
+    // Idempotent retry: the same pack already recorded for this order and due time.
+    if let (Some(order), Some(due), Some(pack)) = (&ev.order, ev.due_at, &ev.pack) {
+        let row = sqlx::query("SELECT id, gtin, serial, staff_gsrn FROM administrations WHERE order_id = $1 AND due_at = $2")
+            .bind(&order.id)
+            .bind(due)
+            .fetch_optional(&db.pool)
+            .await?;
+        if let Some(r) = row {
+            let gtin: String = r.try_get(1)?;
+            let serial: Option<String> = r.try_get(2)?;
+            let staff: String = r.try_get(3)?;
+            if gtin == pack.gtin
+                && serial.is_some()
+                && serial == pack.serial
+                && Some(&staff) == ev.internal.staff_gsrn.as_ref()
+            {
+                let id: i64 = r.try_get(0)?;
+                let seq = crate::audit::append(
+                    db,
+                    actor,
+                    "administration.replayed",
+                    &json!({"administration_id": id}),
+                )
+                .await?;
+                return Ok(Ok((
+                    ev,
+                    Recorded {
+                        administration_id: id,
+                        replayed: true,
+                        decision_id: seq,
+                    },
+                )));
+            }
+        }
+    }
+    match ev.outcome {
+        Outcome::Stop => return Ok(Err(RecordRefusal::Refused(ev, "administration_refused"))),
+        Outcome::Warn => match override_reason {
+            Some(r) if OVERRIDE_REASONS.contains(&r) => {}
+            _ => return Ok(Err(RecordRefusal::Refused(ev, "override_required"))),
+        },
+        Outcome::Give => {}
+    }
+    let (Some(order), Some(due), Some(pack), Some(nhs), Some(staff)) = (
+        ev.order.clone(),
+        ev.due_at,
+        ev.pack.clone(),
+        ev.internal.nhs_number.clone(),
+        ev.internal.staff_gsrn.clone(),
+    ) else {
+        return Ok(Err(RecordRefusal::Refused(ev, "administration_refused")));
+    };
+    let override_reason = if ev.outcome == Outcome::Warn {
+        override_reason
+    } else {
+        None
+    };
+    ev.internal
+        .facts
+        .insert("override_reason".into(), json!(override_reason));
+    let mut tx = db.pool.begin().await?;
+    let inserted = sqlx::query("INSERT INTO administrations (order_id, nhs_number, due_at, given_at, gtin, batch, expiry, serial, quantity_milli, dose_milli, staff_gsrn, checker_gsrn, location_gln, location_ext, override_reason, token_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id")
+        .bind(&order.id)
+        .bind(&nhs)
+        .bind(due)
+        .bind(now)
+        .bind(&pack.gtin)
+        .bind(pack.batch.clone())
+        .bind(pack.expiry.clone())
+        .bind(pack.serial.clone())
+        .bind(ev.internal.quantity_milli)
+        .bind(ev.internal.dose_milli)
+        .bind(&staff)
+        .bind(ev.internal.checker_gsrn.clone())
+        .bind(ev.internal.location.as_ref().map(|l| l.0.clone()))
+        .bind(ev.internal.location.as_ref().map(|l| l.1.clone()))
+        .bind(override_reason)
+        .bind(actor)
+        .fetch_one(&mut *tx)
+        .await;
+    let id: i64 = match inserted {
+        Ok(r) => r.try_get(0)?,
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            let _ = tx.rollback().await;
+            return Ok(Err(RecordRefusal::Duplicate(ev)));
+        }
+        Err(e) => return Err(e),
+    };
+    let mut facts = ev.internal.facts.clone();
+    facts.insert("administration_id".into(), json!(id));
+    let seq = crate::audit::append_in(
+        &mut tx,
+        actor,
+        "administration.recorded",
+        &serde_json::Value::Object(facts),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok((
+        ev,
+        Recorded {
+            administration_id: id,
+            replayed: false,
+            decision_id: seq,
+        },
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_read_naturally() {
+        assert_eq!(amount(1_000_000, "mg"), "1 g");
+        assert_eq!(amount(500_000, "mg"), "500 mg");
+        assert_eq!(amount(2_500, "mg"), "2.5 mg");
+        assert_eq!(amount(1_250_000, "mg"), "1.25 g");
+        assert_eq!(amount(2_000, ""), "2 ");
+    }
+
+    #[test]
+    fn nearest_due_wraps_midnight() {
+        let day = 20_000 * crate::clock::DAY_MS;
+        let at = |h: i64, m: i64| day + h * HOUR_MS + m * MINUTE_MS;
+        assert_eq!(
+            nearest_due("06:00,14:00,22:00", at(13, 10)),
+            Some(at(14, 0))
+        );
+        assert_eq!(
+            nearest_due("22:00", at(0, 30)),
+            Some(at(22, 0) - crate::clock::DAY_MS)
+        );
+        assert_eq!(nearest_due("25:00", at(1, 0)), None);
+        assert_eq!(nearest_due("", at(1, 0)), None);
+    }
+}

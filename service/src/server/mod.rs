@@ -185,6 +185,16 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/metrics", get(metrics_text)),
         (Method::GET, "/openapi.json", get(openapi)),
         (Method::POST, "/v1/identify", post(identify)),
+        (
+            Method::POST,
+            "/v1/administrations/verify",
+            post(administration_verify),
+        ),
+        (
+            Method::POST,
+            "/v1/administrations",
+            post(administration_record),
+        ),
         (Method::GET, "/v1/audit/verify", get(audit_verify)),
     ]
 }
@@ -379,6 +389,179 @@ async fn identify(
         obj.insert("message".into(), json!(first));
     }
     Ok(axum::Json(out))
+}
+
+fn open_record(
+    state: &AppState,
+    s: Option<&String>,
+) -> Result<Option<bedside_patient::NhsNumber>, Problem> {
+    s.map(|s| {
+        crate::identify::parse_open_record(s, state.identifier.policy.test_data())
+            .map_err(|e| Problem::invalid(format!("open_patient_nhs_number: {e}")))
+    })
+    .transpose()
+}
+
+async fn evaluate_administration(
+    state: &AppState,
+    body: &crate::medicines::AdministrationRequest,
+) -> Result<crate::medicines::Evaluation, Problem> {
+    let open = open_record(state, body.open_patient_nhs_number.as_ref())?;
+    match crate::medicines::evaluate(
+        &state.identifier,
+        body,
+        open.as_ref(),
+        crate::clock::now_ms(),
+    )
+    .await
+    {
+        Ok(Ok(ev)) => Ok(ev),
+        Ok(Err(e)) => Err(Problem::invalid(e.to_string())),
+        Err(_) => Err(Problem::unavailable(
+            "database_unavailable",
+            "the checks cannot be completed; do not give without the downtime procedure",
+        )),
+    }
+}
+
+fn count_check(state: &AppState, ev: &crate::medicines::Evaluation) {
+    let outcome = serde_json::to_value(ev.outcome)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    state
+        .metrics
+        .inc("bedside_administration_checks_total", "outcome", &outcome);
+    for p in &ev.problems {
+        state
+            .metrics
+            .inc("bedside_administration_check_reasons_total", "code", p.code);
+    }
+}
+
+fn audit_failed() -> Problem {
+    Problem::unavailable(
+        "audit_unavailable",
+        "the check could not be audited, so it is not given; use the downtime procedure",
+    )
+}
+
+async fn administration_verify(
+    State(state): State<AppState>,
+    caller: Caller,
+    StrictJson(body): StrictJson<crate::medicines::AdministrationRequest>,
+) -> Result<axum::Json<serde_json::Value>, Problem> {
+    caller.require(&[Role::Nurse, Role::Pharmacist])?;
+    if body.override_reason.is_some() {
+        return Err(Problem::invalid(
+            "override_reason is only accepted when recording (POST /v1/administrations)",
+        ));
+    }
+    let ev = evaluate_administration(&state, &body).await?;
+    let seq = crate::audit::append(
+        &state.db,
+        &caller.actor(),
+        "administration.verify",
+        &serde_json::Value::Object(ev.internal_facts()),
+    )
+    .await
+    .map_err(|_| audit_failed())?;
+    count_check(&state, &ev);
+    let mut out = json!(ev);
+    if let Some(o) = out.as_object_mut() {
+        o.insert("decision_id".into(), json!(seq));
+    }
+    Ok(axum::Json(out))
+}
+
+async fn administration_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    StrictJson(body): StrictJson<crate::medicines::AdministrationRequest>,
+) -> Result<Response, Problem> {
+    use crate::medicines::{OVERRIDE_REASONS, RecordRefusal};
+    caller.require(&[Role::Nurse])?;
+    if let Some(r) = &body.override_reason
+        && !OVERRIDE_REASONS.contains(&r.as_str())
+    {
+        return Err(Problem::invalid(format!(
+            "override_reason must be one of: {}",
+            OVERRIDE_REASONS.join(", ")
+        )));
+    }
+    let ev = evaluate_administration(&state, &body).await?;
+    count_check(&state, &ev);
+    let now = crate::clock::now_ms();
+    let result = crate::medicines::record(
+        &state.identifier,
+        ev,
+        body.override_reason.as_deref(),
+        &caller.actor(),
+        now,
+    )
+    .await
+    .map_err(|_| audit_failed())?;
+    match result {
+        Ok((ev, rec)) => {
+            state.metrics.inc(
+                "bedside_administrations_recorded_total",
+                "outcome",
+                if rec.replayed { "replayed" } else { "recorded" },
+            );
+            let mut out = json!(ev);
+            if let Some(o) = out.as_object_mut() {
+                o.insert("administration_id".into(), json!(rec.administration_id));
+                o.insert("replayed".into(), json!(rec.replayed));
+                o.insert("decision_id".into(), json!(rec.decision_id));
+            }
+            let code = if rec.replayed {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            };
+            Ok((code, axum::Json(out)).into_response())
+        }
+        Err(refusal) => {
+            let (ev, code, detail) = match refusal {
+                RecordRefusal::Refused(ev, "override_required") => (
+                    ev,
+                    "override_required",
+                    "warnings need an override reason code to record this dose",
+                ),
+                RecordRefusal::Refused(ev, _) => (
+                    ev,
+                    "administration_refused",
+                    "the checks stopped this administration: do not give",
+                ),
+                RecordRefusal::Duplicate(ev) => (
+                    ev,
+                    "duplicate_administration",
+                    "this dose has already been recorded: do not give it again",
+                ),
+            };
+            state
+                .metrics
+                .inc("bedside_administrations_recorded_total", "outcome", code);
+            let mut facts = ev.internal_facts();
+            facts.insert("refused".into(), json!(code));
+            crate::audit::append(
+                &state.db,
+                &caller.actor(),
+                "administration.refused",
+                &serde_json::Value::Object(facts),
+            )
+            .await
+            .map_err(|_| audit_failed())?;
+            Err(Problem::new(
+                StatusCode::CONFLICT,
+                code,
+                "Administration not recorded",
+                detail,
+            )
+            .with("outcome", json!(ev.outcome))
+            .with("problems", json!(ev.problems)))
+        }
+    }
 }
 
 async fn audit_verify(
