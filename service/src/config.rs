@@ -55,6 +55,8 @@ pub struct Config {
     pub mrn_domain: String,
     /// The regional PIX manager, if any.
     pub pix: Option<PixSettings>,
+    /// Where to listen for ITI-8 / ITI-10 feeds (MLLP), if anywhere.
+    pub feed_listen: Option<String>,
     /// Largest accepted request body, bytes.
     pub body_limit_bytes: usize,
     /// Requests per token per minute (per instance).
@@ -76,6 +78,7 @@ impl Default for Config {
             band_mrn_from_ai91: true,
             mrn_domain: "2.999.826.0.1.1".into(),
             pix: None,
+            feed_listen: None,
             body_limit_bytes: 16 * 1024,
             rate_limit_per_minute: 600,
             pool_size: 8,

@@ -13,6 +13,7 @@
 //! - [`audit`]: append-only hash-chained audit trail and its verifier;
 //! - [`identify`]: the identification decision (outcome types, resolver);
 //! - [`medicines`]: the five-rights administration check and recording;
+//! - [`feed`]: the ITI-8/ITI-10 listener feeding the local identity index;
 //! - [`demo`]: the demo data set (patients, bands, staff, medicines, tokens) and seeding;
 //! - [`server`]: router, authentication, problem details, metrics, OpenAPI;
 //! - [`crypto`], [`clock`]: SHA-256 helpers, token secrets, and time.
@@ -24,6 +25,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod demo;
+pub mod feed;
 pub mod identify;
 pub mod medicines;
 pub mod server;

@@ -46,6 +46,9 @@ pub(crate) struct ServeArgs {
     /// PIX answer cache TTL, seconds.
     #[arg(long)]
     pix_cache_ttl: Option<u64>,
+    /// Listen for ITI-8 / ITI-10 feeds (MLLP) on this address.
+    #[arg(long, env = "BEDSIDE_FEED_LISTEN")]
+    feed_listen: Option<String>,
     /// Keyboard-wedge substitute for GS (e.g. "~").
     #[arg(long, env = "BEDSIDE_GS_SUBSTITUTE")]
     gs_substitute: Option<String>,
@@ -122,6 +125,9 @@ pub(crate) fn serve(args: &ServeArgs) -> ExitCode {
         if let Some(t) = args.pix_cache_ttl {
             p.cache_ttl_seconds = t;
         }
+    }
+    if let Some(f) = &args.feed_listen {
+        cfg.feed_listen = Some(f.clone());
     }
     if let Some(g) = &args.gs_substitute {
         cfg.gs_substitute = Some(g.clone());

@@ -56,6 +56,23 @@ pub struct AppState {
     pub pix_addr: Option<String>,
 }
 
+impl AppState {
+    /// Starts the ITI-8/ITI-10 feed listener on `addr`; returns the bound address.
+    ///
+    /// # Errors
+    /// Bad `mrn_domain` or the address cannot be bound.
+    pub async fn start_feed(&self, addr: &str) -> Result<SocketAddr, StartError> {
+        let domain = Domain::parse(&self.cfg.mrn_domain)
+            .map_err(|e| crate::config::ConfigError::Invalid(format!("mrn_domain: {e}")))?;
+        crate::feed::start(addr, self.identifier.clone(), domain)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: addr.to_owned(),
+                source,
+            })
+    }
+}
+
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -628,6 +645,11 @@ pub async fn run(cfg: Config) -> Result<(), StartError> {
     let addr: SocketAddr = listener.local_addr().map_err(StartError::Serve)?;
     tracing::info!(%addr, database = state.db.backend.as_str(), "listening");
     println!("bedside listening on http://{addr}");
+    if let Some(feed) = state.cfg.feed_listen.clone() {
+        let at = state.start_feed(&feed).await?;
+        tracing::info!(%at, "ITI-8/ITI-10 feed listener");
+        println!("bedside feed listening on mllp://{at}");
+    }
     serve_on(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
