@@ -55,6 +55,10 @@ pub struct Config {
     pub mrn_domain: String,
     /// The regional PIX manager, if any.
     pub pix: Option<PixSettings>,
+    /// PEM certificate chain for HTTPS (with `tls_key`).
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS (with `tls_cert`).
+    pub tls_key: Option<PathBuf>,
     /// Where to listen for ITI-8 / ITI-10 feeds (MLLP), if anywhere.
     pub feed_listen: Option<String>,
     /// Largest accepted request body, bytes.
@@ -79,6 +83,8 @@ impl Default for Config {
             mrn_domain: "2.999.826.0.1.1".into(),
             pix: None,
             feed_listen: None,
+            tls_cert: None,
+            tls_key: None,
             body_limit_bytes: 16 * 1024,
             rate_limit_per_minute: 600,
             pool_size: 8,

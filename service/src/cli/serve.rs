@@ -46,6 +46,12 @@ pub(crate) struct ServeArgs {
     /// PIX answer cache TTL, seconds.
     #[arg(long)]
     pix_cache_ttl: Option<u64>,
+    /// PEM certificate chain: serve HTTPS (with --tls-key).
+    #[arg(long, env = "BEDSIDE_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, env = "BEDSIDE_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// Listen for ITI-8 / ITI-10 feeds (MLLP) on this address.
     #[arg(long, env = "BEDSIDE_FEED_LISTEN")]
     feed_listen: Option<String>,
@@ -125,6 +131,10 @@ pub(crate) fn serve(args: &ServeArgs) -> ExitCode {
         if let Some(t) = args.pix_cache_ttl {
             p.cache_ttl_seconds = t;
         }
+    }
+    if let (Some(c), Some(k)) = (&args.tls_cert, &args.tls_key) {
+        cfg.tls_cert = Some(c.clone());
+        cfg.tls_key = Some(k.clone());
     }
     if let Some(f) = &args.feed_listen {
         cfg.feed_listen = Some(f.clone());

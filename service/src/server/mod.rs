@@ -30,6 +30,7 @@ pub mod auth;
 pub mod extract;
 pub mod metrics;
 pub mod problem;
+pub mod tls;
 
 use auth::{Caller, RateLimiter, Role};
 use extract::StrictJson;
@@ -93,6 +94,9 @@ pub enum StartError {
         /// Cause.
         source: std::io::Error,
     },
+    /// TLS certificate or key.
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
     /// Serving failed.
     #[error("server error: {0}")]
     Serve(std::io::Error),
@@ -635,6 +639,16 @@ pub async fn serve_on(
 /// Start-up failures.
 pub async fn run(cfg: Config) -> Result<(), StartError> {
     let listen = cfg.listen.clone();
+    let tls = match (&cfg.tls_cert, &cfg.tls_key) {
+        (Some(c), Some(k)) => Some(tls::load(c, k)?),
+        (None, None) => None,
+        _ => {
+            return Err(crate::config::ConfigError::Invalid(
+                "give both tls_cert and tls_key, or neither".into(),
+            )
+            .into());
+        }
+    };
     let state = build_state(cfg).await?;
     let listener = TcpListener::bind(&listen)
         .await
@@ -644,13 +658,19 @@ pub async fn run(cfg: Config) -> Result<(), StartError> {
         })?;
     let addr: SocketAddr = listener.local_addr().map_err(StartError::Serve)?;
     tracing::info!(%addr, database = state.db.backend.as_str(), "listening");
-    println!("bedside listening on http://{addr}");
+    println!(
+        "bedside listening on {}://{addr}",
+        if tls.is_some() { "https" } else { "http" }
+    );
     if let Some(feed) = state.cfg.feed_listen.clone() {
         let at = state.start_feed(&feed).await?;
         tracing::info!(%at, "ITI-8/ITI-10 feed listener");
         println!("bedside feed listening on mllp://{at}");
     }
-    serve_on(listener, state, shutdown_signal()).await?;
+    match tls {
+        Some(t) => tls::serve_tls_on(listener, state, t, shutdown_signal()).await?,
+        None => serve_on(listener, state, shutdown_signal()).await?,
+    }
     tracing::info!("stopped");
     Ok(())
 }
