@@ -4,8 +4,8 @@
 //! to panic, so a panic anywhere is a bug; on top of that these helpers assert
 //! the properties each target documents:
 //!
-//! - an error's byte offset lies within the input it describes
-//!   ([`check_error`]);
+//! - an error's byte offset, and the span it marks, lie within the input it
+//!   describes ([`check_error`]);
 //! - a message that parsed renders to every form and each rendering parses
 //!   back to an equal message ([`check_roundtrips`]).
 //!
@@ -18,13 +18,21 @@ use bedside_gs1::dict::Dictionary;
 use bedside_gs1::{Content, Error, ErrorKind, MAX_INPUT, Message, Parser, Scan, Symbology};
 
 /// Checks an error against the input it was reported for: the offset must not
-/// lie beyond the end of the input. Also renders it every way a caller would
-/// (message, markup, marked input), which must not panic.
+/// lie beyond the end of the input, nor may the bytes it marks
+/// (`offset + len`). Also renders it every way a caller would (message,
+/// markup, marked input), which must not panic.
 pub fn check_error(err: &Error, input: &[u8], what: &str) {
     assert!(
         err.offset <= input.len(),
         "{what}: error offset {} beyond input length {} ({err:?})",
         err.offset,
+        input.len()
+    );
+    assert!(
+        err.offset.saturating_add(err.len) <= input.len(),
+        "{what}: error marks bytes {}..{} of a {}-byte input ({err:?})",
+        err.offset,
+        err.offset.saturating_add(err.len),
         input.len()
     );
     let _ = err.to_string();
