@@ -34,35 +34,57 @@ pub(crate) struct Slot {
     pub(crate) kind: Kind,
 }
 
-/// A fixed-capacity list of slots, so that parsing allocates nothing.
-#[derive(Clone, Copy, Debug)]
+/// How many elements a message holds without allocating. Wristbands, badges,
+/// locations and medicine packs carry 2 to 10; more spill to the heap, up to
+/// [`MAX_AIS`].
+const INLINE: usize = 16;
+
+/// The element list: inline for ordinary messages, so that parsing allocates
+/// nothing, and small, because a message is moved by value through the parser.
+#[derive(Clone, Debug)]
 pub(crate) struct Slots {
-    items: [Slot; MAX_AIS],
+    inline: [Slot; INLINE],
     len: u8,
+    /// All slots once there are more than `INLINE` (then `inline` is unused).
+    spill: Vec<Slot>,
 }
 
 impl Default for Slots {
     fn default() -> Slots {
         Slots {
-            items: [Slot::default(); MAX_AIS],
+            inline: [Slot::default(); INLINE],
             len: 0,
+            spill: Vec::new(),
         }
     }
 }
 
 impl Slots {
+    /// Adds a slot; false when the message already has `MAX_AIS` elements.
     pub(crate) fn push(&mut self, s: Slot) -> bool {
-        match self.items.get_mut(usize::from(self.len)) {
-            Some(place) => {
-                *place = s;
-                self.len += 1;
-                true
-            }
-            None => false,
+        let n = usize::from(self.len);
+        if n >= MAX_AIS {
+            return false;
         }
+        if n < INLINE {
+            self.inline[n] = s;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.reserve_exact(MAX_AIS);
+                self.spill.extend_from_slice(&self.inline);
+            }
+            self.spill.push(s);
+        }
+        self.len += 1;
+        true
     }
     pub(crate) fn as_slice(&self) -> &[Slot] {
-        &self.items[..usize::from(self.len)]
+        let n = usize::from(self.len);
+        if n <= INLINE {
+            &self.inline[..n]
+        } else {
+            &self.spill[..n]
+        }
     }
     pub(crate) fn len(&self) -> usize {
         usize::from(self.len)
