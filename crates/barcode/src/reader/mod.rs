@@ -1,0 +1,458 @@
+//! Reading GS1 DataMatrix and GS1-128 symbols from images.
+//!
+//! The [`Reader`] runs a cascade of binarizations — rxing's hybrid binarizer,
+//! then our own local contrast-normalised threshold on a noise-filtered image,
+//! Otsu, an upsampled pass for symbols under two pixels per module, and
+//! inverted (light-on-dark) passes — over rxing's Data Matrix detector and
+//! Code 128 row decoder. It keeps every distinct symbol, stops at the first
+//! pass that found something (or runs them all with
+//! [`ReaderOptions::exhaustive`]), and honours a per-call time budget: the
+//! cascade runs on a worker thread and the caller gets what was found when
+//! the budget ends. Every rxing call runs under `catch_unwind`.
+//!
+//! ```
+//! use bedside_barcode::{gs1_128, reader::Reader};
+//! let m = bedside_gs1::parse_bracketed("(01)09506000134352(10)AB1").unwrap();
+//! let png = gs1_128::encode(&m, &Default::default()).unwrap().to_png(&Default::default()).unwrap();
+//! let found = Reader::default().read_bytes(&png).unwrap();
+//! assert_eq!(found.symbols[0].aim(), "]C1");
+//! assert_eq!(found.symbols[0].data(), b"010950600013435210AB1");
+//! ```
+
+mod binarize;
+mod engine;
+mod image;
+mod symbol;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use rxing::common::{BitMatrix, HybridBinarizer};
+use rxing::{Binarizer, Luma8LuminanceSource};
+
+pub use self::image::{GrayImage, MAX_IMAGE_PIXELS};
+pub use self::symbol::{Gs1Rejection, Gs1Symbol, Point, Symbol, Symbology};
+pub use crate::error::ImageError;
+use binarize::Bits;
+
+/// Reader options.
+///
+/// ```
+/// let o = bedside_barcode::reader::ReaderOptions::default();
+/// assert_eq!(o.budget, std::time::Duration::from_millis(250));
+/// assert!(o.datamatrix && o.code128 && !o.exhaustive);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReaderOptions {
+    /// Wall-clock budget per call; what was found by then is returned.
+    pub budget: Duration,
+    /// Look for Data Matrix.
+    pub datamatrix: bool,
+    /// Look for Code 128 / GS1-128 (horizontal and vertical scan lines).
+    pub code128: bool,
+    /// Run every pass of the cascade instead of stopping at the first pass
+    /// that found a symbol (finds more symbols in crowded images, slower).
+    pub exhaustive: bool,
+    /// Stop after this many distinct symbols.
+    pub max_symbols: usize,
+}
+
+impl Default for ReaderOptions {
+    fn default() -> Self {
+        ReaderOptions {
+            budget: Duration::from_millis(250),
+            datamatrix: true,
+            code128: true,
+            exhaustive: false,
+            max_symbols: 16,
+        }
+    }
+}
+
+/// What one call found.
+///
+/// ```
+/// let img = bedside_barcode::reader::GrayImage::from_raw(64, 64, vec![255; 64 * 64]).unwrap();
+/// let out = bedside_barcode::reader::Reader::default().read(&img);
+/// assert!(out.symbols.is_empty() && !out.timed_out);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Decoded {
+    /// Every distinct symbol, in the order found.
+    pub symbols: Vec<Symbol>,
+    /// The budget ended before the cascade did.
+    pub timed_out: bool,
+    /// Panics inside the third-party detector/decoder that were contained.
+    pub contained_panics: usize,
+}
+
+impl Decoded {
+    /// The symbols that are validated GS1 (`]d2`/`]C1`/`]Q3` and valid data):
+    /// the only ones an identification path may use.
+    ///
+    /// ```
+    /// let out = bedside_barcode::reader::Decoded::default();
+    /// assert_eq!(out.gs1_symbols().count(), 0);
+    /// ```
+    pub fn gs1_symbols(&self) -> impl Iterator<Item = Gs1Symbol> + '_ {
+        self.symbols.iter().filter_map(|s| s.gs1().ok())
+    }
+}
+
+/// The image reader.
+///
+/// ```
+/// use bedside_barcode::reader::{Reader, ReaderOptions};
+/// let r = Reader::new(ReaderOptions { code128: false, ..ReaderOptions::default() });
+/// assert!(!r.options().code128);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Reader {
+    opts: ReaderOptions,
+}
+
+enum Msg {
+    Found(Box<Symbol>),
+    Panics(usize),
+    Done,
+}
+
+impl Reader {
+    /// A reader with these options.
+    ///
+    /// ```
+    /// let r = bedside_barcode::reader::Reader::new(Default::default());
+    /// assert_eq!(r.options().max_symbols, 16);
+    /// ```
+    pub fn new(opts: ReaderOptions) -> Reader {
+        Reader { opts }
+    }
+
+    /// The options.
+    ///
+    /// ```
+    /// assert!(!bedside_barcode::reader::Reader::default().options().exhaustive);
+    /// ```
+    pub fn options(&self) -> &ReaderOptions {
+        &self.opts
+    }
+
+    /// Decodes a PNG or JPEG file and reads it.
+    ///
+    /// ```
+    /// assert!(bedside_barcode::reader::Reader::default().read_bytes(b"GIF89a").is_err());
+    /// ```
+    pub fn read_bytes(&self, bytes: &[u8]) -> Result<Decoded, ImageError> {
+        let img = GrayImage::decode(bytes)?;
+        Ok(self.read(&img))
+    }
+
+    /// Reads a greyscale image within the time budget.
+    ///
+    /// ```
+    /// use bedside_barcode::{datamatrix, reader::{GrayImage, Reader}, RenderOptions};
+    /// let m = bedside_gs1::parse_bracketed("(414)5012345000015(254)WARD7").unwrap();
+    /// let s = datamatrix::encode(&m, &Default::default()).unwrap();
+    /// let (w, h, px) = s.matrix().to_gray(&RenderOptions { module_px: 3, quiet_zone: Some(4) }).unwrap();
+    /// let img = GrayImage::from_raw(w as usize, h as usize, px).unwrap();
+    /// let out = Reader::default().read(&img);
+    /// assert_eq!(out.gs1_symbols().next().unwrap().message().get_str("254"), Some("WARD7"));
+    /// ```
+    pub fn read(&self, image: &GrayImage) -> Decoded {
+        let deadline = Instant::now() + self.opts.budget;
+        let (tx, rx) = mpsc::channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let worker_cancel = Arc::clone(&cancel);
+        let img = image.clone();
+        let opts = self.opts;
+        let spawned = std::thread::Builder::new()
+            .name("bedside-barcode-reader".into())
+            .spawn(move || {
+                let mut sink = |m: Msg| tx.send(m).is_ok();
+                run_cascade(&img, &opts, deadline, &worker_cancel, &mut sink);
+                let _ = tx.send(Msg::Done);
+            });
+        let mut out = Decoded::default();
+        if spawned.is_err() {
+            // No thread available: run inline (the budget is then checked between passes).
+            let mut local = Vec::new();
+            let mut sink = |m: Msg| {
+                local.push(m);
+                true
+            };
+            run_cascade(image, &self.opts, deadline, &cancel, &mut sink);
+            for m in local {
+                absorb(&mut out, m);
+            }
+            return out;
+        }
+        loop {
+            let now = Instant::now();
+            let left = deadline.saturating_duration_since(now);
+            match rx.recv_timeout(left) {
+                Ok(Msg::Done) => break,
+                Ok(m) => absorb(&mut out, m),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    cancel.store(true, Ordering::Relaxed);
+                    out.timed_out = true;
+                    // Take whatever is already queued.
+                    while let Ok(m) = rx.try_recv() {
+                        if !matches!(m, Msg::Done) {
+                            absorb(&mut out, m);
+                        }
+                    }
+                    break;
+                }
+                // The worker died (a panic outside the contained calls): report what we have.
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    out.contained_panics += 1;
+                    break;
+                }
+            }
+        }
+        out
+    }
+}
+
+fn absorb(out: &mut Decoded, m: Msg) {
+    match m {
+        Msg::Found(s) => out.symbols.push(*s),
+        Msg::Panics(n) => out.contained_panics += n,
+        Msg::Done => {}
+    }
+}
+
+/// One binarization pass of the cascade.
+#[derive(Clone, Copy, Debug)]
+enum Pass {
+    /// rxing's hybrid binarizer on the image as given.
+    Hybrid,
+    /// Our local threshold: box pre-filter radius, window radius as a fraction
+    /// (1/n) of the shorter side, weight.
+    Local {
+        blur: usize,
+        frac: usize,
+        k: f64,
+        stretch: bool,
+    },
+    /// Otsu after a box pre-filter.
+    Otsu { blur: usize },
+    /// Bilinear ×2 then the local threshold (small modules).
+    Upscaled,
+}
+
+const PASSES: [(Pass, bool); 8] = [
+    (Pass::Hybrid, false),
+    (
+        Pass::Local {
+            blur: 1,
+            frac: 20,
+            k: 0.5,
+            stretch: false,
+        },
+        false,
+    ),
+    (
+        Pass::Local {
+            blur: 2,
+            frac: 10,
+            k: 0.5,
+            stretch: false,
+        },
+        false,
+    ),
+    (Pass::Otsu { blur: 1 }, false),
+    (
+        Pass::Local {
+            blur: 1,
+            frac: 20,
+            k: 0.5,
+            stretch: false,
+        },
+        true,
+    ),
+    (Pass::Upscaled, false),
+    (
+        Pass::Local {
+            blur: 0,
+            frac: 40,
+            k: 0.35,
+            stretch: true,
+        },
+        false,
+    ),
+    (Pass::Hybrid, true),
+];
+
+fn binarize(img: &GrayImage, pass: Pass) -> Option<Bits> {
+    let side = img.width().min(img.height());
+    match pass {
+        Pass::Hybrid => {
+            let run = || {
+                let src = Luma8LuminanceSource::new(
+                    img.pixels().to_vec(),
+                    img.width() as u32,
+                    img.height() as u32,
+                )
+                .ok()?;
+                let bin = HybridBinarizer::new(src);
+                bin.get_black_matrix().ok().map(from_bitmatrix)
+            };
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+                .ok()
+                .flatten()
+        }
+        Pass::Local {
+            blur,
+            frac,
+            k,
+            stretch,
+        } => {
+            let base = if stretch {
+                binarize::stretch(img)
+            } else {
+                img.clone()
+            };
+            let f = binarize::box_blur(&base, blur);
+            Some(binarize::local(&f, (side / frac).clamp(4, 60), k))
+        }
+        Pass::Otsu { blur } => Some(binarize::otsu(&binarize::box_blur(img, blur))),
+        Pass::Upscaled => {
+            if (img.width() * img.height()) as u64 > 1_500_000 {
+                return None;
+            }
+            let up = binarize::upscale(img, 2)?;
+            Some(binarize::local(
+                &binarize::box_blur(&up, 1),
+                (2 * side / 20).clamp(4, 80),
+                0.5,
+            ))
+        }
+    }
+}
+
+fn from_bitmatrix(m: &BitMatrix) -> Bits {
+    let (w, h) = (m.getWidth() as usize, m.getHeight() as usize);
+    let mut dark = Vec::with_capacity(w * h);
+    for y in 0..h {
+        for x in 0..w {
+            dark.push(m.get(x as u32, y as u32));
+        }
+    }
+    Bits {
+        width: w,
+        height: h,
+        dark,
+    }
+}
+
+fn run_cascade(
+    img: &GrayImage,
+    opts: &ReaderOptions,
+    deadline: Instant,
+    cancel: &AtomicBool,
+    sink: &mut dyn FnMut(Msg) -> bool,
+) {
+    let mut seen: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut stats = engine::Stats::default();
+    for (i, &(pass, invert)) in PASSES.iter().enumerate() {
+        let mut current = None::<GrayImage>;
+        let mut any_new = false;
+        // In exhaustive mode, a pass that found symbols is run again with
+        // them painted out, so a second symbol the detector passed over is found.
+        for _round in 0..if opts.exhaustive { 4 } else { 1 } {
+            if cancel.load(Ordering::Relaxed)
+                || Instant::now() >= deadline
+                || seen.len() >= opts.max_symbols
+            {
+                return;
+            }
+            let image = current.as_ref().unwrap_or(img);
+            let Some(bits) = binarize(image, pass) else {
+                break;
+            };
+            let mut found = Vec::new();
+            if opts.datamatrix
+                && let Some(m) = engine::to_bitmatrix(&bits, invert)
+            {
+                found.extend(engine::datamatrix(&m, true, &mut stats));
+            }
+            // Linear symbols: on the first passes (plain and our local threshold).
+            if opts.code128 && i < 3 && !invert {
+                found.extend(engine::code128(&bits, 12, &mut stats));
+            }
+            let mut new = 0;
+            let mut masked = image.clone();
+            for s in found {
+                mask(&mut masked, s.position(), invert);
+                let key = (s.aim().to_owned(), s.data().to_vec());
+                if !seen.contains(&key) && seen.len() < opts.max_symbols {
+                    seen.push(key);
+                    new += 1;
+                    if !sink(Msg::Found(Box::new(s))) {
+                        return;
+                    }
+                }
+            }
+            if stats.panics > 0 {
+                sink(Msg::Panics(stats.panics));
+                stats.panics = 0;
+            }
+            if new == 0 {
+                break;
+            }
+            any_new = true;
+            current = Some(masked);
+        }
+        if any_new && !opts.exhaustive {
+            break;
+        }
+    }
+}
+
+/// Paints a found symbol's bounding box (grown by a quarter) with the
+/// background, so the next detection run looks elsewhere.
+fn mask(img: &mut GrayImage, position: &[Point], invert: bool) {
+    if position.len() < 2 {
+        return;
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for p in position {
+        x0 = x0.min(p.x);
+        y0 = y0.min(p.y);
+        x1 = x1.max(p.x);
+        y1 = y1.max(p.y);
+    }
+    let (gx, gy) = ((x1 - x0) / 4.0 + 2.0, (y1 - y0) / 4.0 + 2.0);
+    let clamp = |v: f32, max: usize| v.max(0.0).min(max as f32) as usize;
+    let (w, h) = (img.width(), img.height());
+    let (xa, xb) = (clamp(x0 - gx, w), clamp(x1 + gx, w));
+    let (ya, yb) = (clamp(y0 - gy, h), clamp(y1 + gy, h));
+    img.fill_rect(xa, ya, xb, yb, if invert { 0 } else { 255 });
+}
+
+/// Decodes a module grid (finder pattern included, no quiet zone) directly,
+/// with no image detection: for checking encoders and fuzzing the decoder.
+///
+/// ```
+/// let m = bedside_gs1::parse_bracketed("(01)09506000134352(21)aBc").unwrap();
+/// let s = bedside_barcode::datamatrix::encode(&m, &Default::default()).unwrap();
+/// let sym = bedside_barcode::reader::decode_datamatrix_modules(s.matrix()).unwrap();
+/// assert_eq!(sym.aim(), "]d2");
+/// assert_eq!(sym.data(), b"0109506000134352\x1d21aBc".as_slice().split_last().map(|_| &b"010950600013435221aBc"[..]).unwrap());
+/// ```
+pub fn decode_datamatrix_modules(matrix: &crate::ModuleMatrix) -> Option<Symbol> {
+    let mut bm = BitMatrix::new(matrix.width() as u32, matrix.height() as u32).ok()?;
+    for y in 0..matrix.height() {
+        for x in 0..matrix.width() {
+            if matrix.get(x, y) {
+                bm.set(x as u32, y as u32);
+            }
+        }
+    }
+    let mut stats = engine::Stats::default();
+    let (aim, data) = engine::decode_grid(&bm, &mut stats)?;
+    Some(Symbol::new(Symbology::DataMatrix, &aim, data, Vec::new()))
+}
