@@ -157,6 +157,147 @@ pub fn discover() -> Vec<Discovered> {
     out
 }
 
+/// A device found on this machine, for `bedside scanner list`.
+///
+/// ```
+/// for d in bedside_scanner::manager::inventory() {
+///     println!("{} {} usable={}", d.key, d.mode, d.usable.is_ok());
+/// }
+/// ```
+#[derive(Clone, Debug)]
+pub struct DeviceReport {
+    /// The key (and device spec) to pass to `listen --device`.
+    pub key: DeviceKey,
+    /// How the scanner talks: `HID POS`, `keyboard wedge`, `serial (CDC-ACM)`, …
+    pub mode: &'static str,
+    /// Manufacturer/product or name, as the OS reports it.
+    pub description: String,
+    /// Whether this program can open it, and why not.
+    pub usable: Result<(), TransportError>,
+}
+
+/// Probes whether `path` can be opened for reading and writing.
+#[cfg(target_os = "linux")]
+fn probe(
+    path: &std::path::Path,
+    kind: crate::transport::NodeKind,
+    vid: Option<u16>,
+) -> Result<(), TransportError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK | O_NOCTTY: do not wait for carrier, do not become our terminal.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(kind != crate::transport::NodeKind::Input)
+        .custom_flags(0o4000 | 0o400)
+        .open(path)
+        .map(drop)
+        .map_err(|e| crate::transport::from_io(&path.display().to_string(), e, kind, vid))
+}
+
+/// Lists every scanner-like device: HID POS interfaces, keyboards made by
+/// scanner vendors (keyboard-wedge mode), and USB serial ports; each with
+/// whether it can be opened and, if not, why (with the udev rule to fix a
+/// missing permission).
+///
+/// ```
+/// let _ = bedside_scanner::manager::inventory();
+/// ```
+pub fn inventory() -> Vec<DeviceReport> {
+    let mut out = Vec::new();
+    #[cfg(target_os = "linux")]
+    for n in crate::transport::hidraw::list() {
+        use crate::transport::NodeKind;
+        if n.hidpos {
+            let spec = DeviceSpec::Hidraw {
+                path: n.path.clone(),
+                hidpos: Default::default(),
+            };
+            out.push(DeviceReport {
+                key: spec.key(),
+                mode: "HID POS",
+                description: format!(
+                    "{} ({:04x}:{:04x}; also usb:{:04x}:{:04x})",
+                    n.name, n.vid, n.pid, n.vid, n.pid
+                ),
+                usable: probe(&n.path, NodeKind::Hidraw, Some(n.vid)),
+            });
+        } else if n.keyboard && SCANNER_VENDORS.contains(&n.vid) {
+            let event = event_node(&n.path);
+            let (key, usable) = match &event {
+                Some(ev) if cfg!(feature = "evdev") => (
+                    DeviceKey::new(format!("evdev:{}", ev.display())),
+                    probe(ev, NodeKind::Input, Some(n.vid)),
+                ),
+                _ => (
+                    DeviceKey::new(format!("hidraw:{}", n.path.display())),
+                    Err(TransportError::NotScanner {
+                        what: n.path.display().to_string(),
+                        reason: "keyboard-wedge mode: reading it needs the evdev feature; better, switch the scanner to HID POS".into(),
+                    }),
+                ),
+            };
+            out.push(DeviceReport {
+                key,
+                mode: "keyboard wedge",
+                description: format!("{} ({:04x}:{:04x})", n.name, n.vid, n.pid),
+                usable,
+            });
+        }
+    }
+    #[cfg(feature = "serial")]
+    for p in crate::transport::serial::list_ports() {
+        let Some(u) = &p.usb else { continue };
+        let mode = if p.path.contains("ttyACM") {
+            "serial (CDC-ACM)"
+        } else {
+            "serial (USB adapter)"
+        };
+        #[cfg(target_os = "linux")]
+        let usable = probe(
+            std::path::Path::new(&p.path),
+            crate::transport::NodeKind::Tty,
+            Some(u.vid),
+        );
+        #[cfg(not(target_os = "linux"))]
+        let usable = Ok(());
+        out.push(DeviceReport {
+            key: DeviceKey::new(format!("serial:{}", p.path)),
+            mode,
+            description: format!(
+                "{} {} ({:04x}:{:04x}{})",
+                u.manufacturer.as_deref().unwrap_or("?"),
+                u.product.as_deref().unwrap_or("?"),
+                u.vid,
+                u.pid,
+                u.serial
+                    .as_deref()
+                    .map(|s| format!(", serial {s}"))
+                    .unwrap_or_default()
+            ),
+            usable,
+        });
+    }
+    out
+}
+
+/// The evdev node of a hidraw keyboard: `/sys/class/hidraw/hidrawN/device/input/inputM/eventK`.
+#[cfg(target_os = "linux")]
+fn event_node(hidraw: &std::path::Path) -> Option<std::path::PathBuf> {
+    let name = hidraw.file_name()?;
+    let inputs = std::path::Path::new("/sys/class/hidraw")
+        .join(name)
+        .join("device/input");
+    for input in std::fs::read_dir(inputs).ok()?.flatten() {
+        for e in std::fs::read_dir(input.path()).ok()?.flatten() {
+            let f = e.file_name();
+            if f.to_string_lossy().starts_with("event") {
+                return Some(std::path::Path::new("/dev/input").join(f));
+            }
+        }
+    }
+    None
+}
+
 /// An open source of frames.
 enum Source {
     #[cfg(feature = "serial")]

@@ -230,6 +230,43 @@ impl FaultKind {
             FaultKind::Gs1(_) => "gs1",
         }
     }
+
+    /// A stable code naming the fault: for frames `incomplete`, `too_long`,
+    /// `short_report`, `bad_length`, `bad_aim`, `aim_changed`,
+    /// `foreign_report`, `missing_prefix`, `unmapped_key`, `unexpected_chord`,
+    /// `bad_alt_code`, `rollover`, `bad_report`; for GS1 data the
+    /// `bedside-gs1` error class (`BAD_CHECK_DIGIT`, …).
+    ///
+    /// ```
+    /// use bedside_scanner::FaultKind;
+    /// use bedside_scanner::decode::serial::SerialError;
+    /// assert_eq!(FaultKind::Serial(SerialError::Incomplete { len: 1 }).code(), "incomplete");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        use crate::decode::hidpos::HidPosError as H;
+        use crate::decode::serial::SerialError as S;
+        use crate::decode::wedge::WedgeError as W;
+        match self {
+            FaultKind::HidPos(H::Incomplete { .. })
+            | FaultKind::Serial(S::Incomplete { .. })
+            | FaultKind::Wedge(W::Incomplete { .. }) => "incomplete",
+            FaultKind::HidPos(H::TooLong { .. })
+            | FaultKind::Serial(S::TooLong { .. })
+            | FaultKind::Wedge(W::TooLong { .. }) => "too_long",
+            FaultKind::HidPos(H::Short { .. }) => "short_report",
+            FaultKind::HidPos(H::BadLength { .. }) => "bad_length",
+            FaultKind::HidPos(H::BadAim(_)) => "bad_aim",
+            FaultKind::HidPos(H::AimChanged) => "aim_changed",
+            FaultKind::HidPos(H::ForeignReport { .. }) => "foreign_report",
+            FaultKind::Serial(S::MissingPrefix) => "missing_prefix",
+            FaultKind::Wedge(W::UnmappedKey { .. }) => "unmapped_key",
+            FaultKind::Wedge(W::UnexpectedChord { .. }) => "unexpected_chord",
+            FaultKind::Wedge(W::BadAltCode { .. }) => "bad_alt_code",
+            FaultKind::Wedge(W::Rollover) => "rollover",
+            FaultKind::Wedge(W::BadReport { .. }) => "bad_report",
+            FaultKind::Gs1(e) => e.class().as_str(),
+        }
+    }
 }
 
 /// A frame that could not be decoded, with what is known about it.

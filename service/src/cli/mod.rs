@@ -9,6 +9,7 @@ pub(crate) mod audit;
 pub(crate) mod demo;
 pub(crate) mod gs1;
 pub(crate) mod pix;
+pub(crate) mod scanner;
 pub(crate) mod serve;
 
 /// Bedside: positive patient identification with GS1 barcodes.
@@ -38,6 +39,9 @@ pub(crate) enum Command {
     /// The hash-chained audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Barcode scanners: list them, or print scans as they arrive.
+    #[command(subcommand)]
+    Scanner(scanner::ScannerCommand),
 }
 
 impl Cli {
@@ -50,6 +54,7 @@ impl Cli {
             Command::Migrate(args) => serve::migrate(&args),
             Command::Demo(cmd) => demo::run(&cmd),
             Command::Audit(cmd) => audit::run(&cmd),
+            Command::Scanner(cmd) => scanner::run(cmd),
         }
     }
 }
