@@ -6,10 +6,10 @@
 use clap::{Parser, Subcommand};
 
 pub(crate) mod audit;
+pub(crate) mod barcode;
 pub(crate) mod demo;
 pub(crate) mod gs1;
 pub(crate) mod pix;
-pub(crate) mod scanner;
 pub(crate) mod serve;
 
 /// Bedside: positive patient identification with GS1 barcodes.
@@ -39,9 +39,9 @@ pub(crate) enum Command {
     /// The hash-chained audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
-    /// Barcode scanners: list them, or print scans as they arrive.
+    /// Make GS1 DataMatrix / GS1-128 images, and read symbols from images.
     #[command(subcommand)]
-    Scanner(scanner::ScannerCommand),
+    Barcode(barcode::BarcodeCommand),
 }
 
 impl Cli {
@@ -54,7 +54,7 @@ impl Cli {
             Command::Migrate(args) => serve::migrate(&args),
             Command::Demo(cmd) => demo::run(&cmd),
             Command::Audit(cmd) => audit::run(&cmd),
-            Command::Scanner(cmd) => scanner::run(cmd),
+            Command::Barcode(cmd) => barcode::run(cmd),
         }
     }
 }
