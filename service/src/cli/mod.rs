@@ -10,6 +10,7 @@ pub(crate) mod barcode;
 pub(crate) mod demo;
 pub(crate) mod gs1;
 pub(crate) mod pix;
+pub(crate) mod scanner;
 pub(crate) mod serve;
 
 /// Bedside: positive patient identification with GS1 barcodes.
@@ -39,6 +40,9 @@ pub(crate) enum Command {
     /// The hash-chained audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Barcode scanners: list them, or print scans as they arrive.
+    #[command(subcommand)]
+    Scanner(scanner::ScannerCommand),
     /// Make GS1 DataMatrix / GS1-128 images, and read symbols from images.
     #[command(subcommand)]
     Barcode(barcode::BarcodeCommand),
@@ -54,6 +58,7 @@ impl Cli {
             Command::Migrate(args) => serve::migrate(&args),
             Command::Demo(cmd) => demo::run(&cmd),
             Command::Audit(cmd) => audit::run(&cmd),
+            Command::Scanner(cmd) => scanner::run(cmd),
             Command::Barcode(cmd) => barcode::run(cmd),
         }
     }
