@@ -12,6 +12,7 @@
 //! - [`db`]: connection (SQLite or PostgreSQL through `sqlx::Any`) and embedded migrations;
 //! - [`audit`]: append-only hash-chained audit trail and its verifier;
 //! - [`identify`]: the identification decision (outcome types, resolver);
+//! - [`import`]: bulk CSV import of patients and hospital numbers for go-live;
 //! - [`medicines`]: the five-rights administration check and recording;
 //! - [`feed`]: the ITI-8/ITI-10 listener feeding the local identity index;
 //! - [`demo`]: the demo data set (patients, bands, staff, medicines, tokens) and seeding;
@@ -27,5 +28,6 @@ pub mod db;
 pub mod demo;
 pub mod feed;
 pub mod identify;
+pub mod import;
 pub mod medicines;
 pub mod server;

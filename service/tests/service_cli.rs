@@ -459,3 +459,37 @@ fn kill_mid_load_loses_no_acknowledged_administration() {
         db.pool.close().await;
     });
 }
+
+#[test]
+fn import_is_all_or_nothing_and_imported_patients_match() {
+    use bedside_patient::{Gsrn, GsrnPrefix, NhsNumber, TestData, percent_encode};
+    let dir = common::tempdir::TempDir::new("import");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "nhs_number,family,given,date_of_birth,sex,mrn\n9990000018,Nguyễn,Thị,1990-05-06,2,K5550001\n9990000017,X,Y,1990-05-06,2,K5550002\n").unwrap();
+    let (code, out, _) = run(&["import", "bad.csv"], dir.path());
+    assert_eq!(code, 1, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["errors"][0]["line"], 3);
+    assert!(!out.contains("9990000017"), "errors never quote the data");
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "nhs_number,family,given,date_of_birth,sex,mrn\n999 000 0018,Nguyễn,Thị,1990-05-06,2,K5550001\n").unwrap();
+    let (code, out, err) = run(&["import", "good.csv"], dir.path());
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap()["imported"], 1);
+
+    let nhs = NhsNumber::parse("9990000018", TestData::Allow).unwrap();
+    let gsrn = Gsrn::for_nhs_number(&GsrnPrefix::EXAMPLE, &nhs);
+    let scan = format!(
+        "]d28018{}\u{1d}725019900506\u{1d}72522\u{1d}7253{}\u{1d}7254{}\u{1d}91K5550001",
+        gsrn.as_str(),
+        percent_encode("Nguyễn"),
+        percent_encode("Thị")
+    );
+    let server = Server::start(dir.path(), &[]);
+    let r = server.identify(&common::token("nurse"), &scan);
+    assert_eq!(r["status"], "match", "{r}");
+    assert_eq!(r["patient"]["family"], "NGUYỄN");
+    server.stop();
+    let (code, _, _) = run(&["audit", "verify"], dir.path());
+    assert_eq!(code, 0);
+}

@@ -6,9 +6,9 @@
 use clap::{Parser, Subcommand};
 
 pub(crate) mod audit;
-pub(crate) mod barcode;
 pub(crate) mod demo;
 pub(crate) mod gs1;
+pub(crate) mod import;
 pub(crate) mod pix;
 pub(crate) mod scanner;
 pub(crate) mod serve;
@@ -37,15 +37,14 @@ pub(crate) enum Command {
     /// The demo data set: patients, wristband scans, badges, medicines, tokens.
     #[command(subcommand)]
     Demo(demo::DemoCommand),
+    /// Load patients and hospital numbers from a CSV file (all or nothing).
+    Import(import::ImportArgs),
     /// The hash-chained audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
     /// Barcode scanners: list them, or print scans as they arrive.
     #[command(subcommand)]
     Scanner(scanner::ScannerCommand),
-    /// Make GS1 DataMatrix / GS1-128 images, and read symbols from images.
-    #[command(subcommand)]
-    Barcode(barcode::BarcodeCommand),
 }
 
 impl Cli {
@@ -58,8 +57,8 @@ impl Cli {
             Command::Migrate(args) => serve::migrate(&args),
             Command::Demo(cmd) => demo::run(&cmd),
             Command::Audit(cmd) => audit::run(&cmd),
+            Command::Import(args) => import::run(&args),
             Command::Scanner(cmd) => scanner::run(cmd),
-            Command::Barcode(cmd) => barcode::run(cmd),
         }
     }
 }
