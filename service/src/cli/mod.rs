@@ -6,6 +6,7 @@
 use clap::{Parser, Subcommand};
 
 pub(crate) mod audit;
+pub(crate) mod barcode;
 pub(crate) mod demo;
 pub(crate) mod gs1;
 pub(crate) mod import;
@@ -42,6 +43,9 @@ pub(crate) enum Command {
     /// The hash-chained audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// Make GS1 DataMatrix / GS1-128 images, and read symbols from images.
+    #[command(subcommand)]
+    Barcode(barcode::BarcodeCommand),
     /// Barcode scanners: list them, or print scans as they arrive.
     #[command(subcommand)]
     Scanner(scanner::ScannerCommand),
@@ -57,8 +61,9 @@ impl Cli {
             Command::Migrate(args) => serve::migrate(&args),
             Command::Demo(cmd) => demo::run(&cmd),
             Command::Audit(cmd) => audit::run(&cmd),
-            Command::Import(args) => import::run(&args),
             Command::Scanner(cmd) => scanner::run(cmd),
+            Command::Import(args) => import::run(&args),
+            Command::Barcode(cmd) => barcode::run(cmd),
         }
     }
 }
