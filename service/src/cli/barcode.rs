@@ -96,8 +96,12 @@ fn encode(a: &EncodeArgs) -> ExitCode {
         }
     };
     let matrix = match a.symbology {
-        SymbologyArg::Datamatrix => datamatrix::encode(&message, &Default::default()).map(|s| s.into_matrix()),
-        SymbologyArg::Gs1_128 => gs1_128::encode(&message, &Default::default()).map(|s| s.into_matrix()),
+        SymbologyArg::Datamatrix => {
+            datamatrix::encode(&message, &Default::default()).map(|s| s.into_matrix())
+        }
+        SymbologyArg::Gs1_128 => {
+            gs1_128::encode(&message, &Default::default()).map(|s| s.into_matrix())
+        }
     };
     let matrix = match matrix {
         Ok(m) => m,
@@ -131,7 +135,7 @@ fn encode(a: &EncodeArgs) -> ExitCode {
 fn decode(a: &DecodeArgs) -> ExitCode {
     let reader = Reader::new(ReaderOptions {
         exhaustive: true,
-        budget: std::time::Duration::from_secs(2),
+        budget: std::time::Duration::from_secs(10),
         ..ReaderOptions::default()
     });
     let mut status = ExitCode::SUCCESS;

@@ -110,7 +110,7 @@ pub(crate) fn code128(bits: &Bits, lines: usize, stats: &mut Stats) -> Vec<Symbo
         };
         // Interpret the codewords ourselves: the AIM modifier and FNC1
         // handling must not depend on how the row decoder labels them.
-        let Some((aim, data)) = interpret_code128(res.getRawBytes()) else {
+        let Some((aim, data)) = crate::gs1_128::decode_codewords(res.getRawBytes()) else {
             return;
         };
         let pos: Vec<Point> = res
@@ -169,94 +169,4 @@ pub(crate) fn code128(bits: &Bits, lines: usize, stats: &mut Stats) -> Vec<Symbo
         .filter(|e| e.3 >= 2)
         .map(|(aim, data, pos, _)| Symbol::new(Symbology::Code128, &aim, data, pos))
         .collect()
-}
-
-/// Interprets Code 128 symbol characters (start, data, check, optional stop)
-/// as ISO/IEC 15417 does: `]C1` when FNC1 follows the start character, FNC1
-/// elsewhere as GS. Verifies the mod-103 check character. FNC2, FNC3, FNC4
-/// (extended ASCII) and FNC1 in second position are refused: fail closed.
-pub(crate) fn interpret_code128(raw: &[u8]) -> Option<(String, Vec<u8>)> {
-    let codes = match raw.split_last() {
-        Some((106, rest)) => rest,
-        _ => raw,
-    };
-    let (&check, body) = codes.split_last()?;
-    let (&start, data) = body.split_first()?;
-    let sum = body
-        .iter()
-        .enumerate()
-        .map(|(k, &v)| (k.max(1) as u32) * u32::from(v))
-        .sum::<u32>();
-    if sum % 103 != u32::from(check) {
-        return None;
-    }
-    let mut set = match start {
-        103 => 0,
-        104 => 1,
-        105 => 2,
-        _ => return None,
-    };
-    let gs1 = data.first() == Some(&102);
-    let mut out = Vec::new();
-    let mut shift = false;
-    for (k, &v) in data.iter().enumerate() {
-        if v == 102 {
-            if k > 0 {
-                if !gs1 {
-                    return None;
-                }
-                out.push(0x1d);
-            }
-            continue;
-        }
-        let cur = if shift { 1 - set } else { set };
-        let was_shift = shift;
-        shift = false;
-        match cur {
-            2 => match v {
-                0..=99 => {
-                    out.push(b'0' + v / 10);
-                    out.push(b'0' + v % 10);
-                }
-                100 => set = 1,
-                101 => set = 0,
-                _ => return None,
-            },
-            _ => match v {
-                0..=95 => out.push(if cur == 0 && v >= 64 { v - 64 } else { v + 32 }),
-                98 if !was_shift => shift = true,
-                99 if !was_shift => set = 2,
-                100 if cur == 0 && !was_shift => set = 1,
-                101 if cur == 1 && !was_shift => set = 0,
-                _ => return None,
-            },
-        }
-    }
-    if out.is_empty() {
-        return None;
-    }
-    Some((if gs1 { "]C1" } else { "]C0" }.to_owned(), out))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::interpret_code128;
-
-    #[test]
-    fn code128_interpretation() {
-        // START C, FNC1, 01 09 50 60 00 13 43 52, check, STOP
-        let mut cw = vec![105u8, 102, 1, 9, 50, 60, 0, 13, 43, 52];
-        let sum: u32 = cw
-            .iter()
-            .enumerate()
-            .map(|(k, &v)| (k.max(1) as u32) * u32::from(v))
-            .sum();
-        cw.push((sum % 103) as u8);
-        cw.push(106);
-        let (aim, data) = interpret_code128(&cw).unwrap();
-        assert_eq!(aim, "]C1");
-        assert_eq!(data, b"0109506000134352");
-        cw[3] = 10; // corrupt: the check character no longer matches
-        assert!(interpret_code128(&cw).is_none());
-    }
 }
