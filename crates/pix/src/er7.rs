@@ -137,11 +137,13 @@ impl core::fmt::Display for DelimiterRule {
     }
 }
 
-/// The five ER7 delimiters declared by MSH-1 and MSH-2.
+/// The five ER7 delimiters declared by MSH-1 and MSH-2, and the optional v2.7
+/// truncation character (a fifth MSH-2 character).
 ///
 /// ```
 /// let s = bedside_pix::er7::Separators::default();
 /// assert_eq!((s.field, s.component, s.repetition, s.escape, s.subcomponent), (b'|', b'^', b'~', b'\\', b'&'));
+/// assert_eq!(s.truncation, None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Separators {
@@ -155,6 +157,9 @@ pub struct Separators {
     pub escape: u8,
     /// Sub-component separator, normally `&`.
     pub subcomponent: u8,
+    /// The v2.7 truncation character (`#`), when MSH-2 declares one; it has no
+    /// delimiting role and is kept so that a message re-encodes as it came.
+    pub truncation: Option<u8>,
 }
 
 impl Default for Separators {
@@ -165,6 +170,7 @@ impl Default for Separators {
             repetition: b'~',
             escape: b'\\',
             subcomponent: b'&',
+            truncation: None,
         }
     }
 }
@@ -184,6 +190,7 @@ impl Separators {
             self.subcomponent,
         ]
         .iter()
+        .chain(self.truncation.iter())
         .map(|b| char::from(*b))
         .collect()
     }
@@ -216,7 +223,9 @@ impl Charset {
     /// ```
     #[must_use]
     pub fn from_msh18(value: &str) -> Option<Self> {
-        match value.trim() {
+        // Only spaces are padding; any other byte makes the value unknown, so a
+        // message never parses as one character set and re-encodes as another.
+        match value.trim_matches(' ') {
             "" | "ASCII" => Some(Self::Ascii),
             "UNICODE UTF-8" | "UTF-8" => Some(Self::Utf8),
             "8859/1" => Some(Self::Latin1),
@@ -574,7 +583,15 @@ fn parse_separators(raw: &[u8], start: usize) -> Result<Separators, Er7Error> {
             rule: DelimiterRule::EncodingCharacterCount,
         });
     }
-    let all = [field, enc[0], enc[1], enc[2], enc[3]];
+    let truncation = enc.get(4).copied();
+    let mut all = [field, enc[0], enc[1], enc[2], enc[3], 0];
+    let n = if let Some(t) = truncation {
+        all[5] = t;
+        6
+    } else {
+        5
+    };
+    let all = &all[..n];
     for (i, b) in all.iter().enumerate() {
         if !is_delim_ok(*b) {
             return Err(Er7Error::BadDelimiters {
@@ -595,6 +612,7 @@ fn parse_separators(raw: &[u8], start: usize) -> Result<Separators, Er7Error> {
         repetition: enc[1],
         escape: enc[2],
         subcomponent: enc[3],
+        truncation,
     })
 }
 
@@ -1182,8 +1200,45 @@ impl OwnedMessage {
             }
             out.push('\r');
         }
+        if self.msh18_charset() == Some(Charset::Latin1) {
+            return latin1(&out, seps.escape);
+        }
         out.into_bytes()
     }
+
+    /// The character set MSH-18 of this message declares, if it has an MSH.
+    fn msh18_charset(&self) -> Option<Charset> {
+        let msh = self.segments.first().filter(|s| s.id == "MSH")?;
+        let text = msh
+            .fields
+            .get(17)
+            .and_then(|f| f.repetitions.first())
+            .and_then(|r| r.first())
+            .and_then(|c| c.first())
+            .map_or("", String::as_str);
+        Charset::from_msh18(text)
+    }
+}
+
+/// ISO 8859-1 bytes for `text`; a character outside Latin-1 is written as the
+/// hexadecimal escape of its UTF-8 bytes (`\XE1BBA5\`) so nothing is lost.
+fn latin1(text: &str, escape: u8) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        match u8::try_from(u32::from(c)) {
+            Ok(b) => out.push(b),
+            Err(_) => {
+                let mut utf8 = [0u8; 4];
+                out.push(escape);
+                out.push(b'X');
+                for b in c.encode_utf8(&mut utf8).bytes() {
+                    out.extend_from_slice(format!("{b:02X}").as_bytes());
+                }
+                out.push(escape);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

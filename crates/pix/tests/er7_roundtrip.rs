@@ -35,7 +35,12 @@ fn seps() -> impl Strategy<Value = Separators> {
             component: b':',
             repetition: b'*',
             escape: b'!',
-            subcomponent: b'$'
+            subcomponent: b'$',
+            truncation: None,
+        }),
+        Just(Separators {
+            truncation: Some(b'#'),
+            ..Separators::default()
         }),
     ]
 }
