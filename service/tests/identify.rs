@@ -229,3 +229,90 @@ async fn production_policy_refuses_test_numbers() {
     assert_eq!(r["reasons"][0]["code"], "nhs_number_check_failed");
     app.stop().await;
 }
+
+/// The reasons the demo bands do not show: prefix, invalid band, incomplete record, and a
+/// database failure — each refuses, never matches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remaining_reasons_are_reachable() {
+    use sqlx::Row as _;
+    let d = common::demo();
+    let nurse = common::token("nurse");
+
+    // A trust that prints under another prefix refuses the demo bands.
+    let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
+    let mut cfg = db.config();
+    cfg.gsrn_prefixes = vec!["9520001".into()];
+    let app = common::TestApp::start(cfg).await;
+    let r = app.identify(&nurse, &d.patients[0].wristband_scan).await;
+    assert_eq!(
+        (r["status"].as_str(), r["reasons"][0]["code"].as_str()),
+        (Some("no_match"), Some("gsrn_prefix_not_allowed")),
+        "{r}"
+    );
+    app.stop().await;
+
+    let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
+    let app = common::TestApp::start(db.config()).await;
+    // A date of birth in the future: valid GS1, not a valid band.
+    let future = d.patients[0]
+        .wristband_scan
+        .replace("725019800118", "725020991231");
+    let r = app.identify(&nurse, &future).await;
+    assert_eq!(
+        (r["status"].as_str(), r["reasons"][0]["code"].as_str()),
+        (Some("no_match"), Some("wristband_invalid")),
+        "{r}"
+    );
+    assert!(
+        !r["reasons"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2099"),
+        "no data in messages"
+    );
+    // A record without a given name cannot confirm.
+    sqlx::query("UPDATE patients SET given = '' WHERE nhs_number = $1")
+        .bind(&d.patients[1].nhs_number)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let r = app.identify(&nurse, &d.patients[1].wristband_scan).await;
+    assert_eq!(
+        (r["status"].as_str(), r["reasons"][0]["code"].as_str()),
+        (Some("no_match"), Some("demographics_incomplete")),
+        "{r}"
+    );
+    // The database goes away: the resolver says unavailable, and the HTTP answer is a 503
+    // problem (no decision without an audit row).
+    let before: i64 = sqlx::query("SELECT COUNT(*) FROM audit")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert!(before > 0);
+    app.state.db.pool.close().await;
+    let id = app
+        .state
+        .identifier
+        .identify(&d.patients[0].wristband_scan, None)
+        .await;
+    assert_eq!(id.decision.status(), bedside::identify::Status::Unavailable);
+    assert_eq!(
+        id.decision.reasons()[0].code,
+        bedside::identify::ReasonCode::IndexUnavailable
+    );
+    let r = app
+        .post_json(
+            "/v1/identify",
+            &nurse,
+            &json!({"scan": d.patients[0].wristband_scan}),
+        )
+        .await;
+    r.assert_problem(503, "database_unavailable");
+    assert!(r.header("retry-after").is_some());
+    app.req("GET", "/readyz", None, None, b"")
+        .await
+        .assert_problem(503, "database_unavailable");
+    app.stop().await;
+}

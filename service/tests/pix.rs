@@ -20,6 +20,7 @@ enum Mode {
     NotFound,
     Unknown,
     Garbage,
+    Reject,
     Slow(u64),
 }
 
@@ -51,6 +52,9 @@ fn answer(req: &str, mode: &Mode) -> String {
             "{head}\rMSA|AE|{ctl}\rERR||QPD^1^3^1^1|204^Unknown key identifier^HL70357|E\rQAK|{tag}|AE\r{qpd_line}\r"
         ),
         Mode::Garbage => "this is not HL7 at all\r".to_owned(),
+        Mode::Reject => format!(
+            "{head}\rMSA|AR|{ctl}\rERR||QPD^1^3^1^4|204^Unknown key identifier^HL70357|E\rQAK|{tag}|AR\r{qpd_line}\r"
+        ),
         Mode::Slow(_) => format!(
             "{head}\rMSA|AA|{ctl}\rQAK|{tag}|OK\r{qpd_line}\rPID|||9990001235{NHS_CX}||~^^^^^^S\r"
         ),
@@ -185,6 +189,7 @@ async fn every_other_answer_is_never_a_match() {
         (Mode::NotFound, "no_match", "pix_not_found"),
         (Mode::Unknown, "no_match", "unknown_identifier"),
         (Mode::Garbage, "unavailable", "pix_unavailable"),
+        (Mode::Reject, "unavailable", "pix_rejected"),
         (Mode::Slow(2000), "unavailable", "pix_timeout"),
     ];
     for (mode, status, code) in cases {
