@@ -143,6 +143,17 @@ impl Db {
                 backend: backend.as_str(),
                 source,
             })?;
+        if backend == Backend::Sqlite {
+            // Write-ahead logging (persistent in the file): readers do not block the writer.
+            // synchronous stays FULL, so an acknowledged commit survives a crash.
+            sqlx::query("PRAGMA journal_mode=WAL")
+                .execute(&pool)
+                .await
+                .map_err(|source| DbError::Connect {
+                    backend: backend.as_str(),
+                    source,
+                })?;
+        }
         Ok(Db { pool, backend })
     }
 
