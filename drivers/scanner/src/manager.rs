@@ -703,6 +703,16 @@ impl Manager {
         self.rx.blocking_recv()
     }
 
+    /// The next event if one is waiting, without blocking.
+    ///
+    /// ```
+    /// let mut m = bedside_scanner::manager::Manager::start(vec![], Default::default());
+    /// assert!(m.try_recv().is_none());
+    /// ```
+    pub fn try_recv(&mut self) -> Option<Event> {
+        self.rx.try_recv().ok()
+    }
+
     /// Stops every reader and waits for them (they notice within ~50 ms;
     /// a reader blocked in the OS ends when its device does).
     ///
