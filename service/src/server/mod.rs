@@ -597,24 +597,39 @@ async fn audit_verify(
 }
 
 /// Resolves when SIGINT or SIGTERM arrives.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+///
+/// The handlers are registered when this function is called, not when the
+/// future is first polled: call it before announcing the listener, so that a
+/// SIGTERM arriving right after start-up is a graceful stop, not a kill.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (int, term) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(int) => {},
+                () = wait(term) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
@@ -657,6 +672,8 @@ pub async fn run(cfg: Config) -> Result<(), StartError> {
             source,
         })?;
     let addr: SocketAddr = listener.local_addr().map_err(StartError::Serve)?;
+    // Signal handlers first: once "listening" is printed, SIGTERM must stop gracefully.
+    let shutdown = shutdown_signal();
     tracing::info!(%addr, database = state.db.backend.as_str(), "listening");
     println!(
         "bedside listening on {}://{addr}",
@@ -668,8 +685,8 @@ pub async fn run(cfg: Config) -> Result<(), StartError> {
         println!("bedside feed listening on mllp://{at}");
     }
     match tls {
-        Some(t) => tls::serve_tls_on(listener, state, t, shutdown_signal()).await?,
-        None => serve_on(listener, state, shutdown_signal()).await?,
+        Some(t) => tls::serve_tls_on(listener, state, t, shutdown).await?,
+        None => serve_on(listener, state, shutdown).await?,
     }
     tracing::info!("stopped");
     Ok(())
