@@ -75,6 +75,17 @@ fn unescape_error(e: Unescape, ai: Ai, at: usize, len: usize) -> Error {
     }
 }
 
+/// One AI value as it stands in a Digital Link URI, before decoding.
+struct DlValue<'u> {
+    ai: Ai,
+    entry_index: usize,
+    raw: &'u [u8],
+    /// Offset of `raw` in the input.
+    src: usize,
+    /// From the query (`+` is a space there, and an empty value is a query error).
+    query: bool,
+}
+
 /// Percent-encodes a value for a URI path segment or query value.
 pub(crate) fn escape(value: &[u8], query: bool, out: &mut alloc::string::String) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -196,35 +207,14 @@ impl<'d> Parser<'d> {
                     Some(x) => x,
                     None => return Err(err(ErrorKind::UnknownAi, a, b - a)),
                 };
-            let entry = self.entry(entry_index);
-            if va == vb {
-                return Err(Error::new(
-                    ErrorKind::DlEmptyPathValue,
-                    Some(ai),
-                    start + va,
-                    0,
-                ));
-            }
-            let at = buf.len();
-            if let Err(e) = unescape(&uri[va..vb], false, &mut buf) {
-                return Err(unescape_error(e, ai, start + va, vb - va));
-            }
-            let pad = self.zero_pad_gtin(ai, &mut buf, at);
-            length_content_check(ai, entry, &buf[at..], start + va)?;
-            push(
-                &mut msg_slots,
-                Slot {
-                    ai: Some(ai),
-                    entry: entry_index as u16,
-                    start: at as u16,
-                    len: (buf.len() - at) as u16,
-                    src: (start + va).saturating_sub(pad) as u16,
-                    fnc1: entry.fnc1_required(),
-                    dl_attr: entry.is_dl_attribute(),
-                    kind: Kind::Value,
-                },
-                start + a,
-            )?;
+            let value = DlValue {
+                ai,
+                entry_index,
+                raw: &uri[va..vb],
+                src: start + va,
+                query: false,
+            };
+            self.push_dl_value(value, &mut buf, &mut msg_slots, start + a)?;
             j += 2;
         }
         let path_ais = msg_slots.len();
@@ -257,36 +247,14 @@ impl<'d> Parser<'d> {
                 };
                 match (ai_entry, eq) {
                     (Some((ai, entry_index)), Some(k)) => {
-                        let entry = self.entry(entry_index);
-                        let (va, vb) = (p + k + 1, e);
-                        if va == vb {
-                            return Err(Error::new(
-                                ErrorKind::DlEmptyQueryValue,
-                                Some(ai),
-                                start + va,
-                                0,
-                            ));
-                        }
-                        let at = buf.len();
-                        if let Err(e) = unescape(&uri[va..vb], true, &mut buf) {
-                            return Err(unescape_error(e, ai, start + va, vb - va));
-                        }
-                        let pad = self.zero_pad_gtin(ai, &mut buf, at);
-                        length_content_check(ai, entry, &buf[at..], start + va)?;
-                        push(
-                            &mut msg_slots,
-                            Slot {
-                                ai: Some(ai),
-                                entry: entry_index as u16,
-                                start: at as u16,
-                                len: (buf.len() - at) as u16,
-                                src: (start + va).saturating_sub(pad) as u16,
-                                fnc1: entry.fnc1_required(),
-                                dl_attr: entry.is_dl_attribute(),
-                                kind: Kind::Value,
-                            },
-                            start + p,
-                        )?;
+                        let value = DlValue {
+                            ai,
+                            entry_index,
+                            raw: &uri[p + k + 1..e],
+                            src: start + p + k + 1,
+                            query: true,
+                        };
+                        self.push_dl_value(value, &mut buf, &mut msg_slots, start + p)?;
                     }
                     _ => {
                         // Not an AI: kept verbatim, reported as ignored.
@@ -381,6 +349,46 @@ impl<'d> Parser<'d> {
         // The message owns its decoded values; tie the lifetime to the input anyway.
         let _ = &input;
         Ok(msg)
+    }
+
+    /// Decodes one AI value from the path (`query == false`) or the query onto
+    /// `buf`, checks its length and records it.
+    fn push_dl_value(
+        &self,
+        v: DlValue<'_>,
+        buf: &mut Vec<u8>,
+        slots: &mut crate::message::Slots,
+        at_ai: usize,
+    ) -> Result<(), Error> {
+        let (ai, entry) = (v.ai, self.entry(v.entry_index));
+        if v.raw.is_empty() {
+            let kind = if v.query {
+                ErrorKind::DlEmptyQueryValue
+            } else {
+                ErrorKind::DlEmptyPathValue
+            };
+            return Err(Error::new(kind, Some(ai), v.src, 0));
+        }
+        let at = buf.len();
+        if let Err(e) = unescape(v.raw, v.query, buf) {
+            return Err(unescape_error(e, ai, v.src, v.raw.len()));
+        }
+        let pad = self.zero_pad_gtin(ai, buf, at);
+        length_content_check(ai, entry, &buf[at..], v.src)?;
+        push(
+            slots,
+            Slot {
+                ai: Some(ai),
+                entry: v.entry_index as u16,
+                start: at as u16,
+                len: (buf.len() - at) as u16,
+                src: v.src.saturating_sub(pad) as u16,
+                fnc1: entry.fnc1_required(),
+                dl_attr: entry.is_dl_attribute(),
+                kind: Kind::Value,
+            },
+            at_ai,
+        )
     }
 
     /// Pads a zero-suppressed GTIN to 14 digits when allowed; returns the
