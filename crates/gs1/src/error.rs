@@ -389,25 +389,31 @@ impl Error {
     pub fn mark_input(&self, input: &[u8]) -> String {
         let start = self.offset.min(input.len());
         let end = (self.offset + self.len).min(input.len());
-        let mut out = String::with_capacity(input.len() + 2);
-        let push = |out: &mut String, bytes: &[u8]| {
-            for &b in bytes {
-                match b {
-                    0x1d => out.push_str("<GS>"),
-                    0x20..=0x7e => out.push(char::from(b)),
-                    _ => {
-                        out.push_str(&alloc::format!("<{b:02X}>"));
-                    }
-                }
-            }
-        };
-        push(&mut out, &input[..start]);
+        let mut out = printable(&input[..start]);
         out.push('|');
         if end > start {
-            push(&mut out, &input[start..end]);
+            out.push_str(&printable(&input[start..end]));
             out.push('|');
         }
-        push(&mut out, &input[end..]);
+        out.push_str(&printable(&input[end..]));
         out
     }
+}
+
+/// Renders scan bytes for a person: printable ASCII as is, GS as `<GS>`, any
+/// other byte as `<XX>` in hex, so nothing invisible hides in a log or a screen.
+///
+/// ```
+/// assert_eq!(bedside_gs1::printable(b"10AB\x1d21\r"), "10AB<GS>21<0D>");
+/// ```
+pub fn printable(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        match b {
+            0x1d => out.push_str("<GS>"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&alloc::format!("<{b:02X}>")),
+        }
+    }
+    out
 }

@@ -40,7 +40,7 @@ mod parse;
 mod render;
 
 pub use ai::{Ai, AiSyntaxError};
-pub use error::{Error, ErrorClass, ErrorKind};
+pub use error::{Error, ErrorClass, ErrorKind, printable};
 pub use lint::{LintCode, LintError, Linter};
 pub use message::{Element, MAX_AIS, MAX_INPUT, Message};
 pub use parse::{Content, GS, Options, Parser, Scan, Symbology};

@@ -7,7 +7,7 @@ use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
 use bedside_gs1::dict::Dictionary;
-use bedside_gs1::{Content, Error, Message, Options, Parser, Scan};
+use bedside_gs1::{Content, Error, Message, Options, Parser, Scan, printable};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
@@ -198,17 +198,6 @@ fn inputs_or_stdin(inputs: &[String]) -> Result<Vec<Vec<u8>>, CliError> {
     } else {
         Ok(inputs.iter().map(|s| s.as_bytes().to_vec()).collect())
     }
-}
-
-fn printable(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|&b| match b {
-            0x1d => "<GS>".to_string(),
-            0x20..=0x7e => char::from(b).to_string(),
-            _ => format!("<{b:02X}>"),
-        })
-        .collect()
 }
 
 fn explain(parser: &Parser<'_>, inputs: &[String]) -> Result<bool, CliError> {

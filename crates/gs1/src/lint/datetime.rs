@@ -22,17 +22,11 @@ fn fixed_digits(data: &[u8], width: usize, short: LintCode, long: LintCode) -> L
     }
 }
 
-const fn is_leap(year: u32) -> bool {
-    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
-}
-
-const fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+/// Days in `month` (already checked to be 1-12); the calendar lives in `keys`.
+fn days_in_month(year: u32, month: u32) -> u32 {
+    let year = u16::try_from(year).unwrap_or(u16::MAX);
+    let month = u8::try_from(month).unwrap_or(0);
+    u32::from(crate::keys::days_in_month(year, month))
 }
 
 /// Month and day rules for a date whose month starts at `month_at`.
