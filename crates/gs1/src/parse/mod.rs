@@ -292,13 +292,7 @@ impl<'d> Parser<'d> {
 
     /// Removes line endings and replaces a configured GS substitute.
     pub(crate) fn prepare<'a>(&self, input: &'a [u8]) -> Cow<'a, [u8]> {
-        let mut end = input.len();
-        if self.opts.strip_line_endings {
-            while end > 0 && matches!(input[end - 1], b'\r' | b'\n') {
-                end -= 1;
-            }
-        }
-        let input = &input[..end];
+        let input = self.trim_line_endings(input);
         match self.opts.gs_substitute.map(str::as_bytes) {
             Some(sub) if !sub.is_empty() && input.windows(sub.len()).any(|w| w == sub) => {
                 let mut out = Vec::with_capacity(input.len());
@@ -316,6 +310,17 @@ impl<'d> Parser<'d> {
             }
             _ => Cow::Borrowed(input),
         }
+    }
+
+    /// `input` without trailing CR/LF when `strip_line_endings` is on.
+    pub(crate) fn trim_line_endings<'a>(&self, input: &'a [u8]) -> &'a [u8] {
+        let mut end = input.len();
+        if self.opts.strip_line_endings {
+            while end > 0 && matches!(input[end - 1], b'\r' | b'\n') {
+                end -= 1;
+            }
+        }
+        &input[..end]
     }
 
     pub(crate) fn entry(&self, i: usize) -> &'d Entry {

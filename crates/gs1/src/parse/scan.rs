@@ -3,7 +3,7 @@
 
 use alloc::borrow::Cow;
 
-use super::{CARET, GS, Parser, check_input_len, rules};
+use super::{CARET, GS, Parser, rules};
 use crate::error::{Error, ErrorKind};
 use crate::message::{MAX_INPUT, Message};
 
@@ -320,41 +320,26 @@ impl<'d> Parser<'d> {
     /// }
     /// ```
     pub fn parse<'a>(&self, input: &'a [u8]) -> Result<Scan<'a>, Error> {
-        let as_str = || {
-            core::str::from_utf8(input)
+        let text = || {
+            core::str::from_utf8(self.trim_line_endings(input))
                 .map_err(|e| Error::new(ErrorKind::UnrecognisedInput, None, e.valid_up_to(), 1))
+        };
+        let gs1 = |m| {
+            Ok(Scan {
+                symbology: None,
+                content: Content::Gs1(m),
+            })
         };
         match input.first() {
             Some(b']') => self.scan(input),
             // A composite component alone (`|(10)…`, `|^10…`) is told apart by what follows.
-            Some(b'|') if input.get(1) == Some(&b'^') => {
-                let text = strip_line_endings(as_str()?, self.opts.strip_line_endings);
-                Ok(Scan {
-                    symbology: None,
-                    content: Content::Gs1(self.unbracketed(text)?),
-                })
-            }
-            Some(b'(' | b'|') => {
-                let text = strip_line_endings(as_str()?, self.opts.strip_line_endings);
-                Ok(Scan {
-                    symbology: None,
-                    content: Content::Gs1(self.bracketed(text)?),
-                })
-            }
-            Some(b'^') => {
-                let text = strip_line_endings(as_str()?, self.opts.strip_line_endings);
-                Ok(Scan {
-                    symbology: None,
-                    content: Content::Gs1(self.unbracketed(text)?),
-                })
-            }
-            Some(b'h' | b'H') if is_uri(input) => {
-                let text = strip_line_endings(as_str()?, self.opts.strip_line_endings);
-                Ok(Scan {
-                    symbology: None,
-                    content: Content::DigitalLink(self.digital_link(text)?),
-                })
-            }
+            Some(b'^') => gs1(self.unbracketed(text()?)?),
+            Some(b'|') if input.get(1) == Some(&b'^') => gs1(self.unbracketed(text()?)?),
+            Some(b'(' | b'|') => gs1(self.bracketed(text()?)?),
+            Some(b'h' | b'H') if is_uri(input) => Ok(Scan {
+                symbology: None,
+                content: Content::DigitalLink(self.digital_link(text()?)?),
+            }),
             Some(b) if b.is_ascii_digit() => Ok(Scan {
                 symbology: None,
                 content: Content::Gs1(self.element_string(input)?),
@@ -367,17 +352,4 @@ impl<'d> Parser<'d> {
             )),
         }
     }
-}
-
-fn strip_line_endings(s: &str, strip: bool) -> &str {
-    if strip {
-        s.trim_end_matches(['\r', '\n'])
-    } else {
-        s
-    }
-}
-
-#[allow(dead_code)]
-fn check(len: usize) -> Result<(), Error> {
-    check_input_len(len)
 }
