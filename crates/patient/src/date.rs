@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use bedside_gs1::keys::days_in_month;
+
 use thiserror::Error;
 
 /// Why a date or date-time string is not acceptable. Positions are 0-based byte offsets in the
@@ -88,20 +90,6 @@ pub struct Date {
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
-
-fn is_leap(year: u16) -> bool {
-    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
-}
-
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
 
 /// Reads `N` ASCII digits at `offset`.
 fn digits_at(bytes: &[u8], offset: usize, n: usize) -> Result<u16, DateError> {
