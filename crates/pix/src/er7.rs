@@ -1200,23 +1200,31 @@ impl OwnedMessage {
             }
             out.push('\r');
         }
-        if self.msh18_charset() == Some(Charset::Latin1) {
+        if self.msh18_charset(seps) == Some(Charset::Latin1) {
             return latin1(&out, seps.escape);
         }
         out.into_bytes()
     }
 
     /// The character set MSH-18 of this message declares, if it has an MSH.
-    fn msh18_charset(&self) -> Option<Charset> {
+    ///
+    /// Read the way [`Message::parse`] reads it: the whole first repetition as
+    /// it stands on the wire, separators included, so that a value such as
+    /// `8859/1` under a `/` subcomponent separator decides the same character
+    /// set when encoding as it did when parsing.
+    fn msh18_charset(&self, seps: &Separators) -> Option<Charset> {
         let msh = self.segments.first().filter(|s| s.id == "MSH")?;
-        let text = msh
+        let first = msh
             .fields
             .get(17)
             .and_then(|f| f.repetitions.first())
-            .and_then(|r| r.first())
-            .and_then(|c| c.first())
-            .map_or("", String::as_str);
-        Charset::from_msh18(text)
+            .cloned()
+            .unwrap_or_default();
+        let wire = OwnedField {
+            repetitions: vec![first],
+        }
+        .encode(seps);
+        Charset::from_msh18(&wire)
     }
 }
 
@@ -1284,6 +1292,22 @@ mod tests {
                 byte: 0
             })
         ));
+    }
+
+    /// Found by the `pix_er7` fuzz target: with `/` as the subcomponent
+    /// separator, MSH-18 `8859/1` is two subcomponents on the wire. Encoding
+    /// must still write Latin-1, or the re-parsed message decodes differently.
+    #[test]
+    fn msh18_split_by_a_separator_keeps_latin1() -> Result<(), Er7Error> {
+        let raw = b"MSH|^~\\/|A|||||||||||||||8859/1\rNTE|\xFF\xE9\r";
+        let m = Message::parse(raw)?;
+        assert_eq!(m.charset(), Charset::Latin1);
+        let owned = m.to_owned_message()?;
+        let wire = owned.encode(&m.separators());
+        assert_eq!(wire, raw.to_vec());
+        let back = Message::parse(&wire)?.to_owned_message()?;
+        assert_eq!(back, owned);
+        Ok(())
     }
 
     #[test]
