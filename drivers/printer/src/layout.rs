@@ -70,6 +70,14 @@ pub enum BandError {
         /// The AI's limit.
         max: usize,
     },
+    /// A control character (tab, newline, ...) in a name.
+    #[error("{field} name: control character at position {position}")]
+    ControlCharacter {
+        /// `family`, `given`, `baby_of` or `mother`.
+        field: &'static str,
+        /// 0-based character position (after trimming).
+        position: usize,
+    },
     /// A birth sequence without "baby of": GS1 (7258) requires (7259).
     #[error("a birth sequence (7258) needs the baby-of name (7259)")]
     BirthSequenceWithoutBabyOf,
@@ -534,7 +542,12 @@ fn name_value(field: &'static str, text: &str) -> Result<String, BandError> {
     if trimmed.is_empty() {
         return Err(BandError::EmptyName { field });
     }
-    let enc = percent_encode(trimmed);
+    if let Some((position, _)) = trimmed.chars().enumerate().find(|(_, c)| c.is_control()) {
+        return Err(BandError::ControlCharacter { field, position });
+    }
+    // `_` is CSET 82, but ZPL's `^BX` escape character is `_` and renderers disagree on
+    // `__`; `%5F` decodes to the same name and keeps every symbol unambiguous.
+    let enc = percent_encode(trimmed).replace('_', "%5F");
     if enc.len() > NAME_AI_MAX {
         return Err(BandError::NameTooLongForBarcode {
             field,
@@ -623,10 +636,10 @@ impl Band {
         let test = req.nhs_number.is_test();
         match (req.alert, test) {
             (true, true) => lines.push((Field::Alert, "ALERT · TEST PATIENT".to_owned())),
-            (true, false) => lines.push((Field::Alert, "ALERT – CHECK ALERT RECORD".to_owned())),
+            (true, false) => lines.push((Field::Alert, "ALERT - CHECK ALERT RECORD".to_owned())),
             (false, true) => lines.push((
                 Field::Test,
-                "TEST PATIENT – NOT FOR CLINICAL USE".to_owned(),
+                "TEST PATIENT - NOT FOR CLINICAL USE".to_owned(),
             )),
             (false, false) => {}
         }
@@ -670,6 +683,12 @@ impl Band {
         }
         if let Some(m) = &req.mother_name {
             let m = m.trim();
+            if let Some((position, _)) = m.chars().enumerate().find(|(_, c)| c.is_control()) {
+                return Err(BandError::ControlCharacter {
+                    field: "mother",
+                    position,
+                });
+            }
             if m.is_empty() {
                 return Err(BandError::Empty {
                     field: "mother's name",
@@ -701,7 +720,7 @@ impl Band {
 
         let linear_element_string = req.linear.then(|| join_elements(&elements[..2]));
         Ok(Band {
-            nhs_number: req.nhs_number.clone(),
+            nhs_number: req.nhs_number,
             element_string,
             linear_element_string,
             lines,
@@ -1146,17 +1165,16 @@ impl Layout {
         // The GS1-128, if any: quiet zones of 10 modules at both ends.
         let linear = match &band.linear_element_string {
             Some(data) => {
-                let sym = gs1_128::encode_element_string(data, &Gs1_128Options::default())?;
+                // Validate with the optimal encoder, then draw the plan every ZPL
+                // implementation renders identically, so ZPL, PDF and PNG match.
+                gs1_128::encode_element_string(data, &Gs1_128Options::default())?;
+                let codewords = crate::zpl::gs1_128_plan(data).map_err(|_| BandError::Empty {
+                    field: "GS1-128 data",
+                })?;
                 let lm = resolution.linear_module_dots();
-                let modules = gs1_128::writer::modules(sym.codewords());
+                let modules = gs1_128::writer::modules(&codewords);
                 let len_dots = (modules.len() as u32 + 20) * lm;
-                Some((
-                    data.clone(),
-                    sym.codewords().to_vec(),
-                    modules,
-                    lm,
-                    len_dots,
-                ))
+                Some((data.clone(), codewords, modules, lm, len_dots))
             }
             None => None,
         };

@@ -12,6 +12,7 @@ pub mod job;
 pub mod layout;
 pub mod pdf;
 pub mod png;
+mod raster;
 pub mod status;
 pub mod transport;
 pub mod zpl;
