@@ -98,8 +98,8 @@ impl fmt::Display for StatusRule {
 /// ```
 /// use bedside_printer::status::parse_host_status;
 /// let e = parse_host_status(b"\x02030,1\x03\r\n").unwrap_err();
-/// assert_eq!(e.offset, 0);
-/// assert!(e.to_string().contains("byte 0"));
+/// assert_eq!(e.offset, 1);
+/// assert!(e.to_string().contains("byte 1: string 1 has 2 fields, 12 expected"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[error("printer status reply, byte {offset}: {rule}")]
