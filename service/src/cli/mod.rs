@@ -11,8 +11,10 @@ pub(crate) mod demo;
 pub(crate) mod gs1;
 pub(crate) mod import;
 pub(crate) mod pix;
+pub(crate) mod printer;
 pub(crate) mod scanner;
 pub(crate) mod serve;
+pub(crate) mod wristband;
 
 /// Bedside: positive patient identification with GS1 barcodes.
 #[derive(Debug, Parser)]
@@ -49,6 +51,12 @@ pub(crate) enum Command {
     /// Barcode scanners: list them, or print scans as they arrive.
     #[command(subcommand)]
     Scanner(scanner::ScannerCommand),
+    /// Patient wristbands: ZPL, PDF, PNG, or printed and confirmed.
+    #[command(subcommand)]
+    Wristband(wristband::WristbandCommand),
+    /// Wristband printers: status and discovery.
+    #[command(subcommand)]
+    Printer(printer::PrinterCommand),
 }
 
 impl Cli {
@@ -64,6 +72,8 @@ impl Cli {
             Command::Scanner(cmd) => scanner::run(cmd),
             Command::Import(args) => import::run(&args),
             Command::Barcode(cmd) => barcode::run(cmd),
+            Command::Wristband(cmd) => wristband::run(cmd),
+            Command::Printer(cmd) => printer::run(&cmd),
         }
     }
 }
