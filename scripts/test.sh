@@ -26,6 +26,23 @@ if [ -s .ci/requirements.txt ]; then
     python3 -m pip install --quiet --disable-pip-version-check -r .ci/requirements.txt
 fi
 
+# Node.js test tools (independent renderers), from committed lockfiles. The machine
+# normally has Node.js; Debian's packages are the fallback.
+if ! command -v npm >/dev/null 2>&1; then
+    echo "installing nodejs and npm from Debian"
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+for dir in drivers/printer/tests/tools; do
+    if [ -f "$dir/package-lock.json" ] && command -v npm >/dev/null 2>&1; then
+        if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+            (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+            touch "$dir/node_modules"
+        fi
+    fi
+done
+
 # The GS1 dictionary-equivalence test needs the published dictionary; it lives
 # in shared/ beside the checkout (CI always has it) unless told otherwise.
 if [ -z "${GS1_SYNTAX_DICTIONARY:-}" ] && [ -f ../shared/gs1/gs1-syntax-dictionary.txt ]; then
