@@ -4,7 +4,9 @@
 # and a CDC-ACM scanner on the guest's own USB bus, and the bedside-scanner
 # driver (drivers/scanner/qemu/guest.rs, statically linked) reads
 # them: enumeration, multi-report GS1 scans, unplug/replug (gadget
-# unbind/rebind) with every scan delivered exactly once.
+# unbind/rebind) with every scan delivered exactly once. The same gadget
+# carries a USB printer-class function (a Zebra-like wristband printer) that
+# drivers/printer/qemu/guest.rs prints a band on through nusb.
 #
 # Needs (.ci/apt.txt): qemu-system-x86, busybox-static, linux-image-amd64, cpio.
 # Run: .ci/qemu-usb.sh   (about 1-3 minutes on 2 cores; exit 0 = pass)
@@ -31,10 +33,16 @@ target_dir="${CARGO_TARGET_DIR:-$root/target}"
 RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked \
     -p bedside-scanner --features serial,usb --bin bedside-scanner-qemu-guest \
     --target x86_64-unknown-linux-gnu --target-dir "$target_dir" 2>&1 | tail -n 3
+RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked \
+    -p bedside-printer --features usb --bin bedside-printer-qemu-guest \
+    --target x86_64-unknown-linux-gnu --target-dir "$target_dir" 2>&1 | tail -n 3
 guest_bin="$target_dir/x86_64-unknown-linux-gnu/release/bedside-scanner-qemu-guest"
-if ldd "$guest_bin" 2>&1 | grep -q '=>'; then
-    echo "qemu-usb: $guest_bin is not static" >&2; exit 1
-fi
+printer_bin="$target_dir/x86_64-unknown-linux-gnu/release/bedside-printer-qemu-guest"
+for b in "$guest_bin" "$printer_bin"; do
+    if ldd "$b" 2>&1 | grep -q '=>'; then
+        echo "qemu-usb: $b is not static" >&2; exit 1
+    fi
+done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/bedside-qemu-usb.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -42,7 +50,8 @@ ir="$work/initramfs"
 mkdir -p "$ir"/{bin,dev,proc,sys,tmp,lib/modules}
 cp /bin/busybox "$ir/bin/busybox"
 cp "$guest_bin" "$ir/bin/qemu_guest"
-modules="usb-common usbcore hid usbhid hid-generic cdc-acm configfs udc-core libcomposite dummy_hcd u_serial usb_f_acm usb_f_hid"
+cp "$printer_bin" "$ir/bin/printer_guest"
+modules="usb-common usbcore hid usbhid hid-generic cdc-acm configfs udc-core libcomposite dummy_hcd u_serial usb_f_acm usb_f_hid usb_f_printer"
 for m in $modules; do
     f="$(find "/lib/modules/$kver" -name "$m.ko*" | head -n1)"
     [ -n "$f" ] || { echo "qemu-usb: module $m missing in $kver" >&2; exit 1; }
@@ -61,7 +70,7 @@ mount -t devtmpfs devtmpfs /dev
 for m in $modules; do insmod /lib/modules/\$m.ko || echo "insmod \$m failed"; done
 mount -t configfs none /sys/kernel/config
 g=/sys/kernel/config/usb_gadget/bedside
-mkdir -p \$g/strings/0x409 \$g/configs/c.1/strings/0x409 \$g/functions/hid.usb0 \$g/functions/acm.usb0
+mkdir -p \$g/strings/0x409 \$g/configs/c.1/strings/0x409 \$g/functions/hid.usb0 \$g/functions/acm.usb0 \$g/functions/printer.usb0
 echo 0x1d6b > \$g/idVendor
 echo 0x0104 > \$g/idProduct
 echo BEDSIDE-TEST-0001 > \$g/strings/0x409/serialnumber
@@ -75,10 +84,17 @@ echo 64 > \$g/functions/hid.usb0/report_length
 printf '\\x05\\x8c\\x09\\x02\\xa1\\x01\\x85\\x02\\x15\\x00\\x26\\xff\\x00\\x75\\x08\\x95\\x3f\\x09\\xfe\\x82\\x02\\x01\\xc0' > \$g/functions/hid.usb0/report_desc
 ln -s \$g/functions/hid.usb0 \$g/configs/c.1/
 ln -s \$g/functions/acm.usb0 \$g/configs/c.1/
+# A Zebra-like wristband printer (USB printer class 7/1/2) for bedside-printer.
+echo "MFG:Zebra Technologies;CMD:ZPL;MDL:ZD510-HC (emulated);CLS:PRINTER;" > \$g/functions/printer.usb0/pnp_string
+echo 10 > \$g/functions/printer.usb0/q_len
+ln -s \$g/functions/printer.usb0 \$g/configs/c.1/
 echo dummy_udc.0 > \$g/UDC
 echo "guest: gadget bound; starting driver test"
 /bin/qemu_guest
 echo "guest: driver test exited \$?"
+echo "guest: starting printer test"
+/bin/printer_guest
+echo "guest: printer test exited \$?"
 poweroff -f
 INIT
 chmod +x "$ir/init"
@@ -95,8 +111,8 @@ timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
     -device qemu-xhci,id=xhci -device usb-kbd,bus=xhci.0 \
     </dev/null >"$out" 2>&1 || rc=$?
 echo "qemu-usb: guest ran $((SECONDS - start))s (qemu exit $rc)"
-grep -E '^(guest:|scan |fault |connected |disconnected |unusable |BEDSIDE-QEMU-RESULT)' "$out" | tr -d '\r' || true
-if grep -q 'BEDSIDE-QEMU-RESULT: PASS' "$out"; then
+grep -E '^(guest:|scan |fault |connected |disconnected |unusable |BEDSIDE-QEMU-RESULT|BEDSIDE-QEMU-PRINTER)' "$out" | tr -d '\r' || true
+if grep -q 'BEDSIDE-QEMU-RESULT: PASS' "$out" && grep -q 'BEDSIDE-QEMU-PRINTER: PASS' "$out"; then
     echo "qemu-usb: PASS"
     exit 0
 fi

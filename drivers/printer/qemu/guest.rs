@@ -53,7 +53,9 @@ fn gadget(state: Arc<Mutex<Gadget>>, head_open: Arc<AtomicBool>) -> Result<()> {
     let mut pending = Vec::new();
     let mut buf = [0u8; 512];
     loop {
-        let n = dev.read(&mut buf).map_err(|e| format!("gadget read: {e}"))?;
+        let n = dev
+            .read(&mut buf)
+            .map_err(|e| format!("gadget read: {e}"))?;
         pending.extend_from_slice(&buf[..n]);
         loop {
             if let Some(rest) = pending.strip_prefix(b"~HS") {
@@ -64,7 +66,8 @@ fn gadget(state: Arc<Mutex<Gadget>>, head_open: Arc<AtomicBool>) -> Result<()> {
                     g.busy = g.busy.saturating_sub(1);
                     hs(formats, head_open.load(Ordering::SeqCst))
                 };
-                dev.write_all(&reply).map_err(|e| format!("gadget write: {e}"))?;
+                dev.write_all(&reply)
+                    .map_err(|e| format!("gadget write: {e}"))?;
             } else if pending.starts_with(b"^XA") {
                 let Some(end) = pending.windows(3).position(|w| w == b"^XZ") else {
                     break;
@@ -115,14 +118,18 @@ fn run() -> Result<()> {
     .map_err(|e| e.to_string())?;
     let layout =
         Layout::new(&band, BandSize::Adult, Resolution::Dpi300).map_err(|e| e.to_string())?;
-    let zpl = bedside_printer::zpl::render(&layout, &Default::default()).map_err(|e| e.to_string())?;
+    let zpl =
+        bedside_printer::zpl::render(&layout, &Default::default()).map_err(|e| e.to_string())?;
     let opts = JobOptions {
         reply_timeout: Duration::from_secs(3),
         finish_timeout: Duration::from_secs(20),
         poll: Duration::from_millis(100),
     };
     let done = job::print(&mut link, &zpl, &opts).map_err(|e| format!("print: {e}"))?;
-    println!("guest: job of {} bytes confirmed in {:?}", done.bytes, done.elapsed);
+    println!(
+        "guest: job of {} bytes confirmed in {:?}",
+        done.bytes, done.elapsed
+    );
     {
         let g = state.lock().map_err(|_| "lock")?;
         if g.jobs != vec![zpl.clone()] {
@@ -141,7 +148,9 @@ fn run() -> Result<()> {
     }
     let jobs = state.lock().map_err(|_| "lock")?.jobs.len();
     if jobs != 1 {
-        return Err(format!("a job reached a printer with its head open ({jobs} jobs)"));
+        return Err(format!(
+            "a job reached a printer with its head open ({jobs} jobs)"
+        ));
     }
     let _ = link.name();
     Ok(())

@@ -1404,7 +1404,16 @@ impl Layout {
     }
 
     /// Millimetres for a dot count at this resolution.
-    pub(crate) fn mm(&self, dots: u32) -> f32 {
+    ///
+    /// ```
+    /// # use bedside_printer::layout::*;
+    /// # use bedside_patient::{NhsNumber, TestData};
+    /// # let band = Band::new(&BandRequest::new(NhsNumber::parse("9990001235", TestData::Allow)?, "Smith", "John"))?;
+    /// assert_eq!(Layout::new(&band, BandSize::Adult, Resolution::Dpi300)?.mm(12), 1.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn mm(&self, dots: u32) -> f32 {
         dots as f32 / self.resolution.dots_per_mm() as f32
     }
 }

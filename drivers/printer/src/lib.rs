@@ -10,6 +10,7 @@
 
 pub mod job;
 pub mod layout;
+#[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod png;
 mod raster;
