@@ -26,6 +26,7 @@ use crate::config::Config;
 use crate::db::{Db, DbError};
 use crate::identify::{Decision, Identifier, PixResolver};
 
+pub mod audit_events;
 pub mod auth;
 pub mod extract;
 pub mod metrics;
@@ -196,8 +197,8 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
     })
 }
 
-/// Every route: method, path template, handler. The router and the OpenAPI contract test
-/// both read this list.
+/// Every API route: method, path template, handler. The router and the OpenAPI contract
+/// test both read this list.
 #[must_use]
 pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     vec![
@@ -217,6 +218,12 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             post(administration_record),
         ),
         (Method::GET, "/v1/audit/verify", get(audit_verify)),
+        (Method::GET, "/v1/me", get(me)),
+        (
+            Method::GET,
+            "/v1/audit/events",
+            get(audit_events::audit_events),
+        ),
     ]
 }
 
@@ -280,6 +287,11 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
 
 async fn healthz() -> impl IntoResponse {
     axum::Json(json!({"status": "ok"}))
+}
+
+/// `GET /v1/me`: the caller's token id and role (any role), for the sign-in page.
+async fn me(caller: Caller) -> axum::Json<serde_json::Value> {
+    axum::Json(json!({ "token_id": caller.token_id, "role": caller.role.as_str() }))
 }
 
 async fn readyz(State(state): State<AppState>) -> Result<axum::Json<serde_json::Value>, Problem> {
