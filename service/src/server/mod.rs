@@ -32,6 +32,7 @@ pub mod extract;
 pub mod metrics;
 pub mod problem;
 pub mod tls;
+pub mod ui;
 
 use auth::{Caller, RateLimiter, Role};
 use extract::StrictJson;
@@ -198,7 +199,7 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
 }
 
 /// Every API route: method, path template, handler. The router and the OpenAPI contract
-/// test both read this list.
+/// test both read this list. The web UI's pages and assets are in [`ui::routes`].
 #[must_use]
 pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     vec![
@@ -227,15 +228,16 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     ]
 }
 
-/// The router over `state`.
+/// The router over `state`: the API ([`routes`]) and the web UI ([`ui::routes`]).
 pub fn router(state: AppState) -> Router {
     let mut r: Router<AppState> = Router::new();
-    for (_, path, handler) in routes() {
+    for (_, path, handler) in routes().into_iter().chain(ui::routes()) {
         r = r.route(path, handler);
     }
     r.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
+        .layer(axum::middleware::from_fn(ui::security_headers))
         .with_state(state)
 }
 
@@ -280,8 +282,10 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX),
         "request"
     );
+    // API answers are never cached; the UI's files say how they may be.
     resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     resp
 }
 
