@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs, idempotently, what the tests need on a
 # fresh Debian machine: Python test peers (HL7 / FHIR stacks used as independent
-# counterparts) and system packages listed in .ci/apt.txt.
+# counterparts), system packages listed in .ci/apt.txt and the web UI tests' npm
+# packages.
 #
 #   ./scripts/test.sh            # everything
 #   ./scripts/test.sh -p bedside-gs1   # extra arguments go to cargo test
@@ -24,6 +25,13 @@ fi
 
 if [ -s .ci/requirements.txt ]; then
     python3 -m pip install --quiet --disable-pip-version-check -r .ci/requirements.txt
+fi
+
+# The web UI's browser tests (service/tests/webui.rs) drive Debian's Chromium with
+# playwright-core and check accessibility with axe-core, both pinned by
+# service/ui-tests/package-lock.json.
+if command -v npm >/dev/null 2>&1; then
+    (cd service/ui-tests && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # The GS1 dictionary-equivalence test needs the published dictionary; it lives
