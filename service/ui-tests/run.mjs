@@ -197,6 +197,11 @@ if (PHASE === 'tampered') {
       arrow.ev.push(down('ArrowLeft', arrow.t), down('7', arrow.t + 5), down('Enter', arrow.t + 10));
       const tooLong = typeText('1'.repeat(4097), 1);
       const afterTyping = typeText(scan, 6, 500);
+      const earlyFault = typeText(']d', 5);
+      earlyFault.ev.push(down('F5', earlyFault.t));
+      const rest = typeText('2801895200009999', 5, earlyFault.t + 5);
+      const backspace = [down('1', 0), down('2', 150), down('Backspace', 300), down('3', 450), down('4', 600),
+        down('5', 750), down('6', 900), down('7', 1050), down('Enter', 1200)];
       return {
         fast: run([...fast.ev, down('Enter', fast.t)]),
         tab: run([...fast.ev, down('Tab', fast.t)]),
@@ -209,6 +214,8 @@ if (PHASE === 'tampered') {
         noSuffix: run(fast.ev),
         slowNoSuffix: run(slow.ev),
         tooLong: run([...tooLong.ev, down('Enter', tooLong.t)]),
+        earlyFault: run([...earlyFault.ev, ...rest.ev, down('Enter', rest.t)]),
+        backspace: run(backspace),
         afterTyping: run([down('9', 0), down('9', 90), ...afterTyping.ev, down('Enter', afterTyping.t)]),
         idleKeys: run([down('Enter', 0), down(' ', 5), down('ArrowDown', 10), down('r', 15, { ctrlKey: true })]),
         keypad: run([...['1', '2', '3', '4', '5', '6'].map((d, i) => down(d, i * 4, { code: 'Numpad' + d })), down('Enter', 30)]),
@@ -235,6 +242,9 @@ if (PHASE === 'tampered') {
     assert.deepEqual(r.slowNoSuffix.idle, { kind: 'abandoned' }, 'a person who stops typing is dropped quietly');
     assert.equal(r.tooLong.results[0].kind, 'fault');
     assert.match(r.tooLong.results[0].reason, /4096/);
+    assert.equal(r.earlyFault.results[0].kind, 'fault', 'a burst spoilt early is still a scanner fault');
+    assert.match(r.earlyFault.results[0].reason, /F5/);
+    assert.deepEqual(r.backspace.results, [{ kind: 'typed', why: 'slow' }], "a person's Backspace is typing, not a fault");
     assert.equal(r.afterTyping.results.length, 1);
     assert.equal(r.afterTyping.results[0].text, scan, 'keys typed before a pause are not glued to the scan');
     assert.deepEqual(r.idleKeys.consumed, [false, false, false, false], 'Enter, Space, arrows and shortcuts pass through between scans');

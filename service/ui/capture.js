@@ -114,8 +114,7 @@ export class WedgeAssembler {
    */
   afterPause(t) {
     if (!this.active || this.lastTime === null || t - this.lastTime <= this.o.maxGapMs) return false;
-    const looksScanned = this.fault || (this.count >= this.o.minChars && this.meanGap() <= this.o.maxMeanGapMs);
-    if (looksScanned) {
+    if (this.looksScanned()) {
       this.spoil('the scan paused part-way through');
       return false;
     }
@@ -158,13 +157,14 @@ export class WedgeAssembler {
   }
 
   put(ch) {
+    // Characters after a fault still count: they tell a scanner's burst from typing.
+    this.count += 1;
     if (this.fault) return;
-    if (this.count >= this.o.maxChars) {
+    if (this.count > this.o.maxChars) {
       this.spoil(`scan longer than ${this.o.maxChars} characters`);
       return;
     }
     this.text += ch;
-    this.count += 1;
   }
 
   spoil(reason) {
@@ -182,6 +182,11 @@ export class WedgeAssembler {
     return max;
   }
 
+  /** Enough keys, fast enough, to be a scanner rather than a person. */
+  looksScanned() {
+    return this.count >= this.o.minChars && this.meanGap() <= this.o.maxMeanGapMs;
+  }
+
   checkStarted() {
     if (this.announced || this.fault || this.count < 3) return false;
     if (this.meanGap() > this.o.maxMeanGapMs) return false;
@@ -190,11 +195,13 @@ export class WedgeAssembler {
   }
 
   finish() {
+    // A person's keys are typing whatever else happened (a Backspace is theirs to press);
+    // a scanner's burst with anything wrong in it is a fault.
     let result;
-    if (this.fault) result = { kind: 'fault', reason: this.fault };
-    else if (this.altCode !== null) result = { kind: 'fault', reason: 'an Alt+keypad code was not finished' };
-    else if (this.count < this.o.minChars) result = { kind: 'typed', why: 'short' };
+    if (this.count < this.o.minChars) result = { kind: 'typed', why: 'short' };
     else if (this.meanGap() > this.o.maxMeanGapMs) result = { kind: 'typed', why: 'slow' };
+    else if (this.fault) result = { kind: 'fault', reason: this.fault };
+    else if (this.altCode !== null) result = { kind: 'fault', reason: 'an Alt+keypad code was not finished' };
     else if (this.maxGap() > this.o.maxGapMs) result = { kind: 'fault', reason: 'the scan paused part-way through' };
     else result = { kind: 'scan', text: this.text, ms: this.times[this.times.length - 1] - this.times[0] };
     this.reset();
@@ -208,8 +215,7 @@ export class WedgeAssembler {
    */
   idle(t) {
     if (!this.active || this.lastTime === null || t - this.lastTime < this.o.idleMs) return null;
-    const looksScanned = this.fault || (this.count >= this.o.minChars && this.meanGap() <= this.o.maxMeanGapMs);
-    const result = looksScanned
+    const result = this.looksScanned()
       ? { kind: 'fault', reason: this.fault || 'the scan did not end with Enter or Tab: set the scanner to send an Enter suffix' }
       : { kind: 'abandoned' };
     this.reset();
@@ -231,9 +237,9 @@ export function isEditable(node) {
 /**
  * Listens to the whole document. Keys aimed at anything that is not an editable field
  * (the page's read-only scan fields, buttons, links, the page itself) are captured: the
- * keys of a scan never reach the page. In an editable field (quantity, route) keys are
- * only watched: a burst that turns out to be a scan is taken out of the field again
- * (its value restored) and delivered like any other scan; ordinary typing is left alone.
+ * keys of a scan never reach the page. In an editable field (quantity, order) keys are
+ * only watched: a burst that turns out to be a scan, or a spoilt one, is taken out of the
+ * field again (its value restored) and delivered like any other; typing is left alone.
  *
  * handlers: `onStart()` when a scan is coming, `onScan(text, {ms, target})`,
  * `onRefused(result, {target})` for typed, pasted or spoilt input. Returns `stop()`.
@@ -245,8 +251,8 @@ export function attachWedge(handlers, opts = {}) {
 
   const deliver = (result, target) => {
     if (!result || result.kind === 'abandoned') return;
-    if (shadow && result.kind !== 'scan') {
-      // Typing or a fumble inside an editable field: that is the field's business.
+    if (shadow && result.kind === 'typed') {
+      // A person typing in an editable field: that is the field's business.
       shadow = null;
       return;
     }
@@ -278,7 +284,8 @@ export function attachWedge(handlers, opts = {}) {
     const r = asm.handle(keyFields(e));
     // Typing before a pause was dropped: the field's value now is where a scan would start.
     if (r.restarted && editable) shadow = { el: target, value: target.value };
-    if (r.consumed && (!editable || (r.result && r.result.kind === 'scan'))) {
+    const scanned = r.result && (r.result.kind === 'scan' || r.result.kind === 'fault');
+    if (r.consumed && (!editable || scanned)) {
       e.preventDefault();
       e.stopPropagation();
     }
