@@ -37,6 +37,7 @@ before(async () => {
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage',
     ],
     timeout: 60000,
   });
@@ -216,6 +217,7 @@ if (PHASE === 'tampered') {
         tooLong: run([...tooLong.ev, down('Enter', tooLong.t)]),
         earlyFault: run([...earlyFault.ev, ...rest.ev, down('Enter', rest.t)]),
         backspace: run(backspace),
+        caps: run([...']D28018'].map((c, i) => down(c, i * 5, { capsLock: true })).concat([down('Enter', 40)])),
         afterTyping: run([down('9', 0), down('9', 90), ...afterTyping.ev, down('Enter', afterTyping.t)]),
         idleKeys: run([down('Enter', 0), down(' ', 5), down('ArrowDown', 10), down('r', 15, { ctrlKey: true })]),
         keypad: run([...['1', '2', '3', '4', '5', '6'].map((d, i) => down(d, i * 4, { code: 'Numpad' + d })), down('Enter', 30)]),
@@ -245,6 +247,8 @@ if (PHASE === 'tampered') {
     assert.equal(r.earlyFault.results[0].kind, 'fault', 'a burst spoilt early is still a scanner fault');
     assert.match(r.earlyFault.results[0].reason, /F5/);
     assert.deepEqual(r.backspace.results, [{ kind: 'typed', why: 'slow' }], "a person's Backspace is typing, not a fault");
+    assert.deepEqual(r.caps.results, [{ kind: 'scan', text: ']D28018', ms: 40, capsLock: true }], 'Caps Lock is noted with the scan');
+    assert.equal(r.fast.results[0].capsLock, undefined);
     assert.equal(r.afterTyping.results.length, 1);
     assert.equal(r.afterTyping.results[0].text, scan, 'keys typed before a pause are not glued to the scan');
     assert.deepEqual(r.idleKeys.consumed, [false, false, false, false], 'Enter, Space, arrows and shortcuts pass through between scans');

@@ -40,6 +40,7 @@ export function keyFields(e) {
     altKey: e.altKey,
     metaKey: e.metaKey,
     altGraph: typeof e.getModifierState === 'function' && e.getModifierState('AltGraph'),
+    capsLock: typeof e.getModifierState === 'function' && e.getModifierState('CapsLock'),
     t: e.timeStamp,
   };
 }
@@ -72,6 +73,7 @@ export class WedgeAssembler {
     this.fault = null;
     this.altCode = null;
     this.announced = false;
+    this.caps = false;
   }
 
   /** Whether keys of an unfinished scan are pending. */
@@ -152,6 +154,7 @@ export class WedgeAssembler {
       return { consumed: false, started: false, result: null };
     }
     this.times.push(ev.t);
+    if (ev.capsLock) this.caps = true;
     this.put(ch);
     return { consumed: true, started: this.checkStarted(), result: null };
   }
@@ -203,7 +206,11 @@ export class WedgeAssembler {
     else if (this.fault) result = { kind: 'fault', reason: this.fault };
     else if (this.altCode !== null) result = { kind: 'fault', reason: 'an Alt+keypad code was not finished' };
     else if (this.maxGap() > this.o.maxGapMs) result = { kind: 'fault', reason: 'the scan paused part-way through' };
-    else result = { kind: 'scan', text: this.text, ms: this.times[this.times.length - 1] - this.times[0] };
+    else {
+      result = { kind: 'scan', text: this.text, ms: this.times[this.times.length - 1] - this.times[0] };
+      // Caps Lock flips the letters of a scanner that does not allow for it (`]d2` → `]D2`).
+      if (this.caps) result.capsLock = true;
+    }
     this.reset();
     return result;
   }
@@ -261,7 +268,7 @@ export function attachWedge(handlers, opts = {}) {
       shadow.el.dispatchEvent(new Event('input', { bubbles: true }));
       shadow = null;
     }
-    if (result.kind === 'scan') handlers.onScan(result.text, { ms: result.ms, target });
+    if (result.kind === 'scan') handlers.onScan(result.text, { ms: result.ms, target, capsLock: !!result.capsLock });
     else handlers.onRefused(result, { target });
   };
 

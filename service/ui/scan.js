@@ -71,8 +71,12 @@ function reasonList(reasons) {
   return items.length ? el('ul', { class: 'reasons' }, items) : el('p', {}, 'No reason was given.');
 }
 
-function render(r) {
+/** Said under a refusal when Caps Lock was on during the scan. */
+const CAPS_WORDS = 'Caps Lock was on during the scan, which can change the letters a scanner types. Switch Caps Lock off and scan again.';
+
+function render(r, capsLock = false) {
   const d = r.data || {};
+  const caps = capsLock ? [el('p', { class: 'caps-note' }, CAPS_WORDS)] : [];
   const meta = typeof d.decision_id === 'number' ? [`Decision ${d.decision_id} · `] : [];
   if (!r.ok) {
     const words = problemWords(r);
@@ -102,7 +106,7 @@ function render(r) {
       }
       break;
     case 'no_match':
-      show({ tone: 'stop', iconKind: 'cross', title: 'NO MATCH — do not proceed', body: [reasonList(d.reasons)] }, meta);
+      show({ tone: 'stop', iconKind: 'cross', title: 'NO MATCH — do not proceed', body: [reasonList(d.reasons), ...caps] }, meta);
       announce(`No match. Do not proceed. ${first}`);
       return;
     case 'ambiguous':
@@ -129,14 +133,14 @@ function render(r) {
   announce('Unexpected answer. Do not proceed.');
 }
 
-async function identify(scan) {
+async function identify(scan, capsLock) {
   const mine = ++seq;
   stopTimers();
   setTarget('Checking…');
   showResult(section, { tone: 'busy', iconKind: 'busy', title: 'Checking…', body: [el('p', {}, 'Asking the service who this is.')] });
   const r = await api('POST', '/v1/identify', { scan });
   if (mine !== seq) return; // a newer scan superseded this one
-  render(r);
+  render(r, capsLock);
 }
 
 function supersede() {
@@ -159,7 +163,7 @@ if (me) {
   clearResult();
   const scanner = startScanner({
     onStart: supersede,
-    onScan: (text) => identify(text),
+    onScan: (text, info) => identify(text, info.capsLock),
     onRefused: refused,
     onHidState: (words) => {
       document.getElementById('hid-state').textContent = words;

@@ -61,7 +61,7 @@ export function attachHidDevice(device, { onScan, onFault }) {
 export function startScanner(handlers) {
   attachWedge({
     onStart: handlers.onStart,
-    onScan: (text, info) => handlers.onScan(text, { source: 'wedge', target: info.target }),
+    onScan: (text, info) => handlers.onScan(text, { source: 'wedge', target: info.target, capsLock: info.capsLock }),
     onRefused: handlers.onRefused,
   });
   const attached = new Set();

@@ -82,7 +82,7 @@ impl Asset {
     }
 }
 
-macro_rules! file {
+macro_rules! embedded {
     ($path:literal, $ty:expr, $file:literal) => {
         Asset {
             path: $path,
@@ -95,20 +95,20 @@ macro_rules! file {
 /// Every page and asset. A new page (the wristband page, when `POST /v1/wristbands`
 /// exists) is one HTML file and one module here plus its entry in `PAGES` in `common.js`.
 pub const ASSETS: &[Asset] = &[
-    file!("/ui/sign-in", HTML, "sign-in.html"),
-    file!("/ui/scan", HTML, "scan.html"),
-    file!("/ui/medicines", HTML, "medicines.html"),
-    file!("/ui/audit", HTML, "audit.html"),
-    file!("/ui/assets/app.css", CSS, "app.css"),
-    file!("/ui/assets/icon.svg", SVG, "icon.svg"),
-    file!("/ui/assets/common.js", JS, "common.js"),
-    file!("/ui/assets/capture.js", JS, "capture.js"),
-    file!("/ui/assets/hidpos.js", JS, "hidpos.js"),
-    file!("/ui/assets/scanner.js", JS, "scanner.js"),
-    file!("/ui/assets/sign-in.js", JS, "sign-in.js"),
-    file!("/ui/assets/scan.js", JS, "scan.js"),
-    file!("/ui/assets/medicines.js", JS, "medicines.js"),
-    file!("/ui/assets/audit.js", JS, "audit.js"),
+    embedded!("/ui/sign-in", HTML, "sign-in.html"),
+    embedded!("/ui/scan", HTML, "scan.html"),
+    embedded!("/ui/medicines", HTML, "medicines.html"),
+    embedded!("/ui/audit", HTML, "audit.html"),
+    embedded!("/ui/assets/app.css", CSS, "app.css"),
+    embedded!("/ui/assets/icon.svg", SVG, "icon.svg"),
+    embedded!("/ui/assets/common.js", JS, "common.js"),
+    embedded!("/ui/assets/capture.js", JS, "capture.js"),
+    embedded!("/ui/assets/hidpos.js", JS, "hidpos.js"),
+    embedded!("/ui/assets/scanner.js", JS, "scanner.js"),
+    embedded!("/ui/assets/sign-in.js", JS, "sign-in.js"),
+    embedded!("/ui/assets/scan.js", JS, "scan.js"),
+    embedded!("/ui/assets/medicines.js", JS, "medicines.js"),
+    embedded!("/ui/assets/audit.js", JS, "audit.js"),
 ];
 
 /// The embedded file served at `path`.
