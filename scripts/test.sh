@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. Installs, idempotently, what the tests need on a
 # fresh Debian machine: Python test peers (HL7 / FHIR stacks used as independent
-# counterparts) and system packages listed in .ci/apt.txt.
+# counterparts), system packages listed in .ci/apt.txt and the web UI tests' npm
+# packages.
 #
 #   ./scripts/test.sh            # everything
 #   ./scripts/test.sh -p bedside-gs1   # extra arguments go to cargo test
@@ -26,15 +27,17 @@ if [ -s .ci/requirements.txt ]; then
     python3 -m pip install --quiet --disable-pip-version-check -r .ci/requirements.txt
 fi
 
-# Node.js test tools (independent renderers), from committed lockfiles. The machine
-# normally has Node.js; Debian's packages are the fallback.
+# Node.js test tools, from committed lockfiles: the independent ZPL renderer
+# (drivers/printer/tests/tools) and the web UI's browser tests (service/ui-tests:
+# playwright-core driving Debian's Chromium, axe-core for accessibility). The
+# machine normally has Node.js; Debian's packages are the fallback.
 if ! command -v npm >/dev/null 2>&1; then
     echo "installing nodejs and npm from Debian"
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
 fi
-for dir in drivers/printer/tests/tools; do
+for dir in drivers/printer/tests/tools service/ui-tests; do
     if [ -f "$dir/package-lock.json" ] && command -v npm >/dev/null 2>&1; then
         if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
             (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)

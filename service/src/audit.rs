@@ -82,6 +82,94 @@ pub async fn append(
     Ok(seq)
 }
 
+/// One audit row exactly as stored, with its hash-chain fields. `detail` is the JSON text
+/// that was hashed, byte for byte, so a reader can recompute [`canonical`] and the hash.
+///
+/// ```
+/// use bedside::audit::{GENESIS, StoredEvent, canonical};
+/// let e = StoredEvent {
+///     seq: 1, at: 0, actor: "system".into(), action: "demo.seeded".into(),
+///     detail: "{}".into(), prev_hash: GENESIS.into(), hash: String::new(),
+/// };
+/// let hash = bedside::crypto::sha256_hex(
+///     canonical(e.seq, e.at, &e.actor, &e.action, &e.detail, &e.prev_hash).as_bytes(),
+/// );
+/// assert_eq!(hash.len(), 64);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredEvent {
+    /// Sequence number (1, 2, …; no gaps in an intact chain).
+    pub seq: i64,
+    /// When, Unix milliseconds.
+    pub at: i64,
+    /// Who (`token:<id>`, `feed`, `import`, …).
+    pub actor: String,
+    /// What (`identify`, `administration.recorded`, `audit.read`, …).
+    pub action: String,
+    /// The event's facts: JSON text as stored and hashed.
+    pub detail: String,
+    /// The previous row's hash ([`GENESIS`] for row 1).
+    pub prev_hash: String,
+    /// SHA-256 of [`canonical`] for this row.
+    pub hash: String,
+}
+
+/// Most rows [`newest`] returns at once.
+///
+/// ```
+/// assert_eq!(bedside::audit::MAX_PAGE, 200);
+/// ```
+pub const MAX_PAGE: i64 = 200;
+
+/// Up to `limit` rows (1 to [`MAX_PAGE`]) newest first, only those with `seq < before`
+/// when given: page backwards by passing the last row's `seq` as the next `before`.
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let db = bedside::db::Db::connect("sqlite::memory:", 1).await?;
+/// db.migrate().await?;
+/// for action in ["first", "second", "third"] {
+///     bedside::audit::append(&db, "token:demo", action, &serde_json::json!({})).await?;
+/// }
+/// let page = bedside::audit::newest(&db, None, 2).await?;
+/// assert_eq!(page.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 2]);
+/// let older = bedside::audit::newest(&db, Some(2), 2).await?;
+/// assert_eq!(older[0].action, "first");
+/// assert_eq!(older[0].hash, page[1].prev_hash);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # }).unwrap();
+/// ```
+///
+/// # Errors
+/// Database errors.
+pub async fn newest(
+    db: &Db,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let limit = limit.clamp(1, MAX_PAGE);
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, action, detail, prev_hash, hash FROM audit WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+    )
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StoredEvent {
+                seq: r.try_get(0)?,
+                at: r.try_get(1)?,
+                actor: r.try_get(2)?,
+                action: r.try_get(3)?,
+                detail: r.try_get(4)?,
+                prev_hash: r.try_get(5)?,
+                hash: r.try_get(6)?,
+            })
+        })
+        .collect()
+}
+
 /// The first broken link found by [`verify`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BrokenLink {

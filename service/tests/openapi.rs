@@ -32,6 +32,43 @@ fn router_and_openapi_agree_both_ways() {
     );
 }
 
+/// The web UI's routes are documents (HTML, CSS, JavaScript), deliberately not API
+/// operations: they are all `GET`, all at `/`, `/ui` or under `/ui/`, none of them is in
+/// `openapi.json` or in the API's route list, and no API route lives under `/ui`.
+#[test]
+fn ui_routes_are_documents_apart_from_the_api() {
+    let doc: serde_json::Value = serde_json::from_str(bedside::server::OPENAPI).unwrap();
+    let documented: BTreeSet<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let api: BTreeSet<&str> = bedside::server::routes()
+        .into_iter()
+        .map(|(_, p, _)| p)
+        .collect();
+    let ui = bedside::server::ui::routes();
+    assert!(ui.len() > bedside::server::ui::ASSETS.len());
+    let mut seen = BTreeSet::new();
+    for (method, path, _) in &ui {
+        assert_eq!(*method, axum::http::Method::GET, "{path}");
+        assert!(
+            *path == "/" || *path == "/ui" || path.starts_with("/ui/"),
+            "UI route outside /ui: {path}"
+        );
+        assert!(
+            !documented.contains(path),
+            "UI route in openapi.json: {path}"
+        );
+        assert!(!api.contains(path), "UI route also an API route: {path}");
+        assert!(seen.insert(*path), "UI route listed twice: {path}");
+    }
+    for path in &api {
+        assert!(!path.starts_with("/ui"), "API route under /ui: {path}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn served_document_and_ops_endpoints() {
     let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();

@@ -26,11 +26,13 @@ use crate::config::Config;
 use crate::db::{Db, DbError};
 use crate::identify::{Decision, Identifier, PixResolver};
 
+pub mod audit_events;
 pub mod auth;
 pub mod extract;
 pub mod metrics;
 pub mod problem;
 pub mod tls;
+pub mod ui;
 
 use auth::{Caller, RateLimiter, Role};
 use extract::StrictJson;
@@ -196,8 +198,8 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
     })
 }
 
-/// Every route: method, path template, handler. The router and the OpenAPI contract test
-/// both read this list.
+/// Every API route: method, path template, handler. The router and the OpenAPI contract
+/// test both read this list. The web UI's pages and assets are in [`ui::routes`].
 #[must_use]
 pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
     vec![
@@ -217,18 +219,25 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             post(administration_record),
         ),
         (Method::GET, "/v1/audit/verify", get(audit_verify)),
+        (Method::GET, "/v1/me", get(me)),
+        (
+            Method::GET,
+            "/v1/audit/events",
+            get(audit_events::audit_events),
+        ),
     ]
 }
 
-/// The router over `state`.
+/// The router over `state`: the API ([`routes`]) and the web UI ([`ui::routes`]).
 pub fn router(state: AppState) -> Router {
     let mut r: Router<AppState> = Router::new();
-    for (_, path, handler) in routes() {
+    for (_, path, handler) in routes().into_iter().chain(ui::routes()) {
         r = r.route(path, handler);
     }
     r.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), observe))
+        .layer(axum::middleware::from_fn(ui::security_headers))
         .with_state(state)
 }
 
@@ -273,13 +282,20 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         micros = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX),
         "request"
     );
+    // API answers are never cached; the UI's files say how they may be.
     resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     resp
 }
 
 async fn healthz() -> impl IntoResponse {
     axum::Json(json!({"status": "ok"}))
+}
+
+/// `GET /v1/me`: the caller's token id and role (any role), for the sign-in page.
+async fn me(caller: Caller) -> axum::Json<serde_json::Value> {
+    axum::Json(json!({ "token_id": caller.token_id, "role": caller.role.as_str() }))
 }
 
 async fn readyz(State(state): State<AppState>) -> Result<axum::Json<serde_json::Value>, Problem> {

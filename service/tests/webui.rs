@@ -1,0 +1,541 @@
+//! The web UI against the real `bedside serve` binary (fresh temp data dir, demo data):
+//! HTTP contract of the pages and assets (content types, caching, security headers,
+//! `304 Not Modified`), then the end-to-end suite in headless Chromium
+//! (`service/ui-tests/run.mjs`, playwright-core driving Debian's `/usr/bin/chromium`):
+//! sign-in, keyboard-wedge scans with realistic timing (GS as Ctrl+], Alt+0029 and a
+//! substitute), every identify status, refusal of typed/pasted/garbled input, stale and
+//! superseded results, HID POS reports decoded by the JavaScript decoder exactly as the
+//! Rust one decodes them, the medicines check (give, stop, warn with an override, record),
+//! the audit view (then a tampered row shown as a broken chain), axe-core with no
+//! violations, and the 320-pixel layout.
+//!
+//! Needs `node`, `service/ui-tests/node_modules` (`npm ci`, done by `scripts/test.sh`) and
+//! Chromium. When one is missing the browser part fails under `CI` and skips loudly
+//! otherwise.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bedside_scanner::decode::Aim;
+use bedside_scanner::decode::hidpos::{HidPosDecoder, HidPosLayout, encode_reports};
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_bedside");
+/// The GS substitute the server is started with, so the suite can scan with it.
+const GS_SUBSTITUTE: &str = "|";
+/// The whole browser suite must finish in this time.
+const SUITE_LIMIT: Duration = Duration::from_secs(300);
+
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(dir: &Path) -> Server {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.join("data"))
+            .args(["--gs-substitute", GS_SUBSTITUTE])
+            .env_remove("BEDSIDE_DATABASE_URL")
+            .env_remove("BEDSIDE_DATA_DIR")
+            .env_remove("BEDSIDE_CONFIG")
+            .env("BEDSIDE_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = stderr.clone();
+        let mut err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let Some(addr) = line.trim().strip_prefix("bedside listening on http://") else {
+            let _ = child.kill();
+            panic!("serve did not start: {line:?}\n{}", stderr.lock().unwrap());
+        };
+        Server {
+            addr: addr.parse().unwrap(),
+            child,
+            stderr,
+        }
+    }
+
+    fn get(&self, path: &str, headers: &[(&str, &str)]) -> common::Resp {
+        raw_get(self.addr, "GET", path, headers)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// GET/HEAD with extra headers (the shared client has no header parameter).
+fn raw_get(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)]) -> common::Resp {
+    use std::io::Write;
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    s.write_all(head.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let text = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = text.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    common::Resp {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+fn assert_common_headers(r: &common::Resp, what: &str) {
+    assert_eq!(
+        r.header("x-content-type-options"),
+        Some("nosniff"),
+        "{what}"
+    );
+    assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{what}");
+    assert_eq!(r.header("x-frame-options"), Some("DENY"), "{what}");
+    let csp = r.header("content-security-policy").unwrap_or_default();
+    assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+}
+
+/// Pages and assets: exact content types, revalidated caching with a strong ETag (and a
+/// 304 for it), the strict page CSP (no inline script, same-origin only), security headers
+/// on every answer, `/` redirecting to the scan page; API answers stay `no-store`.
+fn http_contract(server: &Server) {
+    let r = server.get("/", &[]);
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/ui/scan"));
+    assert_common_headers(&r, "/");
+    assert_eq!(server.get("/ui", &[]).header("location"), Some("/ui/scan"));
+
+    for a in bedside::server::ui::ASSETS {
+        let r = server.get(a.path, &[]);
+        assert_eq!(r.status, 200, "{}", a.path);
+        assert_eq!(r.body, a.body, "{}", a.path);
+        assert_eq!(r.header("content-type"), Some(a.content_type), "{}", a.path);
+        assert_eq!(r.header("cache-control"), Some("no-cache"), "{}", a.path);
+        assert_common_headers(&r, a.path);
+        let tag = r.header("etag").unwrap().to_owned();
+        assert_eq!(tag, a.etag());
+        let again = server.get(a.path, &[("If-None-Match", &tag)]);
+        assert_eq!(again.status, 304, "{}", a.path);
+        assert!(again.body.is_empty());
+        assert_eq!(again.header("etag"), Some(tag.as_str()));
+        let other = server.get(a.path, &[("If-None-Match", "\"0000\"")]);
+        assert_eq!(other.status, 200, "{}", a.path);
+        let head = raw_get(server.addr, "HEAD", a.path, &[]);
+        assert_eq!(head.status, 200);
+        assert!(head.body.is_empty());
+        let csp = r.header("content-security-policy").unwrap();
+        if a.is_page() {
+            assert_eq!(csp, bedside::server::ui::PAGE_CSP);
+            for must in [
+                "default-src 'none'",
+                "script-src 'self'",
+                "connect-src 'self'",
+                "base-uri 'none'",
+                "require-trusted-types-for 'script'",
+            ] {
+                assert!(csp.contains(must), "{}: {csp}", a.path);
+            }
+            assert!(!csp.contains("unsafe"), "{}: {csp}", a.path);
+            assert!(
+                r.header("permissions-policy")
+                    .unwrap()
+                    .contains("hid=(self)")
+            );
+            let html = r.text();
+            assert!(html.starts_with("<!doctype html>"), "{}", a.path);
+            assert!(html.contains("<html lang=\"en-GB\">"), "{}", a.path);
+            // No inline script and no inline style in any page: everything is a file.
+            assert!(!html.contains("<script>"), "{}", a.path);
+            assert!(!html.contains(" style=\""), "{}", a.path);
+            assert!(
+                !has_event_attribute(&html),
+                "{}: inline event handler",
+                a.path
+            );
+            assert!(!html.contains("//"), "{}: no external URLs", a.path);
+        } else {
+            assert_eq!(csp, bedside::server::ui::API_CSP, "{}", a.path);
+        }
+    }
+    // No file is reachable that is not in the table.
+    for p in [
+        "/ui/assets/../../Cargo.toml",
+        "/ui/assets/",
+        "/ui/assets/app.css.map",
+        "/ui/wristbands",
+        "/ui/scan/",
+    ] {
+        let r = server.get(p, &[]);
+        assert_eq!(r.status, 404, "{p}");
+        assert_eq!(r.header("content-type"), Some("application/problem+json"));
+        assert_common_headers(&r, p);
+    }
+    // API answers keep no-store and carry the security headers too.
+    let r = server.get("/healthz", &[]);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    assert_common_headers(&r, "/healthz");
+    let r = server.get("/v1/me", &[]);
+    assert_eq!(r.status, 401);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    assert_common_headers(&r, "/v1/me");
+}
+
+/// Whether HTML has an inline event handler attribute (` onclick="…"` and the like).
+fn has_event_attribute(html: &str) -> bool {
+    html.match_indices(" on").any(|(i, _)| {
+        let rest = &html[i + 3..];
+        let name: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+        !name.is_empty() && rest[name.len()..].trim_start().starts_with('=')
+    })
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// What the Rust decoder says after each operation, in the form the JavaScript suite
+/// compares against: `none`, `frame <aim|-> <hex data>` or `error <Debug of the error>`.
+fn rust_outcomes(ops: &[Value]) -> Vec<String> {
+    let mut d = HidPosDecoder::new(HidPosLayout::STANDARD);
+    ops.iter()
+        .map(|op| {
+            if op.get("abort").is_some() {
+                return match d.abort() {
+                    None => "none".to_owned(),
+                    Some(e) => format!("error {e:?}"),
+                };
+            }
+            let bytes: Vec<u8> = op["report"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| u8::try_from(b.as_u64().unwrap()).unwrap())
+                .collect();
+            match d.push(&bytes) {
+                Ok(None) => "none".to_owned(),
+                Ok(Some(f)) => format!(
+                    "frame {} {}",
+                    f.aim.map_or("-".to_owned(), |a| a.to_string()),
+                    hex(&f.data)
+                ),
+                Err(e) => format!("error {e:?}"),
+            }
+        })
+        .collect()
+}
+
+fn report(bytes: &[u8]) -> Value {
+    json!({ "report": bytes })
+}
+
+/// HID POS byte fixtures: hand-made cases for every rule, then a long deterministic
+/// stream of valid and mangled reports; each with the Rust decoder's answers.
+fn hid_fixtures() -> Value {
+    let l = HidPosLayout::STANDARD;
+    let aim = |s: &str| Some(Aim::parse(s.as_bytes()).unwrap());
+    let d = common::demo();
+    let band = d.patients[0].wristband_scan.as_bytes()[3..].to_vec();
+    let mut cases: Vec<(String, Vec<Value>)> = Vec::new();
+    let reps = |a, data: &[u8]| -> Vec<Value> {
+        encode_reports(&l, a, data)
+            .iter()
+            .map(|r| report(r))
+            .collect()
+    };
+    cases.push(("one report ]C0".into(), reps(aim("]C0"), b"MRN1")));
+    let mut two = reps(aim("]d2"), &band);
+    two.insert(1, report(&[]));
+    cases.push((
+        "demo wristband over two reports, empty completion between".into(),
+        two,
+    ));
+    cases.push((
+        "Access-IS 60 bytes: 56 + 4".into(),
+        reps(aim("]d2"), &[b'7'; 60]),
+    ));
+    let mut foreign = reps(aim("]d2"), &[b'1'; 70]);
+    let mut f = vec![0u8; 64];
+    f[0] = 4;
+    foreign.insert(1, report(&f));
+    cases.push(("foreign report in the middle is ignored".into(), foreign));
+    cases.push(("short report".into(), vec![report(&[2, 1, 0])]));
+    let mut bad_len = encode_reports(&l, aim("]C0"), b"AB").remove(0);
+    bad_len[1] = 57;
+    cases.push(("length over 56".into(), vec![report(&bad_len)]));
+    let mut changed = encode_reports(&l, aim("]d2"), &[b'2'; 80]);
+    changed[1][2..5].copy_from_slice(b"]C1");
+    cases.push((
+        "AIM changes mid-scan, rest discarded, next scan fine".into(),
+        changed
+            .iter()
+            .map(|r| report(r))
+            .chain(reps(aim("]C0"), b"NEXT"))
+            .collect(),
+    ));
+    let mut bad_aim = encode_reports(&l, aim("]C0"), b"X").remove(0);
+    bad_aim[2] = b'A';
+    cases.push(("bad AIM flag".into(), vec![report(&bad_aim)]));
+    let mut bad_code = encode_reports(&l, aim("]C0"), b"X").remove(0);
+    bad_code[3] = b'1';
+    cases.push(("bad AIM code".into(), vec![report(&bad_code)]));
+    cases.push((
+        "no AIM field, AIM inside the data".into(),
+        reps(None, b"]d2010950600013435210AB"),
+    ));
+    cases.push(("no AIM at all".into(), reps(None, b"K1234567")));
+    let mut cut = reps(aim("]d2"), &[b'5'; 100]);
+    cut.truncate(1);
+    cut.push(json!({ "abort": true }));
+    cases.push(("continuation never comes: abort".into(), cut));
+    cases.push((
+        "too long (over 8192 bytes)".into(),
+        reps(aim("]d2"), &vec![b'9'; 8232])
+            .into_iter()
+            .chain(reps(aim("]C0"), b"AFTER"))
+            .collect(),
+    ));
+
+    // A long random stream (fixed seed): valid scans, some mangled at the bytes that
+    // matter, truncated, interleaved with empty and foreign reports and aborts.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rnd = move |n: u64| -> u64 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n.max(1)
+    };
+    let aims = [None, aim("]d2"), aim("]C1"), aim("]Q3"), aim("]E0")];
+    let mut stream = Vec::new();
+    for _ in 0..400 {
+        let len = usize::try_from(rnd(170)).unwrap();
+        let data: Vec<u8> = (0..len)
+            .map(|_| u8::try_from(0x1d + rnd(0x7e - 0x1d)).unwrap())
+            .collect();
+        let a = aims[usize::try_from(rnd(aims.len() as u64)).unwrap()];
+        for mut r in encode_reports(&l, a, &data) {
+            match rnd(12) {
+                0 => {
+                    let at = [0usize, 1, 2, 3, 4, 63][usize::try_from(rnd(6)).unwrap()];
+                    r[at] = u8::try_from(rnd(256)).unwrap();
+                }
+                1 => r.truncate(usize::try_from(rnd(64)).unwrap()),
+                2 => stream.push(report(&[])),
+                3 => stream.push(json!({ "abort": true })),
+                4 => {
+                    let mut f = vec![0u8; 64];
+                    f[0] = u8::try_from(rnd(8)).unwrap();
+                    stream.push(report(&f));
+                }
+                _ => {}
+            }
+            stream.push(report(&r));
+        }
+    }
+    cases.push(("random stream".into(), stream));
+
+    Value::Array(
+        cases
+            .into_iter()
+            .map(|(name, ops)| {
+                let expect = rust_outcomes(&ops);
+                json!({ "name": name, "ops": ops, "expect": expect })
+            })
+            .collect(),
+    )
+}
+
+/// `node`, the npm packages and Chromium, or why not.
+fn browser_tools(root: &Path) -> Result<(PathBuf, PathBuf), String> {
+    let node = Command::new("node")
+        .arg("--version")
+        .output()
+        .map_err(|e| format!("node not found ({e})"))?;
+    if !node.status.success() {
+        return Err("node --version failed".into());
+    }
+    if !root
+        .join("node_modules/playwright-core/package.json")
+        .exists()
+        || !root.join("node_modules/axe-core/axe.min.js").exists()
+    {
+        return Err(format!(
+            "npm packages missing: run `npm ci` in {} (scripts/test.sh does)",
+            root.display()
+        ));
+    }
+    let chromium = std::env::var_os("BEDSIDE_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if !chromium.exists() {
+        return Err(format!(
+            "{} not found: install Debian's chromium (.ci/apt.txt)",
+            chromium.display()
+        ));
+    }
+    Ok((PathBuf::from("node"), chromium))
+}
+
+fn run_suite(
+    node: &Path,
+    chromium: &Path,
+    root: &Path,
+    server: &Server,
+    fixtures: &Path,
+    phase: &str,
+) {
+    let start = Instant::now();
+    let mut child = Command::new(node)
+        .arg("run.mjs")
+        .current_dir(root)
+        .env("BEDSIDE_URL", format!("http://{}", server.addr))
+        .env("BEDSIDE_CHROMIUM", chromium)
+        .env("BEDSIDE_FIXTURES", fixtures)
+        .env("BEDSIDE_GS_SUBSTITUTE", GS_SUBSTITUTE)
+        .env("BEDSIDE_PHASE", phase)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break Some(st);
+        }
+        if start.elapsed() > SUITE_LIMIT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let stdout = out_t.join().unwrap();
+    let stderr = err_t.join().unwrap();
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    eprintln!(
+        "browser suite ({phase}) took {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
+    match status {
+        None => panic!(
+            "browser suite ({phase}) exceeded {SUITE_LIMIT:?}\nserver log:\n{}",
+            server.stderr.lock().unwrap()
+        ),
+        Some(st) if !st.success() => panic!(
+            "browser suite ({phase}) failed ({st})\nserver log:\n{}",
+            server.stderr.lock().unwrap()
+        ),
+        Some(_) => {}
+    }
+}
+
+/// Alters an audit row behind the service's back (dropping the append-only trigger first).
+fn tamper(db: &Path) {
+    let url = format!("sqlite://{}", db.display());
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::any::AnyPoolOptions::new()
+                .max_connections(1)
+                .connect(&url)
+                .await
+                .unwrap();
+            sqlx::query("DROP TRIGGER audit_no_update")
+                .execute(&pool)
+                .await
+                .unwrap();
+            sqlx::query("UPDATE audit SET actor = 'token:someone-else' WHERE seq = 2")
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+        });
+}
+
+#[test]
+fn web_ui_end_to_end_in_headless_chromium() {
+    let dir = common::tempdir::TempDir::new("webui");
+    let server = Server::start(dir.path());
+    http_contract(&server);
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui-tests");
+    let (node, chromium) = match browser_tools(&root) {
+        Ok(t) => t,
+        Err(why) => {
+            if std::env::var_os("CI").is_some() {
+                panic!("the web UI browser tests must run in CI: {why}");
+            }
+            eprintln!(
+                "\n!!!!! SKIPPING the web UI browser tests: {why}. \
+                 Run ./scripts/test.sh (or install chromium and `npm ci` in service/ui-tests). !!!!!\n"
+            );
+            return;
+        }
+    };
+    let fixtures = dir.path().join("fixtures.json");
+    let body = json!({ "demo": common::demo(), "hid": hid_fixtures() });
+    std::fs::write(&fixtures, body.to_string()).unwrap();
+    run_suite(&node, &chromium, &root, &server, &fixtures, "main");
+    // Now alter a row behind the service's back: the audit view must say the chain is broken.
+    tamper(&dir.path().join("data").join("bedside.db"));
+    run_suite(&node, &chromium, &root, &server, &fixtures, "tampered");
+}
