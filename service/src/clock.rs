@@ -1,5 +1,6 @@
-//! Time helpers: Unix milliseconds, civil dates (proleptic Gregorian, UTC) and the
-//! conservative "UK today" used for expiry.
+//! Time helpers: Unix milliseconds, civil dates (proleptic Gregorian, UTC), the
+//! conservative "UK today" used for expiry, and Europe/London wall-clock time from the
+//! time-zone rules embedded in the binary (never the operating system's database).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -117,6 +118,47 @@ pub fn rfc3339(ms: i64) -> String {
         (rem % MINUTE_MS) / 1000,
         rem % 1000
     )
+}
+
+/// The Europe/London time zone from the tz database compiled into the binary.
+///
+/// ```
+/// assert_eq!(bedside::clock::london().iana_name(), Some("Europe/London"));
+/// ```
+#[must_use]
+pub fn london() -> jiff::tz::TimeZone {
+    // The bundled database always has Europe/London; UTC is never reached in practice and
+    // would only make local times read as GMT.
+    jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// Why an instant could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected an RFC 3339 date-time (2026-03-29T01:30:00Z) or a date (2026-03-29)")]
+pub struct InstantError;
+
+/// Reads an RFC 3339 date-time with an offset (`2026-03-29T01:30:00Z`,
+/// `2026-03-29T02:30:00+01:00`) or a date (`2026-03-29`: the start of that day in
+/// London), into Unix milliseconds.
+///
+/// # Errors
+/// [`InstantError`] for anything else.
+///
+/// ```
+/// use bedside::clock::parse_instant;
+/// assert_eq!(parse_instant("1970-01-01T00:00:01Z"), Ok(1000));
+/// assert_eq!(parse_instant("2026-07-01"), parse_instant("2026-06-30T23:00:00Z"));
+/// assert!(parse_instant("yesterday").is_err());
+/// ```
+pub fn parse_instant(s: &str) -> Result<i64, InstantError> {
+    let s = s.trim();
+    if s.len() == 10 {
+        let d: jiff::civil::Date = s.parse().map_err(|_| InstantError)?;
+        let z = d.to_zoned_datetime(london()).map_err(|_| InstantError)?;
+        return Ok(z.timestamp().as_millisecond());
+    }
+    let t: jiff::Timestamp = s.parse().map_err(|_| InstantError)?;
+    Ok(t.as_millisecond())
 }
 
 #[cfg(test)]

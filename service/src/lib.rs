@@ -11,6 +11,7 @@
 //! - [`config`]: command line + environment + JSON file configuration;
 //! - [`db`]: connection (SQLite or PostgreSQL through `sqlx::Any`) and embedded migrations;
 //! - [`audit`]: append-only hash-chained audit trail and its verifier;
+//! - [`audit_fhir`]: the audit trail as FHIR R4 `AuditEvent` resources;
 //! - [`identify`]: the identification decision (outcome types, resolver);
 //! - [`import`]: bulk CSV import of patients and hospital numbers for go-live;
 //! - [`medicines`]: the five-rights administration check and recording;
@@ -21,6 +22,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod audit_fhir;
 pub mod clock;
 pub mod config;
 pub mod crypto;

@@ -28,6 +28,7 @@ use crate::identify::{Decision, Identifier, PixResolver};
 
 pub mod auth;
 pub mod extract;
+pub mod fhir;
 pub mod metrics;
 pub mod problem;
 pub mod tls;
@@ -217,6 +218,7 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             post(administration_record),
         ),
         (Method::GET, "/v1/audit/verify", get(audit_verify)),
+        (Method::GET, "/v1/audit/fhir", get(fhir::audit_fhir)),
     ]
 }
 
