@@ -13,7 +13,8 @@
 //! - [`audit`]: append-only hash-chained audit trail and its verifier;
 //! - [`audit_fhir`]: the audit trail as FHIR R4 `AuditEvent` resources;
 //! - [`identify`]: the identification decision (outcome types, resolver);
-//! - [`import`]: bulk CSV import of patients and hospital numbers for go-live;
+//! - [`import`], [`import_hl7`]: bulk CSV and HL7 v2 ADT file import of patients and
+//!   hospital numbers for go-live;
 //! - [`medicines`]: the five-rights administration check and recording;
 //! - [`feed`]: the ITI-8/ITI-10 listener feeding the local identity index;
 //! - [`demo`]: the demo data set (patients, bands, staff, medicines, tokens) and seeding;
@@ -31,5 +32,6 @@ pub mod demo;
 pub mod feed;
 pub mod identify;
 pub mod import;
+pub mod import_hl7;
 pub mod medicines;
 pub mod server;

@@ -38,7 +38,7 @@ pub(crate) enum Command {
     /// The demo data set: patients, wristband scans, badges, medicines, tokens.
     #[command(subcommand)]
     Demo(demo::DemoCommand),
-    /// Load patients and hospital numbers from a CSV file (all or nothing).
+    /// Load patients and hospital numbers from a CSV or HL7 v2 ADT file (all or nothing).
     Import(import::ImportArgs),
     /// The hash-chained audit trail.
     #[command(subcommand)]
