@@ -49,6 +49,8 @@ pub const ACTION_SYSTEM: &str = "urn:bedside:audit-action";
 pub const RECORD_SYSTEM: &str = "urn:bedside:audit";
 /// Identifier system of API tokens (value: the token id).
 pub const TOKEN_SYSTEM: &str = "urn:bedside:token";
+/// Identifier system of unauthenticated clients (value: the IP address).
+pub const CLIENT_SYSTEM: &str = "urn:bedside:client";
 /// Code system of Bedside roles (`nurse`, `pharmacist`, `admissions`, `integrator`, `admin`).
 pub const ROLE_SYSTEM: &str = "urn:bedside:role";
 /// Identifier system of service instances and internal actors (`feed`, `system`, `cli:…`).
@@ -187,6 +189,7 @@ fn classify(action: &str) -> (&'static str, &'static str, &'static str, &'static
         "index.feed" => ("110110", "Patient Record", "U", "INF"),
         "index.import" | "demo.seeded" => ("110107", "Import", "C", "INF"),
         "token.created" | "token.revoked" => ("110113", "Security Alert", "E", "AUT"),
+        "auth.refused" => ("110114", "User Authentication", "E", "AUT"),
         "audit.exported" => ("110101", "Audit Log Used", "R", "IRCP"),
         _ => ("110100", "Application Activity", "E", "AUT"),
     }
@@ -291,6 +294,10 @@ fn outcome_of(action: &str, d: &Value) -> (&'static str, String) {
             let r = str_at(d, &["refused"]).unwrap_or("refused");
             ("4", with(&format!("not recorded: {r}")))
         }
+        "auth.refused" => {
+            let r = str_at(d, &["reason"]).unwrap_or("refused");
+            ("4", format!("authentication refused: {r}"))
+        }
         _ => ("0", "success".to_owned()),
     }
 }
@@ -352,6 +359,14 @@ fn agents(row: &AuditRow, d: &Value, user_type: &str, ctx: &Context) -> Vec<Valu
             a["location"] = l.clone();
         }
         out.push(a);
+    } else if let Some(ip) = row.actor.strip_prefix("client:") {
+        // A client that did not authenticate: known only by its network address.
+        out.push(json!({
+            "type": {"coding": [coding(DCM, "110153", "Source Role ID")]},
+            "who": {"identifier": {"system": CLIENT_SYSTEM, "value": ip}},
+            "requestor": true,
+            "network": {"address": ip, "type": "2"},
+        }));
     } else {
         out.push(json!({
             "type": {"coding": [coding(DCM, "110150", "Application")]},
@@ -412,6 +427,11 @@ fn other_entities(d: &Value) -> Vec<Value> {
             "name": name,
         })
     };
+    if let Some(t) = str_at(d, &["token_id"]) {
+        let mut e = object(TOKEN_SYSTEM, t.to_owned(), "API token");
+        e["role"] = coding(OBJECT_ROLE, "13", "Security Resource");
+        out.push(e);
+    }
     if let Some(id) = d.get("administration_id").and_then(Value::as_i64) {
         out.push(object(
             "urn:bedside:administration",
@@ -452,6 +472,9 @@ pub fn audit_event(row: &AuditRow, ctx: &Context) -> Value {
     let mut subtype = vec![json!({"system": ACTION_SYSTEM, "code": row.action})];
     if row.action == "administration.recorded" && str_at(&d, &["override_reason"]).is_some() {
         subtype.push(json!({"system": ACTION_SYSTEM, "code": "administration.override"}));
+    }
+    if row.action == "auth.refused" {
+        subtype.push(coding(DCM, "110122", "Login"));
     }
     if row.action == "index.feed"
         && let Some(ev) = str_at(&d, &["event"])

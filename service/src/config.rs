@@ -65,6 +65,9 @@ pub struct Config {
     pub body_limit_bytes: usize,
     /// Requests per token per minute (per instance).
     pub rate_limit_per_minute: u32,
+    /// Failed authentications per client IP per minute (per instance); past it, every
+    /// request from that address that needs a token gets 429 until the minute is over.
+    pub auth_failures_per_minute: u32,
     /// Database pool size.
     pub pool_size: u32,
 }
@@ -87,6 +90,7 @@ impl Default for Config {
             tls_key: None,
             body_limit_bytes: 16 * 1024,
             rate_limit_per_minute: 600,
+            auth_failures_per_minute: 30,
             pool_size: 8,
         }
     }
@@ -157,6 +161,11 @@ impl Config {
         if self.rate_limit_per_minute == 0 {
             return Err(ConfigError::Invalid(
                 "rate_limit_per_minute must be > 0".into(),
+            ));
+        }
+        if self.auth_failures_per_minute == 0 {
+            return Err(ConfigError::Invalid(
+                "auth_failures_per_minute must be > 0".into(),
             ));
         }
         if self.gsrn_prefixes.is_empty() {

@@ -70,6 +70,8 @@ pub struct Db {
 
 const SQLITE_INIT: &str = include_str!("../migrations/sqlite/0001_init.sql");
 const POSTGRES_INIT: &str = include_str!("../migrations/postgres/0001_init.sql");
+const SQLITE_TOKENS_EXPIRY: &str = include_str!("../migrations/sqlite/0002_tokens_expiry.sql");
+const POSTGRES_TOKENS_EXPIRY: &str = include_str!("../migrations/postgres/0002_tokens_expiry.sql");
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.
 #[derive(Debug, Clone, Copy)]
@@ -79,17 +81,26 @@ impl Embedded {
     /// The migrations, oldest first.
     #[must_use]
     pub fn migrations(self) -> Vec<Migration> {
-        let init = match self.0 {
-            Backend::Sqlite => SQLITE_INIT,
-            Backend::Postgres => POSTGRES_INIT,
+        let (init, tokens_expiry) = match self.0 {
+            Backend::Sqlite => (SQLITE_INIT, SQLITE_TOKENS_EXPIRY),
+            Backend::Postgres => (POSTGRES_INIT, POSTGRES_TOKENS_EXPIRY),
         };
-        vec![Migration::new(
-            1,
-            Cow::Borrowed("init"),
-            MigrationType::Simple,
-            Cow::Borrowed(init),
-            false,
-        )]
+        vec![
+            Migration::new(
+                1,
+                Cow::Borrowed("init"),
+                MigrationType::Simple,
+                Cow::Borrowed(init),
+                false,
+            ),
+            Migration::new(
+                2,
+                Cow::Borrowed("tokens expiry"),
+                MigrationType::Simple,
+                Cow::Borrowed(tokens_expiry),
+                false,
+            ),
+        ]
     }
 }
 

@@ -19,6 +19,7 @@
 //! - [`feed`]: the ITI-8/ITI-10 listener feeding the local identity index;
 //! - [`demo`]: the demo data set (patients, bands, staff, medicines, tokens) and seeding;
 //! - [`server`]: router, authentication, problem details, metrics, OpenAPI;
+//! - [`tokens`]: API token management (create, list, revoke);
 //! - [`crypto`], [`clock`]: SHA-256 helpers, token secrets, and time.
 #![forbid(unsafe_code)]
 
@@ -35,3 +36,4 @@ pub mod import;
 pub mod import_hl7;
 pub mod medicines;
 pub mod server;
+pub mod tokens;

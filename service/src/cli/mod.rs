@@ -13,6 +13,7 @@ pub(crate) mod import;
 pub(crate) mod pix;
 pub(crate) mod scanner;
 pub(crate) mod serve;
+pub(crate) mod token;
 
 /// Bedside: positive patient identification with GS1 barcodes.
 #[derive(Debug, Parser)]
@@ -43,6 +44,9 @@ pub(crate) enum Command {
     /// The hash-chained audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// API tokens: create (secret shown once), list, revoke.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
     /// Make GS1 DataMatrix / GS1-128 images, and read symbols from images.
     #[command(subcommand)]
     Barcode(barcode::BarcodeCommand),
@@ -64,6 +68,7 @@ impl Cli {
             Command::Scanner(cmd) => scanner::run(cmd),
             Command::Import(args) => import::run(&args),
             Command::Barcode(cmd) => barcode::run(cmd),
+            Command::Token(cmd) => token::run(&cmd),
         }
     }
 }

@@ -1,10 +1,11 @@
-//! Bearer-token authentication, roles and the per-token rate limit.
+//! Bearer-token authentication, roles, the per-token rate limit, and the per-client-IP
+//! limit on failed authentications that bounds token guessing.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::{StatusCode, header, request::Parts};
 use sqlx::Row;
 
@@ -100,6 +101,50 @@ impl RateLimiter {
         }
     }
 
+    /// Whether `key` is over the limit, without counting; `Err(seconds to wait)` when it is.
+    ///
+    /// ```
+    /// let l = bedside::server::auth::RateLimiter::new(1);
+    /// assert!(l.over("127.0.0.1").is_ok());
+    /// l.note("127.0.0.1");
+    /// assert!(l.over("127.0.0.1").is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// Over the limit.
+    pub fn over(&self, key: &str) -> Result<(), u64> {
+        let Ok(w) = self.windows.lock() else {
+            return Err(1);
+        };
+        match w.get(key) {
+            Some((start, n)) => {
+                let age = Instant::now().duration_since(*start).as_secs();
+                if age < 60 && *n >= self.per_minute {
+                    Err(60u64.saturating_sub(age).max(1))
+                } else {
+                    Ok(())
+                }
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Counts one event for `key` (whatever the limit).
+    pub fn note(&self, key: &str) {
+        let Ok(mut w) = self.windows.lock() else {
+            return;
+        };
+        if w.len() > 100_000 {
+            w.clear();
+        }
+        let now = Instant::now();
+        let e = w.entry(key.to_owned()).or_insert((now, 0));
+        if now.duration_since(e.0).as_secs() >= 60 {
+            *e = (now, 0);
+        }
+        e.1 = e.1.saturating_add(1);
+    }
+
     /// Counts one request; `Err(seconds to wait)` when over the limit.
     ///
     /// # Errors
@@ -125,24 +170,96 @@ impl RateLimiter {
     }
 }
 
+/// Why authentication failed (for metrics and, when a real token was named, the audit
+/// trail; the caller always sees the same `unauthorized` problem).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    Missing,
+    Malformed,
+    Unknown,
+    BadSecret,
+    Revoked,
+    Expired,
+}
+
+impl Failure {
+    fn as_str(self) -> &'static str {
+        match self {
+            Failure::Missing => "missing",
+            Failure::Malformed => "malformed",
+            Failure::Unknown => "unknown",
+            Failure::BadSecret => "bad_secret",
+            Failure::Revoked => "revoked",
+            Failure::Expired => "expired",
+        }
+    }
+}
+
+fn too_many(wait: u64, detail: &str) -> Problem {
+    let mut p = Problem::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        "Too many requests",
+        detail,
+    );
+    p.retry_after = Some(wait);
+    p
+}
+
+/// Counts a failed authentication from `client`; audits it when it named a real token.
+async fn failed(
+    state: &AppState,
+    client: &str,
+    why: Failure,
+    token_id: Option<&str>,
+    problem: Problem,
+) -> Problem {
+    state.auth_failures.note(client);
+    state
+        .metrics
+        .inc("bedside_auth_failures_total", "reason", why.as_str());
+    if let Some(id) = token_id {
+        // A revoked, expired or mis-typed real token is a security event worth keeping;
+        // the per-client limit bounds how many of these rows anyone can cause.
+        let _ = crate::audit::append(
+            &state.db,
+            &format!("client:{client}"),
+            "auth.refused",
+            &serde_json::json!({"token_id": id, "reason": why.as_str(), "client": client}),
+        )
+        .await;
+    }
+    problem
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        let value = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .ok_or_else(|| Problem::unauthorized("send Authorization: Bearer <token>"))?;
-        let value = value
-            .to_str()
-            .map_err(|_| Problem::unauthorized("malformed Authorization header"))?;
-        let token = value
-            .strip_prefix("Bearer ")
-            .ok_or_else(|| Problem::unauthorized("use the Bearer scheme"))?;
-        let presented =
-            split_token(token.trim()).ok_or_else(|| Problem::unauthorized("unknown token"))?;
+        let client = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+        if let Err(wait) = state.auth_failures.over(&client) {
+            return Err(too_many(
+                wait,
+                "too many failed authentications from this address; wait before trying again",
+            ));
+        }
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            let p = Problem::unauthorized("send Authorization: Bearer <token>");
+            return Err(failed(state, &client, Failure::Missing, None, p).await);
+        };
+        let Some(token) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) else {
+            let p = Problem::unauthorized("use the Bearer scheme");
+            return Err(failed(state, &client, Failure::Malformed, None, p).await);
+        };
+        let unknown = || Problem::unauthorized("unknown token");
+        let Some(presented) = split_token(token.trim()) else {
+            return Err(failed(state, &client, Failure::Malformed, None, unknown()).await);
+        };
         let row = sqlx::query(
-            "SELECT role, salt, secret_hash FROM tokens WHERE id = $1 AND revoked_at IS NULL",
+            "SELECT role, salt, secret_hash, revoked_at, expires_at FROM tokens WHERE id = $1",
         )
         .bind(presented.id)
         .fetch_optional(&state.db.pool)
@@ -150,26 +267,34 @@ impl FromRequestParts<AppState> for Caller {
         .map_err(|_| {
             Problem::unavailable("database_unavailable", "the token store cannot be read")
         })?;
-        let row = row.ok_or_else(|| Problem::unauthorized("unknown token"))?;
-        let field = |i: usize| -> Result<String, Problem> {
-            row.try_get::<String, _>(i).map_err(|_| {
-                Problem::unavailable("database_unavailable", "the token store cannot be read")
-            })
+        let Some(row) = row else {
+            return Err(failed(state, &client, Failure::Unknown, None, unknown()).await);
         };
-        let (role, salt, hash) = (field(0)?, field(1)?, field(2)?);
+        let store =
+            |_| Problem::unavailable("database_unavailable", "the token store cannot be read");
+        let role: String = row.try_get(0).map_err(store)?;
+        let salt: String = row.try_get(1).map_err(store)?;
+        let hash: String = row.try_get(2).map_err(store)?;
+        let revoked_at: Option<i64> = row.try_get(3).map_err(store)?;
+        let expires_at: Option<i64> = row.try_get(4).map_err(store)?;
+        let id = Some(presented.id);
         if !ct_eq(&token_hash(&salt, presented.secret), &hash) {
-            return Err(Problem::unauthorized("unknown token"));
+            return Err(failed(state, &client, Failure::BadSecret, id, unknown()).await);
         }
-        let role = Role::parse(&role).ok_or_else(|| Problem::unauthorized("unknown token"))?;
+        if revoked_at.is_some() {
+            return Err(failed(state, &client, Failure::Revoked, id, unknown()).await);
+        }
+        if expires_at.is_some_and(|e| e <= crate::clock::now_ms()) {
+            return Err(failed(state, &client, Failure::Expired, id, unknown()).await);
+        }
+        let Some(role) = Role::parse(&role) else {
+            return Err(failed(state, &client, Failure::Unknown, None, unknown()).await);
+        };
         if let Err(wait) = state.limiter.check(presented.id) {
-            let mut p = Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                "Too many requests",
+            return Err(too_many(
+                wait,
                 "this token has sent too many requests; slow down",
-            );
-            p.retry_after = Some(wait);
-            return Err(p);
+            ));
         }
         Ok(Caller {
             token_id: presented.id.to_owned(),

@@ -54,6 +54,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Per-token rate limit.
     pub limiter: Arc<RateLimiter>,
+    /// Failed authentications per client IP (bounds token guessing).
+    pub auth_failures: Arc<RateLimiter>,
     /// PIX manager address for readiness (host:port), if configured.
     pub pix_addr: Option<String>,
 }
@@ -189,6 +191,7 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
     };
     Ok(AppState {
         limiter: Arc::new(RateLimiter::new(cfg.rate_limit_per_minute)),
+        auth_failures: Arc::new(RateLimiter::new(cfg.auth_failures_per_minute)),
         cfg: Arc::new(cfg),
         db,
         identifier: Arc::new(identifier),
@@ -644,10 +647,13 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(StartError::Serve)
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(StartError::Serve)
 }
 
 /// Starts the service: state, listener, serve until SIGINT/SIGTERM.

@@ -22,7 +22,7 @@ from fhir.resources.R4B.auditevent import AuditEvent
 from fhir.resources.R4B.bundle import Bundle
 
 DCM = "http://dicom.nema.org/resources/ontology/DCM"
-DCM_EVENT_TYPES = {"110100", "110101", "110107", "110110", "110112", "110113"}
+DCM_EVENT_TYPES = {"110100", "110101", "110107", "110110", "110112", "110113", "110114"}
 NHS = "https://fhir.nhs.uk/Id/nhs-number"
 
 
