@@ -576,9 +576,27 @@ impl Identifier {
             }
         }
 
+        // The patient record and the index rows of the GSRN and hospital number, read in
+        // one round trip.
+        let looked = match self.lookup(&nhs, &gsrn, mrn.as_deref()).await {
+            Ok(l) => l,
+            Err(_) => {
+                ev.refuse(Reason::new(
+                    ReasonCode::IndexUnavailable,
+                    "The identity index cannot be read right now. Use the downtime procedure.",
+                ));
+                return;
+            }
+        };
+        let Lookup {
+            patient,
+            gsrn_rows,
+            mrn_rows,
+        } = looked;
+
         // The patient record.
-        match self.patient_record(&nhs).await {
-            Ok(Some((d, None))) => {
+        match patient {
+            Some((d, None)) => {
                 let band_d = band.demographics();
                 match band_d.confirm(&d) {
                     Confirmation::Confirmed => {
@@ -601,72 +619,62 @@ impl Identifier {
                     )),
                 }
             }
-            Ok(Some((_, Some(_survivor)))) => ev.refuse(Reason::new(
+            Some((_, Some(_survivor))) => ev.refuse(Reason::new(
                 ReasonCode::MergedIdentifier,
                 "This NHS number was merged into another record. Reprint the wristband.",
             )),
-            Ok(None) => ev.refuse(Reason::new(
+            None => ev.refuse(Reason::new(
                 ReasonCode::UnknownIdentifier,
                 "This patient is not known to this hospital's identity index.",
             )),
-            Err(_) => {
-                ev.refuse(Reason::new(
-                    ReasonCode::IndexUnavailable,
-                    "The identity index cannot be read right now. Use the downtime procedure.",
-                ));
-                return;
-            }
         }
 
         // The local index: GSRN and hospital number.
-        for (domain, value) in [("gsrn", Some(gsrn.clone())), ("mrn", mrn.clone())] {
-            let Some(value) = value else { continue };
-            match self.index_rows(domain, &value).await {
-                Err(_) => ev.refuse(Reason::new(
-                    ReasonCode::IndexUnavailable,
-                    "The identity index cannot be read right now. Use the downtime procedure.",
-                )),
-                Ok(rows) => {
-                    let verdict = judge_index(&rows, &nhs, now);
-                    facts.insert(format!("index_{domain}"), json!(verdict.as_str()));
-                    match verdict {
-                        IndexVerdict::Agrees => {
-                            if !ev.sources.contains(&"index") {
-                                ev.sources.push("index");
-                            }
-                        }
-                        IndexVerdict::Absent => {
-                            // The GSRN's NHS number is already verified by the band; an
-                            // unknown hospital number needs the PIX manager.
-                            if domain == "mrn" && self.pix.is_none() {
-                                ev.refuse(Reason::new(
-                                    ReasonCode::UnknownIdentifier,
-                                    "The hospital number on this wristband is not known here. Reprint the band.",
-                                ));
-                            }
-                        }
-                        IndexVerdict::Stale => {
-                            if self.pix.is_none() || domain != "mrn" {
-                                ev.refuse(Reason::new(
-                                    ReasonCode::StaleIndexEntry,
-                                    "The link for this hospital number is out of date and cannot be refreshed now. Use the downtime procedure.",
-                                ));
-                            }
-                        }
-                        IndexVerdict::Merged => ev.refuse(Reason::new(
-                            ReasonCode::MergedIdentifier,
-                            "This wristband's hospital number was merged into another record. Reprint the wristband.",
-                        )),
-                        IndexVerdict::Several => ev.refuse(Reason::new(
-                            ReasonCode::MultipleNhsNumbers,
-                            "This hospital number is linked to more than one NHS number. Do not proceed: report it.",
-                        )),
-                        IndexVerdict::Disagrees => ev.refuse(Reason::new(
-                            ReasonCode::IndexDisagreesWithBand,
-                            "STOP: the hospital records link this wristband to a different NHS number.",
-                        )),
+        for (domain, value, rows) in [
+            ("gsrn", Some(&gsrn), gsrn_rows),
+            ("mrn", mrn.as_ref(), mrn_rows),
+        ] {
+            if value.is_none() {
+                continue;
+            }
+            let verdict = judge_index(&rows, &nhs, now);
+            facts.insert(format!("index_{domain}"), json!(verdict.as_str()));
+            match verdict {
+                IndexVerdict::Agrees => {
+                    if !ev.sources.contains(&"index") {
+                        ev.sources.push("index");
                     }
                 }
+                IndexVerdict::Absent => {
+                    // The GSRN's NHS number is already verified by the band; an
+                    // unknown hospital number needs the PIX manager.
+                    if domain == "mrn" && self.pix.is_none() {
+                        ev.refuse(Reason::new(
+                            ReasonCode::UnknownIdentifier,
+                            "The hospital number on this wristband is not known here. Reprint the band.",
+                        ));
+                    }
+                }
+                IndexVerdict::Stale => {
+                    if self.pix.is_none() || domain != "mrn" {
+                        ev.refuse(Reason::new(
+                            ReasonCode::StaleIndexEntry,
+                            "The link for this hospital number is out of date and cannot be refreshed now. Use the downtime procedure.",
+                        ));
+                    }
+                }
+                IndexVerdict::Merged => ev.refuse(Reason::new(
+                    ReasonCode::MergedIdentifier,
+                    "This wristband's hospital number was merged into another record. Reprint the wristband.",
+                )),
+                IndexVerdict::Several => ev.refuse(Reason::new(
+                    ReasonCode::MultipleNhsNumbers,
+                    "This hospital number is linked to more than one NHS number. Do not proceed: report it.",
+                )),
+                IndexVerdict::Disagrees => ev.refuse(Reason::new(
+                    ReasonCode::IndexDisagreesWithBand,
+                    "STOP: the hospital records link this wristband to a different NHS number.",
+                )),
             }
         }
 
@@ -731,45 +739,64 @@ impl Identifier {
         }
     }
 
-    /// The patient's recorded demographics and the survivor if the number was merged.
-    async fn patient_record(
+    /// In one round trip: the patient's recorded demographics (and the survivor if the
+    /// number was merged), and the index rows of the band's GSRN and hospital number.
+    async fn lookup(
         &self,
         nhs: &NhsNumber,
-    ) -> Result<Option<(Demographics, Option<String>)>, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT family, given, birth_date, sex, merged_into FROM patients WHERE nhs_number = $1",
+        gsrn: &str,
+        mrn: Option<&str>,
+    ) -> Result<Lookup, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT 'patient', family, given, birth_date, sex, merged_into, NULL FROM patients WHERE nhs_number = $1 \
+             UNION ALL SELECT domain, nhs_number, status, NULL, NULL, NULL, expires_at FROM identifiers WHERE domain = 'gsrn' AND value = $2 \
+             UNION ALL SELECT domain, nhs_number, status, NULL, NULL, NULL, expires_at FROM identifiers WHERE domain = 'mrn' AND value = $3",
         )
         .bind(nhs.as_str())
-        .fetch_optional(&self.db.pool)
-        .await?;
-        let Some(r) = row else { return Ok(None) };
-        let d = demographics_from_row(
-            r.try_get(0)?,
-            r.try_get(1)?,
-            &r.try_get::<String, _>(2)?,
-            r.try_get(3)?,
-        );
-        Ok(Some((d, r.try_get(4)?)))
-    }
-
-    async fn index_rows(&self, domain: &str, value: &str) -> Result<Vec<IndexEntry>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT nhs_number, status, expires_at FROM identifiers WHERE domain = $1 AND value = $2",
-        )
-        .bind(domain)
-        .bind(value)
+        .bind(gsrn)
+        .bind(mrn)
         .fetch_all(&self.db.pool)
         .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(IndexEntry {
-                    nhs_number: r.try_get(0)?,
-                    merged: r.try_get::<String, _>(1)? == "merged",
-                    expires_at: r.try_get(2)?,
-                })
-            })
-            .collect()
+        let mut out = Lookup {
+            patient: None,
+            gsrn_rows: Vec::new(),
+            mrn_rows: Vec::new(),
+        };
+        for r in rows {
+            let kind: String = r.try_get(0)?;
+            match kind.as_str() {
+                "patient" => {
+                    let d = demographics_from_row(
+                        r.try_get(1)?,
+                        r.try_get(2)?,
+                        &r.try_get::<String, _>(3)?,
+                        r.try_get(4)?,
+                    );
+                    out.patient = Some((d, r.try_get(5)?));
+                }
+                domain => {
+                    let e = IndexEntry {
+                        nhs_number: r.try_get(1)?,
+                        merged: r.try_get::<String, _>(2)? == "merged",
+                        expires_at: r.try_get(6)?,
+                    };
+                    if domain == "gsrn" {
+                        out.gsrn_rows.push(e);
+                    } else {
+                        out.mrn_rows.push(e);
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
+}
+
+/// What [`Identifier::lookup`] read.
+struct Lookup {
+    patient: Option<(Demographics, Option<String>)>,
+    gsrn_rows: Vec<IndexEntry>,
+    mrn_rows: Vec<IndexEntry>,
 }
 
 /// One index row.

@@ -170,6 +170,69 @@ impl RateLimiter {
     }
 }
 
+/// How long a token's stored row is reused before it is read again: revoking or expiring
+/// a token takes effect on every instance within this time.
+pub const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A token's stored row, as the check needs it.
+#[derive(Debug, Clone)]
+struct TokenRow {
+    role: String,
+    salt: String,
+    hash: String,
+    revoked_at: Option<i64>,
+    expires_at: Option<i64>,
+}
+
+/// Recently read token rows (per instance), so that a busy scanner's token costs one
+/// database read per [`TOKEN_CACHE_TTL`], not one per request. Unknown ids are never
+/// cached.
+#[derive(Debug, Default)]
+pub struct TokenCache {
+    rows: Mutex<HashMap<String, (Instant, TokenRow)>>,
+}
+
+impl TokenCache {
+    fn get(&self, id: &str) -> Option<TokenRow> {
+        let rows = self.rows.lock().ok()?;
+        let (at, row) = rows.get(id)?;
+        (at.elapsed() < TOKEN_CACHE_TTL).then(|| row.clone())
+    }
+
+    fn put(&self, id: &str, row: TokenRow) {
+        if let Ok(mut rows) = self.rows.lock() {
+            if rows.len() > 10_000 {
+                rows.clear();
+            }
+            rows.insert(id.to_owned(), (Instant::now(), row));
+        }
+    }
+}
+
+async fn token_row(state: &AppState, id: &str) -> Result<Option<TokenRow>, Problem> {
+    if let Some(r) = state.token_cache.get(id) {
+        return Ok(Some(r));
+    }
+    let store = |_| Problem::unavailable("database_unavailable", "the token store cannot be read");
+    let row = sqlx::query(
+        "SELECT role, salt, secret_hash, revoked_at, expires_at FROM tokens WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&state.db.pool)
+    .await
+    .map_err(store)?;
+    let Some(row) = row else { return Ok(None) };
+    let r = TokenRow {
+        role: row.try_get(0).map_err(store)?,
+        salt: row.try_get(1).map_err(store)?,
+        hash: row.try_get(2).map_err(store)?,
+        revoked_at: row.try_get(3).map_err(store)?,
+        expires_at: row.try_get(4).map_err(store)?,
+    };
+    state.token_cache.put(id, r.clone());
+    Ok(Some(r))
+}
+
 /// Why authentication failed (for metrics and, when a real token was named, the audit
 /// trail; the caller always sees the same `unauthorized` problem).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,25 +321,16 @@ impl FromRequestParts<AppState> for Caller {
         let Some(presented) = split_token(token.trim()) else {
             return Err(failed(state, &client, Failure::Malformed, None, unknown()).await);
         };
-        let row = sqlx::query(
-            "SELECT role, salt, secret_hash, revoked_at, expires_at FROM tokens WHERE id = $1",
-        )
-        .bind(presented.id)
-        .fetch_optional(&state.db.pool)
-        .await
-        .map_err(|_| {
-            Problem::unavailable("database_unavailable", "the token store cannot be read")
-        })?;
-        let Some(row) = row else {
+        let Some(TokenRow {
+            role,
+            salt,
+            hash,
+            revoked_at,
+            expires_at,
+        }) = token_row(state, presented.id).await?
+        else {
             return Err(failed(state, &client, Failure::Unknown, None, unknown()).await);
         };
-        let store =
-            |_| Problem::unavailable("database_unavailable", "the token store cannot be read");
-        let role: String = row.try_get(0).map_err(store)?;
-        let salt: String = row.try_get(1).map_err(store)?;
-        let hash: String = row.try_get(2).map_err(store)?;
-        let revoked_at: Option<i64> = row.try_get(3).map_err(store)?;
-        let expires_at: Option<i64> = row.try_get(4).map_err(store)?;
         let id = Some(presented.id);
         if !ct_eq(&token_hash(&salt, presented.secret), &hash) {
             return Err(failed(state, &client, Failure::BadSecret, id, unknown()).await);

@@ -56,6 +56,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// Failed authentications per client IP (bounds token guessing).
     pub auth_failures: Arc<RateLimiter>,
+    /// Recently read token rows.
+    pub token_cache: Arc<auth::TokenCache>,
     /// PIX manager address for readiness (host:port), if configured.
     pub pix_addr: Option<String>,
 }
@@ -146,11 +148,12 @@ fn pix_client(
 /// Configuration, database or seeding failures.
 pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
     cfg.validate()?;
-    let db = Db::connect(&cfg.effective_database_url(), cfg.pool_size).await?;
+    let mut db = Db::connect(&cfg.effective_database_url(), cfg.pool_size).await?;
     db.migrate().await?;
     if cfg.demo && crate::demo::seed(&db).await? {
         tracing::info!("demo data seeded");
     }
+    db.start_audit_writer();
     let mut prefixes = Vec::new();
     for p in &cfg.gsrn_prefixes {
         prefixes.push(GsrnPrefix::new(p).map_err(|e| {
@@ -192,6 +195,7 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
     Ok(AppState {
         limiter: Arc::new(RateLimiter::new(cfg.rate_limit_per_minute)),
         auth_failures: Arc::new(RateLimiter::new(cfg.auth_failures_per_minute)),
+        token_cache: Arc::new(auth::TokenCache::default()),
         cfg: Arc::new(cfg),
         db,
         identifier: Arc::new(identifier),
