@@ -5,7 +5,9 @@
 #   1. trivial  GET  /healthz      — the framework floor, same process, same middleware
 #   2. identify POST /v1/identify  — a matching demo band, local identity index, SQLite
 #   3. pix      POST /v1/identify  — the same, with a loopback ITI-9 PIX Manager queried
-#                                    for every request (answer cache off)
+#                                    for every request (answer cache off; PIX_POOL MLLP
+#                                    connections, default 16: each carries one query at a
+#                                    time, so the pool bounds the query rate)
 #
 # Each phase runs RATE requests/s for DURATION seconds against the release binary with
 # the demo data (SQLite in a temporary directory). The server's resident memory is
@@ -19,6 +21,7 @@
 #   RATE=2000 DURATION=20 service/benches/load.sh # a shorter run
 #   PHASES="trivial identify" service/benches/load.sh
 #   KEEP=1 ...                                    # keep oha's JSON and the server logs
+#   SERVE_ARGS="--config my.json" ...             # extra `bedside serve` arguments
 #
 # Needs: oha (`cargo install oha --locked`), python3, ps. Traffic goes to 127.0.0.1 only.
 # Not part of `cargo test`. The service's per-token rate limit is lifted for the run (one
@@ -72,7 +75,7 @@ start_server() {
     local name="$1"
     shift
     BEDSIDE_LOG="${BEDSIDE_LOG:-info}" "$bin" serve --listen 127.0.0.1:0 \
-        --data-dir "$work/data-$name" --rate-limit 2000000000 "$@" \
+        --data-dir "$work/data-$name" --rate-limit 2000000000 ${SERVE_ARGS:-} "$@" \
         >"$work/serve-$name.out" 2>"$work/serve-$name.log" &
     server_pid=$!
     pids+=("$server_pid")
@@ -145,7 +148,9 @@ if [[ " $PHASES " == *" pix "* ]]; then
         sleep 0.1
     done
     [ -n "$pix_port" ] || { echo "load: the PIX manager did not start" >&2; exit 1; }
-    start_server pix --pix-exchange "mllp://127.0.0.1:$pix_port" --pix-cache-ttl 0
+    # Every identification asks the manager (no answer cache), over PIX_POOL connections.
+    echo "{\"pix\": {\"exchange\": \"mllp://127.0.0.1:$pix_port\", \"cache_ttl_seconds\": 0, \"pool_size\": ${PIX_POOL:-16}}}" >"$work/pix.json"
+    start_server pix --config "$work/pix.json"
     echo "load: service on $server_addr with a loopback PIX Manager on :$pix_port (no answer cache)" >&2
     echo "load: pix: POST /v1/identify at $PIX_RATE/s for ${DURATION}s" >&2
     phase pix "$PIX_RATE" POST /v1/identify "${identify_args[@]}"

@@ -20,6 +20,9 @@ pub struct PixSettings {
     /// How long a PIX answer is reused, seconds (0 = never cached).
     #[serde(default = "default_pix_cache_ttl")]
     pub cache_ttl_seconds: u64,
+    /// MLLP connections to the manager, each carrying one query at a time (ITI-9 only).
+    #[serde(default = "default_pix_pool_size")]
+    pub pool_size: usize,
 }
 
 fn default_pix_timeout_ms() -> u64 {
@@ -27,6 +30,9 @@ fn default_pix_timeout_ms() -> u64 {
 }
 fn default_pix_cache_ttl() -> u64 {
     60
+}
+fn default_pix_pool_size() -> usize {
+    4
 }
 
 /// The whole configuration.
@@ -172,6 +178,13 @@ impl Config {
             return Err(ConfigError::Invalid(
                 "gsrn_prefixes must not be empty".into(),
             ));
+        }
+        if self
+            .pix
+            .as_ref()
+            .is_some_and(|p| p.pool_size == 0 || p.pool_size > 64)
+        {
+            return Err(ConfigError::Invalid("pix.pool_size must be 1..=64".into()));
         }
         if self.pool_size == 0 {
             return Err(ConfigError::Invalid("pool_size must be > 0".into()));

@@ -116,6 +116,7 @@ fn pix_client(
         let mut c = MllpConfig::new(&addr);
         c.response_timeout = timeout;
         c.connect_timeout = timeout.min(Duration::from_secs(2));
+        c.pool_size = cfg.pool_size.max(1);
         Ok((Arc::new(MllpClient::new(c)), addr))
     } else if cfg.exchange.starts_with("http://") || cfg.exchange.starts_with("https://") {
         let mut c = PixmConfig::new(&cfg.exchange);
