@@ -118,6 +118,10 @@ impl Writer {
     pub fn start(db: Db) -> Writer {
         let (tx, mut rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
         tokio::spawn(async move {
+            // The chain tip as this writer last left it (SQLite), so that a batch is a
+            // single INSERT; another writer's rows make that INSERT fail on the sequence
+            // number's primary key, and the tip is then read again.
+            let mut tip: Option<(i64, String)> = None;
             while let Some(first) = rx.recv().await {
                 let mut batch = vec![first];
                 while batch.len() < MAX_BATCH {
@@ -126,7 +130,7 @@ impl Writer {
                         Err(_) => break,
                     }
                 }
-                write_batch(&db, batch).await;
+                write_batch(&db, batch, &mut tip).await;
             }
         });
         Writer { tx }
@@ -159,7 +163,7 @@ impl Writer {
 /// Writes a batch, in slices that are each one atomic step (see [`commit_slice`]); if a
 /// slice fails, each of its rows is tried on its own, so one bad row cannot take the
 /// others with it. Every job is answered, only after its row is committed.
-async fn write_batch(db: &Db, mut jobs: Vec<Job>) {
+async fn write_batch(db: &Db, mut jobs: Vec<Job>, tip: &mut Option<(i64, String)>) {
     while !jobs.is_empty() {
         let n = match db.backend {
             // One multi-row INSERT per step on SQLite: a size the statement cache knows.
@@ -172,7 +176,7 @@ async fn write_batch(db: &Db, mut jobs: Vec<Job>) {
         };
         let slice: Vec<Job> = jobs.drain(..n).collect();
         let started = std::time::Instant::now();
-        let result = commit_slice(db, &slice).await;
+        let result = commit_slice(db, &slice, tip).await;
         tracing::debug!(
             rows = slice.len(),
             micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
@@ -187,7 +191,7 @@ async fn write_batch(db: &Db, mut jobs: Vec<Job>) {
             }
             Err(_) if slice.len() > 1 => {
                 for job in slice {
-                    let r = commit_slice(db, std::slice::from_ref(&job))
+                    let r = commit_slice(db, std::slice::from_ref(&job), tip)
                         .await
                         .map(|s| s.first().copied().unwrap_or_default());
                     let _ = job.done.send(r);
@@ -271,23 +275,39 @@ fn bind_rows<'q>(
 
 /// Appends `jobs` as one atomic step and returns their sequence numbers.
 ///
-/// - SQLite (one writer at a time, no row locks): read the tip, then one multi-row INSERT
-///   (autocommit: one statement, one commit); the `audit_advance_head` trigger moves the
-///   tip in the same statement. If another writer appended meanwhile, the INSERT hits
-///   the sequence number's primary key and the step is retried from a fresh tip.
+/// - SQLite (one writer at a time, no row locks): one multi-row INSERT (autocommit: one
+///   statement, one commit) after the tip this writer last wrote (read from `audit_head`
+///   when unknown); the `audit_advance_head` trigger moves the tip in the same statement.
+///   If another writer appended meanwhile, the INSERT hits the sequence number's primary
+///   key (rows are never changed, so a known tip is only ever stale by having successors)
+///   and the step is retried from a freshly read tip.
 /// - PostgreSQL: one transaction that locks the tip row first, so several instances and
 ///   in-transaction appends ([`append_in`]) queue on it instead of racing.
-async fn commit_slice(db: &Db, jobs: &[Job]) -> Result<Vec<i64>, sqlx::Error> {
+async fn commit_slice(
+    db: &Db,
+    jobs: &[Job],
+    tip: &mut Option<(i64, String)>,
+) -> Result<Vec<i64>, sqlx::Error> {
     match db.backend {
         crate::db::Backend::Sqlite => {
             let sql = insert_sql(jobs.len());
             for _ in 0..16 {
-                let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-                    .fetch_one(&db.pool)
-                    .await?;
-                let rows = chain(jobs, head.try_get(0)?, head.try_get(1)?);
+                let (seq, hash) = match tip.take() {
+                    Some(t) => t,
+                    None => {
+                        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                            .fetch_one(&db.pool)
+                            .await?;
+                        (head.try_get(0)?, head.try_get(1)?)
+                    }
+                };
+                let rows = chain(jobs, seq, hash);
                 match bind_rows(sqlx::query(&sql), &rows).execute(&db.pool).await {
-                    Ok(_) => return Ok(rows.iter().map(|r| r.0).collect()),
+                    Ok(_) => {
+                        *tip = rows.last().map(|r| (r.0, r.6.clone()));
+                        return Ok(rows.iter().map(|r| r.0).collect());
+                    }
+                    // Another writer appended: read the tip again.
                     Err(e) if crate::db::is_unique_violation(&e) => {}
                     Err(e) => return Err(e),
                 }
