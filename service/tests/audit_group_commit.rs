@@ -137,3 +137,39 @@ async fn concurrent_appends_keep_one_chain(db: common::TestDb) {
     app.stop().await;
 }
 both_backends!(group_commit, concurrent_appends_keep_one_chain);
+
+/// The writer appends after the tip it last wrote; a row appended meanwhile by someone
+/// else (here: inside another transaction) must make it read the tip again, not fork the
+/// chain or fail the caller.
+async fn writer_follows_other_writers(db: common::TestDb) {
+    let app = common::TestApp::start(db.config()).await;
+    let dbh = &app.state.db;
+    let detail = json!({"n": 1});
+    let a = bedside::audit::append(dbh, "test", "test.writer", &detail)
+        .await
+        .unwrap();
+    let mut tx = dbh.pool.begin().await.unwrap();
+    let b = bedside::audit::append_in(&mut tx, "test", "test.direct", &detail)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(b, a + 1);
+    let c = bedside::audit::append(dbh, "test", "test.writer", &detail)
+        .await
+        .unwrap();
+    assert_eq!(c, b + 1, "the writer read the moved tip");
+    // A rolled-back append leaves no trace and does not confuse the writer.
+    let mut tx = dbh.pool.begin().await.unwrap();
+    bedside::audit::append_in(&mut tx, "test", "test.rolled_back", &detail)
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    let d = bedside::audit::append(dbh, "test", "test.writer", &detail)
+        .await
+        .unwrap();
+    assert_eq!(d, c + 1);
+    let v = bedside::audit::verify(dbh).await.unwrap();
+    assert!(v.ok, "{v:?}");
+    app.stop().await;
+}
+both_backends!(writer_tip, writer_follows_other_writers);
