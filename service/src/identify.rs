@@ -578,7 +578,7 @@ impl Identifier {
 
         // The patient record and the index rows of the GSRN and hospital number, read in
         // one round trip.
-        let looked = match self.lookup(&nhs, &gsrn, mrn.as_deref()).await {
+        let looked = match self.lookup(&nhs, &gsrn, mrn.as_deref(), now).await {
             Ok(l) => l,
             Err(_) => {
                 ev.refuse(Reason::new(
@@ -637,7 +637,7 @@ impl Identifier {
             if value.is_none() {
                 continue;
             }
-            let verdict = judge_index(&rows, &nhs, now);
+            let verdict = judge_summary(&rows, &nhs);
             facts.insert(format!("index_{domain}"), json!(verdict.as_str()));
             match verdict {
                 IndexVerdict::Agrees => {
@@ -739,64 +739,65 @@ impl Identifier {
         }
     }
 
-    /// In one round trip: the patient's recorded demographics (and the survivor if the
-    /// number was merged), and the index rows of the band's GSRN and hospital number.
+    /// In one round trip and one row: the patient's recorded demographics (and the
+    /// survivor if the number was merged), and what the index holds for the band's GSRN and
+    /// hospital number as of `now`.
     async fn lookup(
         &self,
         nhs: &NhsNumber,
         gsrn: &str,
         mrn: Option<&str>,
+        now: i64,
     ) -> Result<Lookup, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT 'patient', family, given, birth_date, sex, merged_into, NULL FROM patients WHERE nhs_number = $1 \
-             UNION ALL SELECT domain, nhs_number, status, NULL, NULL, NULL, expires_at FROM identifiers WHERE domain = 'gsrn' AND value = $2 \
-             UNION ALL SELECT domain, nhs_number, status, NULL, NULL, NULL, expires_at FROM identifiers WHERE domain = 'mrn' AND value = $3",
-        )
-        .bind(nhs.as_str())
-        .bind(gsrn)
-        .bind(mrn)
-        .fetch_all(&self.db.pool)
-        .await?;
-        let mut out = Lookup {
-            patient: None,
-            gsrn_rows: Vec::new(),
-            mrn_rows: Vec::new(),
+        const SUMMARY: &str = "SELECT COUNT(*) AS n, SUM(CASE WHEN status = 'merged' THEN 1 ELSE 0 END) AS merged, COUNT(DISTINCT nhs_number) AS nhs_count, MIN(nhs_number) AS nhs, SUM(CASE WHEN expires_at IS NULL OR expires_at > $4 THEN 1 ELSE 0 END) AS fresh FROM identifiers";
+        let sql = format!(
+            "SELECT p.nhs_number, p.family, p.given, p.birth_date, p.sex, p.merged_into, \
+             g.n, g.merged, g.nhs_count, g.nhs, g.fresh, m.n, m.merged, m.nhs_count, m.nhs, m.fresh \
+             FROM (SELECT 1 AS one) AS k LEFT JOIN patients p ON p.nhs_number = $1 \
+             CROSS JOIN ({SUMMARY} WHERE domain = 'gsrn' AND value = $2) AS g \
+             CROSS JOIN ({SUMMARY} WHERE domain = 'mrn' AND value = $3) AS m"
+        );
+        let r = sqlx::query(&sql)
+            .bind(nhs.as_str())
+            .bind(gsrn)
+            .bind(mrn)
+            .bind(now)
+            .fetch_one(&self.db.pool)
+            .await?;
+        let patient = match r.try_get::<Option<String>, _>(0)? {
+            None => None,
+            Some(_) => Some((
+                demographics_from_row(
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    &r.try_get::<String, _>(3)?,
+                    r.try_get(4)?,
+                ),
+                r.try_get(5)?,
+            )),
         };
-        for r in rows {
-            let kind: String = r.try_get(0)?;
-            match kind.as_str() {
-                "patient" => {
-                    let d = demographics_from_row(
-                        r.try_get(1)?,
-                        r.try_get(2)?,
-                        &r.try_get::<String, _>(3)?,
-                        r.try_get(4)?,
-                    );
-                    out.patient = Some((d, r.try_get(5)?));
-                }
-                domain => {
-                    let e = IndexEntry {
-                        nhs_number: r.try_get(1)?,
-                        merged: r.try_get::<String, _>(2)? == "merged",
-                        expires_at: r.try_get(6)?,
-                    };
-                    if domain == "gsrn" {
-                        out.gsrn_rows.push(e);
-                    } else {
-                        out.mrn_rows.push(e);
-                    }
-                }
-            }
-        }
-        Ok(out)
+        let summary = |at: usize| -> Result<IndexSummary, sqlx::Error> {
+            Ok(IndexSummary {
+                rows: r.try_get(at)?,
+                merged: r.try_get::<Option<i64>, _>(at + 1)?.unwrap_or(0),
+                distinct_nhs: r.try_get(at + 2)?,
+                nhs_number: r.try_get(at + 3)?,
+                fresh: r.try_get::<Option<i64>, _>(at + 4)?.unwrap_or(0),
+            })
+        };
+        Ok(Lookup {
+            patient,
+            gsrn_rows: summary(6)?,
+            mrn_rows: summary(11)?,
+        })
     }
 }
 
 /// What [`Identifier::lookup`] read.
 struct Lookup {
     patient: Option<(Demographics, Option<String>)>,
-    gsrn_rows: Vec<IndexEntry>,
-    mrn_rows: Vec<IndexEntry>,
+    gsrn_rows: IndexSummary,
+    mrn_rows: IndexSummary,
 }
 
 /// One index row.
@@ -842,30 +843,69 @@ impl IndexVerdict {
     }
 }
 
-/// Judges the index rows of one identifier against the band's NHS number.
+/// What the index holds for one identifier, in the few numbers [`judge_summary`] needs
+/// (the service reads these straight from the database in the decision's one query).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexSummary {
+    /// Rows.
+    pub rows: i64,
+    /// Rows marked merged.
+    pub merged: i64,
+    /// Distinct NHS numbers.
+    pub distinct_nhs: i64,
+    /// The (smallest) linked NHS number.
+    pub nhs_number: Option<String>,
+    /// Rows not expired at the time of judging.
+    pub fresh: i64,
+}
+
+impl IndexSummary {
+    /// Summarises rows as of `now`.
+    #[must_use]
+    pub fn of(rows: &[IndexEntry], now: i64) -> IndexSummary {
+        let mut distinct: Vec<&str> = rows.iter().map(|r| r.nhs_number.as_str()).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        IndexSummary {
+            rows: count(rows.len()),
+            merged: count(rows.iter().filter(|r| r.merged).count()),
+            distinct_nhs: count(distinct.len()),
+            nhs_number: distinct.first().map(|s| (*s).to_owned()),
+            fresh: count(
+                rows.iter()
+                    .filter(|r| r.expires_at.is_none_or(|e| e > now))
+                    .count(),
+            ),
+        }
+    }
+}
+
+/// Judges what the index holds for one identifier against the band's NHS number: no row
+/// is `Absent`; any merged row `Merged`; two NHS numbers `Several`; only expired rows
+/// `Stale`; else `Agrees` or `Disagrees`.
+#[must_use]
+pub fn judge_summary(s: &IndexSummary, band: &NhsNumber) -> IndexVerdict {
+    if s.rows == 0 {
+        IndexVerdict::Absent
+    } else if s.merged > 0 {
+        IndexVerdict::Merged
+    } else if s.distinct_nhs > 1 {
+        IndexVerdict::Several
+    } else if s.fresh == 0 {
+        IndexVerdict::Stale
+    } else if s.nhs_number.as_deref() == Some(band.as_str()) {
+        IndexVerdict::Agrees
+    } else {
+        IndexVerdict::Disagrees
+    }
+}
+
+/// Judges the index rows of one identifier against the band's NHS number
+/// ([`judge_summary`] of their [`IndexSummary`]).
 #[must_use]
 pub fn judge_index(rows: &[IndexEntry], band: &NhsNumber, now: i64) -> IndexVerdict {
-    if rows.is_empty() {
-        return IndexVerdict::Absent;
-    }
-    if rows.iter().any(|r| r.merged) {
-        return IndexVerdict::Merged;
-    }
-    let fresh: Vec<&IndexEntry> = rows
-        .iter()
-        .filter(|r| r.expires_at.is_none_or(|e| e > now))
-        .collect();
-    let mut distinct: Vec<&str> = rows.iter().map(|r| r.nhs_number.as_str()).collect();
-    distinct.sort_unstable();
-    distinct.dedup();
-    if distinct.len() > 1 {
-        return IndexVerdict::Several;
-    }
-    match fresh.as_slice() {
-        [] => IndexVerdict::Stale,
-        [one, ..] if one.nhs_number == band.as_str() => IndexVerdict::Agrees,
-        _ => IndexVerdict::Disagrees,
-    }
+    judge_summary(&IndexSummary::of(rows, now), band)
 }
 
 /// Parses the `open_patient_nhs_number` a caller sends.
