@@ -861,6 +861,13 @@ pub struct IndexSummary {
 
 impl IndexSummary {
     /// Summarises rows as of `now`.
+    ///
+    /// ```
+    /// use bedside::identify::{IndexEntry, IndexSummary};
+    /// let row = |n: &str, exp| IndexEntry { nhs_number: n.into(), merged: false, expires_at: exp };
+    /// let s = IndexSummary::of(&[row("9990001235", Some(5)), row("9990000018", None)], 10);
+    /// assert_eq!((s.rows, s.distinct_nhs, s.fresh), (2, 2, 1));
+    /// ```
     #[must_use]
     pub fn of(rows: &[IndexEntry], now: i64) -> IndexSummary {
         let mut distinct: Vec<&str> = rows.iter().map(|r| r.nhs_number.as_str()).collect();
@@ -884,6 +891,17 @@ impl IndexSummary {
 /// Judges what the index holds for one identifier against the band's NHS number: no row
 /// is `Absent`; any merged row `Merged`; two NHS numbers `Several`; only expired rows
 /// `Stale`; else `Agrees` or `Disagrees`.
+///
+/// ```
+/// use bedside::identify::{judge_summary, IndexSummary, IndexVerdict};
+/// use bedside_patient::{NhsNumber, TestData};
+/// let band = NhsNumber::parse("9990001235", TestData::Allow)?;
+/// let one = IndexSummary { rows: 1, merged: 0, distinct_nhs: 1, nhs_number: Some("9990001235".into()), fresh: 1 };
+/// assert_eq!(judge_summary(&one, &band), IndexVerdict::Agrees);
+/// assert_eq!(judge_summary(&IndexSummary { fresh: 0, ..one.clone() }, &band), IndexVerdict::Stale);
+/// assert_eq!(judge_summary(&IndexSummary::default(), &band), IndexVerdict::Absent);
+/// # Ok::<(), bedside_patient::NhsNumberError>(())
+/// ```
 #[must_use]
 pub fn judge_summary(s: &IndexSummary, band: &NhsNumber) -> IndexVerdict {
     if s.rows == 0 {
