@@ -2,7 +2,7 @@
 //! parsed message: `er7::Message::parse`, every field / repetition /
 //! component / subcomponent accessor and `Value::text` (escape decoding and
 //! MSH-18 character sets), `to_owned_message`, the ITI-8/ITI-10 feed
-//! interpreter and the ITI-9 RSP^K23 interpreter.
+//! interpreter and its PID demographics reader, and the ITI-9 RSP^K23 interpreter.
 //!
 //! Asserts: no panic; a decoded message re-encoded with its own separators
 //! (`OwnedMessage::encode`, which keeps a v2.7 truncation character and writes
@@ -44,6 +44,7 @@ fuzz_target!(|data: &[u8]| {
     };
     walk(&msg);
     let _ = feed::interpret_feed(&msg);
+    let _ = feed::pid_demographics(&msg);
     // The query and ids of the RSP^K23 seed, so that seed reaches `Found`.
     if let Ok(domain) = Domain::parse("TRUST_MRN&2.999.826.0.1.1&ISO") {
         let q = PixQuery::nhs_number_for("K1234567", domain);

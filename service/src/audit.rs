@@ -5,9 +5,17 @@
 //! stored. The chain tip lives in `audit_head`; writers lock it first, so rows from several
 //! instances on one PostgreSQL still form one chain. [`verify`] recomputes every link and
 //! reports the first broken one. The audit trail is the only place patient data is written.
+//!
+//! Group commit: a service appends through one [`Writer`] task, which takes every row
+//! waiting and writes them together (on SQLite one multi-row INSERT after reading the tip;
+//! on PostgreSQL one transaction holding the tip's row lock), then answers each caller
+//! with its sequence number. A caller still gets its answer only after its own row is
+//! committed — batching changes how many rows share a commit and its fsync, never whether
+//! a decision has its row. The `audit_advance_head` trigger moves the tip with each row.
 
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::clock::now_ms;
 use crate::crypto::sha256_hex;
@@ -33,13 +41,9 @@ pub async fn append_in(
     action: &str,
     detail: &serde_json::Value,
 ) -> Result<i64, sqlx::Error> {
-    // Take the chain-tip lock first (row lock on PostgreSQL, write lock on SQLite).
-    sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
-        .execute(&mut *conn)
-        .await?;
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(&mut *conn)
-        .await?;
+    // Take the chain-tip lock first (row lock on PostgreSQL, write lock on SQLite) and
+    // read the tip in the same statement.
+    let head = sqlx::query(LOCK_HEAD).fetch_one(&mut *conn).await?;
     let prev_seq: i64 = head.try_get(0)?;
     let prev_hash: String = head.try_get(1)?;
     let seq = prev_seq + 1;
@@ -58,24 +62,27 @@ pub async fn append_in(
     .bind(&hash)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(seq)
-        .bind(&hash)
-        .execute(&mut *conn)
-        .await?;
+    // The `audit_advance_head` trigger has moved the tip to this row.
     Ok(seq)
 }
 
-/// Appends one event in its own transaction.
+/// Locks the chain tip (row lock on PostgreSQL, write lock on SQLite) and reads it.
+const LOCK_HEAD: &str = "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash";
+
+/// Appends one event: through the group-commit [`Writer`] when the handle has one,
+/// otherwise in its own transaction. Returns once the row is committed.
 ///
 /// # Errors
-/// Database errors.
+/// Database errors (the row is then not written).
 pub async fn append(
     db: &Db,
     actor: &str,
     action: &str,
     detail: &serde_json::Value,
 ) -> Result<i64, sqlx::Error> {
+    if let Some(w) = &db.audit_writer {
+        return w.append(actor, action, detail).await;
+    }
     let mut tx = db.pool.begin().await?;
     let seq = append_in(&mut tx, actor, action, detail).await?;
     tx.commit().await?;
@@ -168,6 +175,255 @@ pub async fn newest(
             })
         })
         .collect()
+}
+
+struct Job {
+    actor: String,
+    action: String,
+    detail: String,
+    done: oneshot::Sender<Result<i64, sqlx::Error>>,
+}
+
+/// Largest batch one commit carries.
+pub const MAX_BATCH: usize = 256;
+
+/// The group-commit audit writer (see the module documentation). Cloning shares it.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job").field("action", &self.action).finish()
+    }
+}
+
+impl Writer {
+    /// Spawns the writer task on the current tokio runtime. It ends when every clone of
+    /// the returned handle is gone.
+    #[must_use]
+    pub fn start(db: Db) -> Writer {
+        let (tx, mut rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
+        tokio::spawn(async move {
+            // The chain tip as this writer last left it (SQLite), so that a batch is a
+            // single INSERT; another writer's rows make that INSERT fail on the sequence
+            // number's primary key, and the tip is then read again.
+            let mut tip: Option<(i64, String)> = None;
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < MAX_BATCH {
+                    match rx.try_recv() {
+                        Ok(j) => batch.push(j),
+                        Err(_) => break,
+                    }
+                }
+                write_batch(&db, batch, &mut tip).await;
+            }
+        });
+        Writer { tx }
+    }
+
+    /// Queues one row and waits until it is committed.
+    ///
+    /// # Errors
+    /// Database errors, or the writer has stopped.
+    pub async fn append(
+        &self,
+        actor: &str,
+        action: &str,
+        detail: &serde_json::Value,
+    ) -> Result<i64, sqlx::Error> {
+        let (done, wait) = oneshot::channel();
+        self.tx
+            .send(Job {
+                actor: actor.to_owned(),
+                action: action.to_owned(),
+                detail: detail.to_string(),
+                done,
+            })
+            .await
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        wait.await.map_err(|_| sqlx::Error::PoolClosed)?
+    }
+}
+
+/// Writes a batch, in slices that are each one atomic step (see [`commit_slice`]); if a
+/// slice fails, each of its rows is tried on its own, so one bad row cannot take the
+/// others with it. Every job is answered, only after its row is committed.
+async fn write_batch(db: &Db, mut jobs: Vec<Job>, tip: &mut Option<(i64, String)>) {
+    while !jobs.is_empty() {
+        let n = match db.backend {
+            // One multi-row INSERT per step on SQLite: a size the statement cache knows.
+            crate::db::Backend::Sqlite => CHUNKS
+                .iter()
+                .copied()
+                .find(|c| *c <= jobs.len())
+                .unwrap_or(1),
+            crate::db::Backend::Postgres => jobs.len(),
+        };
+        let slice: Vec<Job> = jobs.drain(..n).collect();
+        let started = std::time::Instant::now();
+        let result = commit_slice(db, &slice, tip).await;
+        tracing::debug!(
+            rows = slice.len(),
+            micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            ok = result.is_ok(),
+            "audit batch"
+        );
+        match result {
+            Ok(seqs) => {
+                for (job, seq) in slice.into_iter().zip(seqs) {
+                    let _ = job.done.send(Ok(seq));
+                }
+            }
+            Err(_) if slice.len() > 1 => {
+                for job in slice {
+                    let r = commit_slice(db, std::slice::from_ref(&job), tip)
+                        .await
+                        .map(|s| s.first().copied().unwrap_or_default());
+                    let _ = job.done.send(r);
+                }
+            }
+            Err(e) => {
+                for job in slice {
+                    let _ = job.done.send(Err(sqlx::Error::Protocol(e.to_string())));
+                }
+            }
+        }
+    }
+}
+
+/// Multi-row insert sizes (few distinct statements for the statement cache).
+const CHUNKS: [usize; 6] = [32, 16, 8, 4, 2, 1];
+
+/// A row ready to insert: (seq, at, actor, action, detail, prev_hash, hash).
+type Chained<'a> = (i64, i64, &'a str, &'a str, &'a str, String, String);
+
+fn chain<'a>(jobs: &'a [Job], head_seq: i64, head_hash: String) -> Vec<Chained<'a>> {
+    let mut seq = head_seq;
+    let mut prev = head_hash;
+    let mut rows = Vec::with_capacity(jobs.len());
+    for j in jobs {
+        seq += 1;
+        let at = now_ms();
+        let hash = sha256_hex(canonical(seq, at, &j.actor, &j.action, &j.detail, &prev).as_bytes());
+        rows.push((
+            seq,
+            at,
+            j.actor.as_str(),
+            j.action.as_str(),
+            j.detail.as_str(),
+            prev,
+            hash.clone(),
+        ));
+        prev = hash;
+    }
+    rows
+}
+
+fn insert_sql(n: usize) -> String {
+    let mut sql =
+        String::from("INSERT INTO audit (seq, at, actor, action, detail, prev_hash, hash) VALUES ");
+    for i in 0..n {
+        let b = i * 7;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6,
+            b + 7
+        ));
+    }
+    sql
+}
+
+fn bind_rows<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    rows: &'q [Chained<'q>],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for (seq, at, actor, action, detail, prev, hash) in rows {
+        q = q
+            .bind(*seq)
+            .bind(*at)
+            .bind(*actor)
+            .bind(*action)
+            .bind(*detail)
+            .bind(prev.as_str())
+            .bind(hash.as_str());
+    }
+    q
+}
+
+/// Appends `jobs` as one atomic step and returns their sequence numbers.
+///
+/// - SQLite (one writer at a time, no row locks): one multi-row INSERT (autocommit: one
+///   statement, one commit) after the tip this writer last wrote (read from `audit_head`
+///   when unknown); the `audit_advance_head` trigger moves the tip in the same statement.
+///   If another writer appended meanwhile, the INSERT hits the sequence number's primary
+///   key (rows are never changed, so a known tip is only ever stale by having successors)
+///   and the step is retried from a freshly read tip.
+/// - PostgreSQL: one transaction that locks the tip row first, so several instances and
+///   in-transaction appends ([`append_in`]) queue on it instead of racing.
+async fn commit_slice(
+    db: &Db,
+    jobs: &[Job],
+    tip: &mut Option<(i64, String)>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    match db.backend {
+        crate::db::Backend::Sqlite => {
+            let sql = insert_sql(jobs.len());
+            for _ in 0..16 {
+                let (seq, hash) = match tip.take() {
+                    Some(t) => t,
+                    None => {
+                        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                            .fetch_one(&db.pool)
+                            .await?;
+                        (head.try_get(0)?, head.try_get(1)?)
+                    }
+                };
+                let rows = chain(jobs, seq, hash);
+                match bind_rows(sqlx::query(&sql), &rows).execute(&db.pool).await {
+                    Ok(_) => {
+                        *tip = rows.last().map(|r| (r.0, r.6.clone()));
+                        return Ok(rows.iter().map(|r| r.0).collect());
+                    }
+                    // Another writer appended: read the tip again.
+                    Err(e) if crate::db::is_unique_violation(&e) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(sqlx::Error::Protocol(
+                "the audit chain tip kept moving; rows not written".into(),
+            ))
+        }
+        crate::db::Backend::Postgres => {
+            let mut tx = db.pool.begin().await?;
+            let head = sqlx::query(LOCK_HEAD).fetch_one(&mut *tx).await?;
+            let rows = chain(jobs, head.try_get(0)?, head.try_get(1)?);
+            let mut rest = &rows[..];
+            while !rest.is_empty() {
+                let n = CHUNKS
+                    .iter()
+                    .copied()
+                    .find(|c| *c <= rest.len())
+                    .unwrap_or(1);
+                let (now, later) = rest.split_at(n);
+                let sql = insert_sql(n);
+                bind_rows(sqlx::query(&sql), now).execute(&mut *tx).await?;
+                rest = later;
+            }
+            tx.commit().await?;
+            Ok(rows.iter().map(|r| r.0).collect())
+        }
+    }
 }
 
 /// The first broken link found by [`verify`].

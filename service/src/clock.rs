@@ -1,5 +1,6 @@
-//! Time helpers: Unix milliseconds, civil dates (proleptic Gregorian, UTC) and the
-//! conservative "UK today" used for expiry.
+//! Time helpers: Unix milliseconds, civil dates (proleptic Gregorian, UTC), the
+//! conservative "UK today" used for expiry, and Europe/London wall-clock time from the
+//! time-zone rules embedded in the binary (never the operating system's database).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -119,6 +120,156 @@ pub fn rfc3339(ms: i64) -> String {
     )
 }
 
+/// The Europe/London time zone from the tz database compiled into the binary.
+///
+/// ```
+/// assert_eq!(bedside::clock::london().iana_name(), Some("Europe/London"));
+/// ```
+#[must_use]
+pub fn london() -> jiff::tz::TimeZone {
+    // The bundled database always has Europe/London; UTC is never reached in practice and
+    // would only make local times read as GMT.
+    jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// How a wall-clock time on a London date became an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalResolution {
+    /// The time happens exactly once that day.
+    Unique,
+    /// The time does not exist that day (clocks go forward): it is read with the offset
+    /// before the change, i.e. moved forward by the gap (01:30 → 02:30 BST), so the time
+    /// since the previous scheduled time is kept.
+    Gap,
+    /// The time happens twice that day (clocks go back): the first occurrence (BST).
+    Fold,
+}
+
+/// The instant of wall-clock `hour:minute` on London date `date`, and how it was resolved
+/// (see [`LocalResolution`]). `None` only for dates outside the representable range.
+///
+/// ```
+/// use bedside::clock::{london_instant, parse_instant, LocalResolution, Ymd};
+/// let spring = Ymd { year: 2026, month: 3, day: 29 };
+/// assert_eq!(london_instant(spring, 1, 30), Some((parse_instant("2026-03-29T01:30:00Z").unwrap(), LocalResolution::Gap)));
+/// let autumn = Ymd { year: 2026, month: 10, day: 25 };
+/// assert_eq!(london_instant(autumn, 1, 30), Some((parse_instant("2026-10-25T00:30:00Z").unwrap(), LocalResolution::Fold)));
+/// let summer = Ymd { year: 2026, month: 7, day: 1 };
+/// assert_eq!(london_instant(summer, 14, 0), Some((parse_instant("2026-07-01T13:00:00Z").unwrap(), LocalResolution::Unique)));
+/// ```
+#[must_use]
+pub fn london_instant(date: Ymd, hour: u8, minute: u8) -> Option<(i64, LocalResolution)> {
+    use jiff::tz::AmbiguousOffset;
+    let dt = jiff::civil::DateTime::new(
+        i16::try_from(date.year).ok()?,
+        i8::try_from(date.month).ok()?,
+        i8::try_from(date.day).ok()?,
+        i8::try_from(hour).ok()?,
+        i8::try_from(minute).ok()?,
+        0,
+        0,
+    )
+    .ok()?;
+    let amb = london().to_ambiguous_timestamp(dt);
+    let how = match amb.offset() {
+        AmbiguousOffset::Unambiguous { .. } => LocalResolution::Unique,
+        AmbiguousOffset::Gap { .. } => LocalResolution::Gap,
+        AmbiguousOffset::Fold { .. } => LocalResolution::Fold,
+    };
+    // "Compatible": a gap takes the offset before it, a fold its first occurrence.
+    let ts = amb.compatible().ok()?;
+    Some((ts.as_millisecond(), how))
+}
+
+/// The London calendar date of an instant.
+///
+/// ```
+/// use bedside::clock::{london_date, parse_instant};
+/// assert_eq!(london_date(parse_instant("2026-06-30T23:30:00Z").unwrap()).iso(), "2026-07-01");
+/// assert_eq!(london_date(parse_instant("2026-12-31T23:30:00Z").unwrap()).iso(), "2026-12-31");
+/// ```
+#[must_use]
+pub fn london_date(ms: i64) -> Ymd {
+    let off = london_offset_ms(ms);
+    Ymd::from_ms(ms + off)
+}
+
+/// London's offset from UTC at an instant, in milliseconds (0 for GMT, 3 600 000 for BST).
+#[must_use]
+pub fn london_offset_ms(ms: i64) -> i64 {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| i64::from(london().to_offset(t).seconds()) * 1000)
+        .unwrap_or(0)
+}
+
+/// Wall-clock `HH:MM` in London.
+///
+/// ```
+/// use bedside::clock::{london_hhmm, parse_instant};
+/// assert_eq!(london_hhmm(parse_instant("2026-07-01T13:05:00Z").unwrap()), "14:05");
+/// ```
+#[must_use]
+pub fn london_hhmm(ms: i64) -> String {
+    let rem = (ms + london_offset_ms(ms)).rem_euclid(DAY_MS);
+    format!("{:02}:{:02}", rem / HOUR_MS, (rem % HOUR_MS) / MINUTE_MS)
+}
+
+/// `GMT` or `BST` at an instant.
+#[must_use]
+pub fn london_zone(ms: i64) -> &'static str {
+    if london_offset_ms(ms) == 0 {
+        "GMT"
+    } else {
+        "BST"
+    }
+}
+
+/// An instant for people, in London: `14:05 BST on 01-Jul-2026`.
+///
+/// ```
+/// use bedside::clock::{london_when, parse_instant};
+/// assert_eq!(london_when(parse_instant("2026-07-01T13:05:00Z").unwrap()), "14:05 BST on 01-Jul-2026");
+/// assert_eq!(london_when(parse_instant("2026-11-25T14:00:00Z").unwrap()), "14:00 GMT on 25-Nov-2026");
+/// ```
+#[must_use]
+pub fn london_when(ms: i64) -> String {
+    format!(
+        "{} {} on {}",
+        london_hhmm(ms),
+        london_zone(ms),
+        london_date(ms).display()
+    )
+}
+
+/// Why an instant could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected an RFC 3339 date-time (2026-03-29T01:30:00Z) or a date (2026-03-29)")]
+pub struct InstantError;
+
+/// Reads an RFC 3339 date-time with an offset (`2026-03-29T01:30:00Z`,
+/// `2026-03-29T02:30:00+01:00`) or a date (`2026-03-29`: the start of that day in
+/// London), into Unix milliseconds.
+///
+/// # Errors
+/// [`InstantError`] for anything else.
+///
+/// ```
+/// use bedside::clock::parse_instant;
+/// assert_eq!(parse_instant("1970-01-01T00:00:01Z"), Ok(1000));
+/// assert_eq!(parse_instant("2026-07-01"), parse_instant("2026-06-30T23:00:00Z"));
+/// assert!(parse_instant("yesterday").is_err());
+/// ```
+pub fn parse_instant(s: &str) -> Result<i64, InstantError> {
+    let s = s.trim();
+    if s.len() == 10 {
+        let d: jiff::civil::Date = s.parse().map_err(|_| InstantError)?;
+        let z = d.to_zoned_datetime(london()).map_err(|_| InstantError)?;
+        return Ok(z.timestamp().as_millisecond());
+    }
+    let t: jiff::Timestamp = s.parse().map_err(|_| InstantError)?;
+    Ok(t.as_millisecond())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +286,50 @@ mod tests {
             "31-Jan-2026"
         );
         assert_eq!(rfc3339(1_000), "1970-01-01T00:00:01.000Z");
+    }
+
+    #[test]
+    fn london_follows_both_clock_changes() {
+        let at = |s: &str| parse_instant(s).unwrap();
+        // 2026: BST from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(london_offset_ms(at("2026-03-29T00:59:59Z")), 0);
+        assert_eq!(london_offset_ms(at("2026-03-29T01:00:00Z")), HOUR_MS);
+        assert_eq!(london_offset_ms(at("2026-10-25T00:59:59Z")), HOUR_MS);
+        assert_eq!(london_offset_ms(at("2026-10-25T01:00:00Z")), 0);
+        let spring = Ymd {
+            year: 2026,
+            month: 3,
+            day: 29,
+        };
+        assert_eq!(
+            london_instant(spring, 0, 30),
+            Some((at("2026-03-29T00:30:00Z"), LocalResolution::Unique))
+        );
+        assert_eq!(
+            london_instant(spring, 2, 0),
+            Some((at("2026-03-29T01:00:00Z"), LocalResolution::Unique))
+        );
+        let autumn = Ymd {
+            year: 2026,
+            month: 10,
+            day: 25,
+        };
+        assert_eq!(
+            london_instant(autumn, 1, 0),
+            Some((at("2026-10-25T00:00:00Z"), LocalResolution::Fold))
+        );
+        assert_eq!(
+            london_instant(autumn, 2, 0),
+            Some((at("2026-10-25T02:00:00Z"), LocalResolution::Unique))
+        );
+        assert_eq!(
+            london_when(at("2026-10-25T01:30:00Z")),
+            "01:30 GMT on 25-Oct-2026"
+        );
+        assert_eq!(
+            london_when(at("2026-10-25T00:30:00Z")),
+            "01:30 BST on 25-Oct-2026"
+        );
     }
 
     #[test]

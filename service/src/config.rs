@@ -20,6 +20,9 @@ pub struct PixSettings {
     /// How long a PIX answer is reused, seconds (0 = never cached).
     #[serde(default = "default_pix_cache_ttl")]
     pub cache_ttl_seconds: u64,
+    /// MLLP connections to the manager, each carrying one query at a time (ITI-9 only).
+    #[serde(default = "default_pix_pool_size")]
+    pub pool_size: usize,
 }
 
 fn default_pix_timeout_ms() -> u64 {
@@ -27,6 +30,9 @@ fn default_pix_timeout_ms() -> u64 {
 }
 fn default_pix_cache_ttl() -> u64 {
     60
+}
+fn default_pix_pool_size() -> usize {
+    4
 }
 
 /// The whole configuration.
@@ -65,6 +71,9 @@ pub struct Config {
     pub body_limit_bytes: usize,
     /// Requests per token per minute (per instance).
     pub rate_limit_per_minute: u32,
+    /// Failed authentications per client IP per minute (per instance); past it, every
+    /// request from that address that needs a token gets 429 until the minute is over.
+    pub auth_failures_per_minute: u32,
     /// Database pool size.
     pub pool_size: u32,
 }
@@ -87,6 +96,7 @@ impl Default for Config {
             tls_key: None,
             body_limit_bytes: 16 * 1024,
             rate_limit_per_minute: 600,
+            auth_failures_per_minute: 30,
             pool_size: 8,
         }
     }
@@ -159,10 +169,22 @@ impl Config {
                 "rate_limit_per_minute must be > 0".into(),
             ));
         }
+        if self.auth_failures_per_minute == 0 {
+            return Err(ConfigError::Invalid(
+                "auth_failures_per_minute must be > 0".into(),
+            ));
+        }
         if self.gsrn_prefixes.is_empty() {
             return Err(ConfigError::Invalid(
                 "gsrn_prefixes must not be empty".into(),
             ));
+        }
+        if self
+            .pix
+            .as_ref()
+            .is_some_and(|p| p.pool_size == 0 || p.pool_size > 64)
+        {
+            return Err(ConfigError::Invalid("pix.pool_size must be 1..=64".into()));
         }
         if self.pool_size == 0 {
             return Err(ConfigError::Invalid("pool_size must be > 0".into()));

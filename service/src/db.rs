@@ -66,10 +66,17 @@ pub struct Db {
     pub pool: AnyPool,
     /// The backend.
     pub backend: Backend,
+    /// The audit trail's group-commit writer, once [`Db::start_audit_writer`] ran.
+    pub(crate) audit_writer: Option<crate::audit::Writer>,
 }
 
 const SQLITE_INIT: &str = include_str!("../migrations/sqlite/0001_init.sql");
 const POSTGRES_INIT: &str = include_str!("../migrations/postgres/0001_init.sql");
+const SQLITE_TOKENS_EXPIRY: &str = include_str!("../migrations/sqlite/0002_tokens_expiry.sql");
+const POSTGRES_TOKENS_EXPIRY: &str = include_str!("../migrations/postgres/0002_tokens_expiry.sql");
+const SQLITE_AUDIT_HEAD: &str = include_str!("../migrations/sqlite/0003_audit_head_trigger.sql");
+const POSTGRES_AUDIT_HEAD: &str =
+    include_str!("../migrations/postgres/0003_audit_head_trigger.sql");
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.
 #[derive(Debug, Clone, Copy)]
@@ -79,17 +86,33 @@ impl Embedded {
     /// The migrations, oldest first.
     #[must_use]
     pub fn migrations(self) -> Vec<Migration> {
-        let init = match self.0 {
-            Backend::Sqlite => SQLITE_INIT,
-            Backend::Postgres => POSTGRES_INIT,
+        let (init, tokens_expiry, audit_head) = match self.0 {
+            Backend::Sqlite => (SQLITE_INIT, SQLITE_TOKENS_EXPIRY, SQLITE_AUDIT_HEAD),
+            Backend::Postgres => (POSTGRES_INIT, POSTGRES_TOKENS_EXPIRY, POSTGRES_AUDIT_HEAD),
         };
-        vec![Migration::new(
-            1,
-            Cow::Borrowed("init"),
-            MigrationType::Simple,
-            Cow::Borrowed(init),
-            false,
-        )]
+        vec![
+            Migration::new(
+                1,
+                Cow::Borrowed("init"),
+                MigrationType::Simple,
+                Cow::Borrowed(init),
+                false,
+            ),
+            Migration::new(
+                2,
+                Cow::Borrowed("tokens expiry"),
+                MigrationType::Simple,
+                Cow::Borrowed(tokens_expiry),
+                false,
+            ),
+            Migration::new(
+                3,
+                Cow::Borrowed("audit head trigger"),
+                MigrationType::Simple,
+                Cow::Borrowed(audit_head),
+                false,
+            ),
+        ]
     }
 }
 
@@ -134,8 +157,12 @@ impl Db {
                 std::fs::create_dir_all(dir).map_err(DbError::DataDir)?;
             }
         }
+        // No ping before every acquire (sqlx's default): it doubles the round trips of
+        // every query. A broken connection fails its query instead — an error, which
+        // every caller turns into a refusal (503) — and is then closed, never reused.
         let pool = AnyPoolOptions::new()
             .max_connections(pool_size)
+            .test_before_acquire(false)
             .acquire_timeout(std::time::Duration::from_secs(10))
             .connect(url)
             .await
@@ -154,7 +181,11 @@ impl Db {
                     source,
                 })?;
         }
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            audit_writer: None,
+        })
     }
 
     /// Applies pending migrations (safe to run from several instances at once: sqlx takes
@@ -166,6 +197,20 @@ impl Db {
         let migrator = Migrator::new(Embedded(self.backend)).await?;
         migrator.run(&self.pool).await?;
         Ok(())
+    }
+
+    /// Starts the audit trail's group-commit writer on the current tokio runtime: from
+    /// now on [`crate::audit::append`] through this handle (and its clones) waits for its
+    /// row to be committed in a batch with others (see [`crate::audit::Writer`]).
+    pub fn start_audit_writer(&mut self) {
+        if self.audit_writer.is_none() {
+            let plain = Db {
+                pool: self.pool.clone(),
+                backend: self.backend,
+                audit_writer: None,
+            };
+            self.audit_writer = Some(crate::audit::Writer::start(plain));
+        }
     }
 
     /// A trivial round trip (readiness).

@@ -146,7 +146,7 @@ pub struct DemoOrder {
     pub route: String,
     /// `regular` or `prn`.
     pub kind: String,
-    /// Regular times (UTC `HH:MM`, comma separated).
+    /// Regular times (Europe/London wall-clock `HH:MM`, comma separated).
     pub times: String,
     /// Due window, ± minutes.
     pub window_minutes: i64,

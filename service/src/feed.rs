@@ -16,6 +16,7 @@ use bedside_pix::domain::Domain;
 use bedside_pix::feed::{Cx, FeedEvent};
 use bedside_pix::net::{ListenerConfig, MllpListener};
 use serde_json::json;
+use sqlx::AnyConnection;
 
 use crate::clock::now_ms;
 use crate::identify::Identifier;
@@ -42,6 +43,87 @@ fn split(ident: &Identifier, mrn_domain: &Domain, ids: &[Cx]) -> (Vec<String>, V
     (nhs, mrns, rejected)
 }
 
+/// Links each hospital number in `mrns` to exactly the NHS numbers in `nhs` (replacing
+/// earlier links; none removes the link), inside the caller's transaction.
+///
+/// # Errors
+/// Database errors.
+pub(crate) async fn link_in(
+    conn: &mut AnyConnection,
+    mrns: &[String],
+    nhs: &[String],
+    source: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    for mrn in mrns {
+        sqlx::query("DELETE FROM identifiers WHERE domain = 'mrn' AND value = $1")
+            .bind(mrn)
+            .execute(&mut *conn)
+            .await?;
+        for n in nhs {
+            sqlx::query("INSERT INTO identifiers (domain, value, nhs_number, status, merged_into, source, expires_at, updated_at) VALUES ('mrn', $1, $2, 'active', NULL, $3, NULL, $4)")
+                .bind(mrn)
+                .bind(n)
+                .bind(source)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Marks each subsumed hospital number merged (it stops resolving) into the first
+/// surviving one, and each subsumed NHS number's record merged into the first surviving
+/// NHS number, inside the caller's transaction. Returns the surviving hospital number.
+///
+/// # Errors
+/// Database errors.
+pub(crate) async fn merge_in(
+    conn: &mut AnyConnection,
+    survivor_nhs: &[String],
+    survivor_mrns: &[String],
+    old_nhs: &[String],
+    old_mrns: &[String],
+    source: &str,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let survivor_mrn = survivor_mrns.first().cloned();
+    for mrn in old_mrns {
+        let updated = sqlx::query("UPDATE identifiers SET status = 'merged', merged_into = $1, source = $2, updated_at = $3 WHERE domain = 'mrn' AND value = $4")
+            .bind(survivor_mrn.clone())
+            .bind(source)
+            .bind(now)
+            .bind(mrn)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+        if updated == 0 {
+            sqlx::query("INSERT INTO identifiers (domain, value, nhs_number, status, merged_into, source, expires_at, updated_at) VALUES ('mrn', $1, $2, 'merged', $3, $4, NULL, $5)")
+                .bind(mrn)
+                .bind(survivor_nhs.first().cloned().unwrap_or_default())
+                .bind(survivor_mrn.clone())
+                .bind(source)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    for n in old_nhs {
+        if let Some(s) = survivor_nhs.first().filter(|s| *s != n) {
+            sqlx::query(
+                "UPDATE patients SET merged_into = $1, updated_at = $2 WHERE nhs_number = $3",
+            )
+            .bind(s)
+            .bind(now)
+            .bind(n)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(survivor_mrn)
+}
+
 /// Applies one event to the index.
 ///
 /// # Errors
@@ -56,20 +138,7 @@ pub async fn apply(
     let detail = match event {
         FeedEvent::Link { identifiers, .. } | FeedEvent::Update { identifiers, .. } => {
             let (nhs, mrns, rejected) = split(ident, mrn_domain, identifiers);
-            for mrn in &mrns {
-                sqlx::query("DELETE FROM identifiers WHERE domain = 'mrn' AND value = $1")
-                    .bind(mrn)
-                    .execute(&mut *tx)
-                    .await?;
-                for n in &nhs {
-                    sqlx::query("INSERT INTO identifiers (domain, value, nhs_number, status, merged_into, source, expires_at, updated_at) VALUES ('mrn', $1, $2, 'active', NULL, 'feed', NULL, $3)")
-                        .bind(mrn)
-                        .bind(n)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
+            link_in(&mut tx, &mrns, &nhs, "feed", now).await?;
             json!({"event": if matches!(event, FeedEvent::Link { .. }) { "link" } else { "update" },
                    "control_id": event.control_id(), "mrns": mrns, "nhs_numbers": nhs, "rejected_nhs_numbers": rejected})
         }
@@ -78,35 +147,8 @@ pub async fn apply(
         } => {
             let (s_nhs, s_mrns, _) = split(ident, mrn_domain, survivor);
             let (old_nhs, old_mrns, _) = split(ident, mrn_domain, subsumed);
-            let survivor_mrn = s_mrns.first().cloned();
-            for mrn in &old_mrns {
-                let updated = sqlx::query("UPDATE identifiers SET status = 'merged', merged_into = $1, source = 'feed', updated_at = $2 WHERE domain = 'mrn' AND value = $3")
-                    .bind(survivor_mrn.clone())
-                    .bind(now)
-                    .bind(mrn)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if updated == 0 {
-                    sqlx::query("INSERT INTO identifiers (domain, value, nhs_number, status, merged_into, source, expires_at, updated_at) VALUES ('mrn', $1, $2, 'merged', $3, 'feed', NULL, $4)")
-                        .bind(mrn)
-                        .bind(s_nhs.first().cloned().unwrap_or_default())
-                        .bind(survivor_mrn.clone())
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-            for n in &old_nhs {
-                if let Some(s) = s_nhs.first().filter(|s| *s != n) {
-                    sqlx::query("UPDATE patients SET merged_into = $1, updated_at = $2 WHERE nhs_number = $3")
-                        .bind(s)
-                        .bind(now)
-                        .bind(n)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
+            let survivor_mrn =
+                merge_in(&mut tx, &s_nhs, &s_mrns, &old_nhs, &old_mrns, "feed", now).await?;
             json!({"event": "merge", "control_id": event.control_id(), "subsumed_mrns": old_mrns,
                    "subsumed_nhs_numbers": old_nhs, "survivor_mrn": survivor_mrn, "survivor_nhs_numbers": s_nhs})
         }

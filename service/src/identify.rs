@@ -576,9 +576,27 @@ impl Identifier {
             }
         }
 
+        // The patient record and the index rows of the GSRN and hospital number, read in
+        // one round trip.
+        let looked = match self.lookup(&nhs, &gsrn, mrn.as_deref(), now).await {
+            Ok(l) => l,
+            Err(_) => {
+                ev.refuse(Reason::new(
+                    ReasonCode::IndexUnavailable,
+                    "The identity index cannot be read right now. Use the downtime procedure.",
+                ));
+                return;
+            }
+        };
+        let Lookup {
+            patient,
+            gsrn_rows,
+            mrn_rows,
+        } = looked;
+
         // The patient record.
-        match self.patient_record(&nhs).await {
-            Ok(Some((d, None))) => {
+        match patient {
+            Some((d, None)) => {
                 let band_d = band.demographics();
                 match band_d.confirm(&d) {
                     Confirmation::Confirmed => {
@@ -601,72 +619,62 @@ impl Identifier {
                     )),
                 }
             }
-            Ok(Some((_, Some(_survivor)))) => ev.refuse(Reason::new(
+            Some((_, Some(_survivor))) => ev.refuse(Reason::new(
                 ReasonCode::MergedIdentifier,
                 "This NHS number was merged into another record. Reprint the wristband.",
             )),
-            Ok(None) => ev.refuse(Reason::new(
+            None => ev.refuse(Reason::new(
                 ReasonCode::UnknownIdentifier,
                 "This patient is not known to this hospital's identity index.",
             )),
-            Err(_) => {
-                ev.refuse(Reason::new(
-                    ReasonCode::IndexUnavailable,
-                    "The identity index cannot be read right now. Use the downtime procedure.",
-                ));
-                return;
-            }
         }
 
         // The local index: GSRN and hospital number.
-        for (domain, value) in [("gsrn", Some(gsrn.clone())), ("mrn", mrn.clone())] {
-            let Some(value) = value else { continue };
-            match self.index_rows(domain, &value).await {
-                Err(_) => ev.refuse(Reason::new(
-                    ReasonCode::IndexUnavailable,
-                    "The identity index cannot be read right now. Use the downtime procedure.",
-                )),
-                Ok(rows) => {
-                    let verdict = judge_index(&rows, &nhs, now);
-                    facts.insert(format!("index_{domain}"), json!(verdict.as_str()));
-                    match verdict {
-                        IndexVerdict::Agrees => {
-                            if !ev.sources.contains(&"index") {
-                                ev.sources.push("index");
-                            }
-                        }
-                        IndexVerdict::Absent => {
-                            // The GSRN's NHS number is already verified by the band; an
-                            // unknown hospital number needs the PIX manager.
-                            if domain == "mrn" && self.pix.is_none() {
-                                ev.refuse(Reason::new(
-                                    ReasonCode::UnknownIdentifier,
-                                    "The hospital number on this wristband is not known here. Reprint the band.",
-                                ));
-                            }
-                        }
-                        IndexVerdict::Stale => {
-                            if self.pix.is_none() || domain != "mrn" {
-                                ev.refuse(Reason::new(
-                                    ReasonCode::StaleIndexEntry,
-                                    "The link for this hospital number is out of date and cannot be refreshed now. Use the downtime procedure.",
-                                ));
-                            }
-                        }
-                        IndexVerdict::Merged => ev.refuse(Reason::new(
-                            ReasonCode::MergedIdentifier,
-                            "This wristband's hospital number was merged into another record. Reprint the wristband.",
-                        )),
-                        IndexVerdict::Several => ev.refuse(Reason::new(
-                            ReasonCode::MultipleNhsNumbers,
-                            "This hospital number is linked to more than one NHS number. Do not proceed: report it.",
-                        )),
-                        IndexVerdict::Disagrees => ev.refuse(Reason::new(
-                            ReasonCode::IndexDisagreesWithBand,
-                            "STOP: the hospital records link this wristband to a different NHS number.",
-                        )),
+        for (domain, value, rows) in [
+            ("gsrn", Some(&gsrn), gsrn_rows),
+            ("mrn", mrn.as_ref(), mrn_rows),
+        ] {
+            if value.is_none() {
+                continue;
+            }
+            let verdict = judge_summary(&rows, &nhs);
+            facts.insert(format!("index_{domain}"), json!(verdict.as_str()));
+            match verdict {
+                IndexVerdict::Agrees => {
+                    if !ev.sources.contains(&"index") {
+                        ev.sources.push("index");
                     }
                 }
+                IndexVerdict::Absent => {
+                    // The GSRN's NHS number is already verified by the band; an
+                    // unknown hospital number needs the PIX manager.
+                    if domain == "mrn" && self.pix.is_none() {
+                        ev.refuse(Reason::new(
+                            ReasonCode::UnknownIdentifier,
+                            "The hospital number on this wristband is not known here. Reprint the band.",
+                        ));
+                    }
+                }
+                IndexVerdict::Stale => {
+                    if self.pix.is_none() || domain != "mrn" {
+                        ev.refuse(Reason::new(
+                            ReasonCode::StaleIndexEntry,
+                            "The link for this hospital number is out of date and cannot be refreshed now. Use the downtime procedure.",
+                        ));
+                    }
+                }
+                IndexVerdict::Merged => ev.refuse(Reason::new(
+                    ReasonCode::MergedIdentifier,
+                    "This wristband's hospital number was merged into another record. Reprint the wristband.",
+                )),
+                IndexVerdict::Several => ev.refuse(Reason::new(
+                    ReasonCode::MultipleNhsNumbers,
+                    "This hospital number is linked to more than one NHS number. Do not proceed: report it.",
+                )),
+                IndexVerdict::Disagrees => ev.refuse(Reason::new(
+                    ReasonCode::IndexDisagreesWithBand,
+                    "STOP: the hospital records link this wristband to a different NHS number.",
+                )),
             }
         }
 
@@ -731,45 +739,65 @@ impl Identifier {
         }
     }
 
-    /// The patient's recorded demographics and the survivor if the number was merged.
-    async fn patient_record(
+    /// In one round trip and one row: the patient's recorded demographics (and the
+    /// survivor if the number was merged), and what the index holds for the band's GSRN and
+    /// hospital number as of `now`.
+    async fn lookup(
         &self,
         nhs: &NhsNumber,
-    ) -> Result<Option<(Demographics, Option<String>)>, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT family, given, birth_date, sex, merged_into FROM patients WHERE nhs_number = $1",
-        )
-        .bind(nhs.as_str())
-        .fetch_optional(&self.db.pool)
-        .await?;
-        let Some(r) = row else { return Ok(None) };
-        let d = demographics_from_row(
-            r.try_get(0)?,
-            r.try_get(1)?,
-            &r.try_get::<String, _>(2)?,
-            r.try_get(3)?,
+        gsrn: &str,
+        mrn: Option<&str>,
+        now: i64,
+    ) -> Result<Lookup, sqlx::Error> {
+        const SUMMARY: &str = "SELECT COUNT(*) AS n, SUM(CASE WHEN status = 'merged' THEN 1 ELSE 0 END) AS merged, COUNT(DISTINCT nhs_number) AS nhs_count, MIN(nhs_number) AS nhs, SUM(CASE WHEN expires_at IS NULL OR expires_at > $4 THEN 1 ELSE 0 END) AS fresh FROM identifiers";
+        let sql = format!(
+            "SELECT p.nhs_number, p.family, p.given, p.birth_date, p.sex, p.merged_into, \
+             g.n, g.merged, g.nhs_count, g.nhs, g.fresh, m.n, m.merged, m.nhs_count, m.nhs, m.fresh \
+             FROM (SELECT 1 AS one) AS k LEFT JOIN patients p ON p.nhs_number = $1 \
+             CROSS JOIN ({SUMMARY} WHERE domain = 'gsrn' AND value = $2) AS g \
+             CROSS JOIN ({SUMMARY} WHERE domain = 'mrn' AND value = $3) AS m"
         );
-        Ok(Some((d, r.try_get(4)?)))
-    }
-
-    async fn index_rows(&self, domain: &str, value: &str) -> Result<Vec<IndexEntry>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT nhs_number, status, expires_at FROM identifiers WHERE domain = $1 AND value = $2",
-        )
-        .bind(domain)
-        .bind(value)
-        .fetch_all(&self.db.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(IndexEntry {
-                    nhs_number: r.try_get(0)?,
-                    merged: r.try_get::<String, _>(1)? == "merged",
-                    expires_at: r.try_get(2)?,
-                })
+        let r = sqlx::query(&sql)
+            .bind(nhs.as_str())
+            .bind(gsrn)
+            .bind(mrn)
+            .bind(now)
+            .fetch_one(&self.db.pool)
+            .await?;
+        let patient = match r.try_get::<Option<String>, _>(0)? {
+            None => None,
+            Some(_) => Some((
+                demographics_from_row(
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    &r.try_get::<String, _>(3)?,
+                    r.try_get(4)?,
+                ),
+                r.try_get(5)?,
+            )),
+        };
+        let summary = |at: usize| -> Result<IndexSummary, sqlx::Error> {
+            Ok(IndexSummary {
+                rows: r.try_get(at)?,
+                merged: r.try_get::<Option<i64>, _>(at + 1)?.unwrap_or(0),
+                distinct_nhs: r.try_get(at + 2)?,
+                nhs_number: r.try_get(at + 3)?,
+                fresh: r.try_get::<Option<i64>, _>(at + 4)?.unwrap_or(0),
             })
-            .collect()
+        };
+        Ok(Lookup {
+            patient,
+            gsrn_rows: summary(6)?,
+            mrn_rows: summary(11)?,
+        })
     }
+}
+
+/// What [`Identifier::lookup`] read.
+struct Lookup {
+    patient: Option<(Demographics, Option<String>)>,
+    gsrn_rows: IndexSummary,
+    mrn_rows: IndexSummary,
 }
 
 /// One index row.
@@ -815,30 +843,87 @@ impl IndexVerdict {
     }
 }
 
-/// Judges the index rows of one identifier against the band's NHS number.
+/// What the index holds for one identifier, in the few numbers [`judge_summary`] needs
+/// (the service reads these straight from the database in the decision's one query).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndexSummary {
+    /// Rows.
+    pub rows: i64,
+    /// Rows marked merged.
+    pub merged: i64,
+    /// Distinct NHS numbers.
+    pub distinct_nhs: i64,
+    /// The (smallest) linked NHS number.
+    pub nhs_number: Option<String>,
+    /// Rows not expired at the time of judging.
+    pub fresh: i64,
+}
+
+impl IndexSummary {
+    /// Summarises rows as of `now`.
+    ///
+    /// ```
+    /// use bedside::identify::{IndexEntry, IndexSummary};
+    /// let row = |n: &str, exp| IndexEntry { nhs_number: n.into(), merged: false, expires_at: exp };
+    /// let s = IndexSummary::of(&[row("9990001235", Some(5)), row("9990000018", None)], 10);
+    /// assert_eq!((s.rows, s.distinct_nhs, s.fresh), (2, 2, 1));
+    /// ```
+    #[must_use]
+    pub fn of(rows: &[IndexEntry], now: i64) -> IndexSummary {
+        let mut distinct: Vec<&str> = rows.iter().map(|r| r.nhs_number.as_str()).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        IndexSummary {
+            rows: count(rows.len()),
+            merged: count(rows.iter().filter(|r| r.merged).count()),
+            distinct_nhs: count(distinct.len()),
+            nhs_number: distinct.first().map(|s| (*s).to_owned()),
+            fresh: count(
+                rows.iter()
+                    .filter(|r| r.expires_at.is_none_or(|e| e > now))
+                    .count(),
+            ),
+        }
+    }
+}
+
+/// Judges what the index holds for one identifier against the band's NHS number: no row
+/// is `Absent`; any merged row `Merged`; two NHS numbers `Several`; only expired rows
+/// `Stale`; else `Agrees` or `Disagrees`.
+///
+/// ```
+/// use bedside::identify::{judge_summary, IndexSummary, IndexVerdict};
+/// use bedside_patient::{NhsNumber, TestData};
+/// let band = NhsNumber::parse("9990001235", TestData::Allow)?;
+/// let one = IndexSummary { rows: 1, merged: 0, distinct_nhs: 1, nhs_number: Some("9990001235".into()), fresh: 1 };
+/// assert_eq!(judge_summary(&one, &band), IndexVerdict::Agrees);
+/// assert_eq!(judge_summary(&IndexSummary { fresh: 0, ..one.clone() }, &band), IndexVerdict::Stale);
+/// assert_eq!(judge_summary(&IndexSummary::default(), &band), IndexVerdict::Absent);
+/// # Ok::<(), bedside_patient::NhsNumberError>(())
+/// ```
+#[must_use]
+pub fn judge_summary(s: &IndexSummary, band: &NhsNumber) -> IndexVerdict {
+    if s.rows == 0 {
+        IndexVerdict::Absent
+    } else if s.merged > 0 {
+        IndexVerdict::Merged
+    } else if s.distinct_nhs > 1 {
+        IndexVerdict::Several
+    } else if s.fresh == 0 {
+        IndexVerdict::Stale
+    } else if s.nhs_number.as_deref() == Some(band.as_str()) {
+        IndexVerdict::Agrees
+    } else {
+        IndexVerdict::Disagrees
+    }
+}
+
+/// Judges the index rows of one identifier against the band's NHS number
+/// ([`judge_summary`] of their [`IndexSummary`]).
 #[must_use]
 pub fn judge_index(rows: &[IndexEntry], band: &NhsNumber, now: i64) -> IndexVerdict {
-    if rows.is_empty() {
-        return IndexVerdict::Absent;
-    }
-    if rows.iter().any(|r| r.merged) {
-        return IndexVerdict::Merged;
-    }
-    let fresh: Vec<&IndexEntry> = rows
-        .iter()
-        .filter(|r| r.expires_at.is_none_or(|e| e > now))
-        .collect();
-    let mut distinct: Vec<&str> = rows.iter().map(|r| r.nhs_number.as_str()).collect();
-    distinct.sort_unstable();
-    distinct.dedup();
-    if distinct.len() > 1 {
-        return IndexVerdict::Several;
-    }
-    match fresh.as_slice() {
-        [] => IndexVerdict::Stale,
-        [one, ..] if one.nhs_number == band.as_str() => IndexVerdict::Agrees,
-        _ => IndexVerdict::Disagrees,
-    }
+    judge_summary(&IndexSummary::of(rows, now), band)
 }
 
 /// Parses the `open_patient_nhs_number` a caller sends.

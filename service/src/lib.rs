@@ -11,16 +11,20 @@
 //! - [`config`]: command line + environment + JSON file configuration;
 //! - [`db`]: connection (SQLite or PostgreSQL through `sqlx::Any`) and embedded migrations;
 //! - [`audit`]: append-only hash-chained audit trail and its verifier;
+//! - [`audit_fhir`]: the audit trail as FHIR R4 `AuditEvent` resources;
 //! - [`identify`]: the identification decision (outcome types, resolver);
-//! - [`import`]: bulk CSV import of patients and hospital numbers for go-live;
+//! - [`import`], [`import_hl7`]: bulk CSV and HL7 v2 ADT file import of patients and
+//!   hospital numbers for go-live;
 //! - [`medicines`]: the five-rights administration check and recording;
 //! - [`feed`]: the ITI-8/ITI-10 listener feeding the local identity index;
 //! - [`demo`]: the demo data set (patients, bands, staff, medicines, tokens) and seeding;
 //! - [`server`]: router, authentication, problem details, metrics, OpenAPI;
+//! - [`tokens`]: API token management (create, list, revoke);
 //! - [`crypto`], [`clock`]: SHA-256 helpers, token secrets, and time.
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod audit_fhir;
 pub mod clock;
 pub mod config;
 pub mod crypto;
@@ -29,5 +33,7 @@ pub mod demo;
 pub mod feed;
 pub mod identify;
 pub mod import;
+pub mod import_hl7;
 pub mod medicines;
 pub mod server;
+pub mod tokens;

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
-use crate::clock::{HOUR_MS, MINUTE_MS, Ymd, uk_today_conservative};
+use crate::clock::{LocalResolution, MINUTE_MS, Ymd, london_instant, uk_today_conservative};
 use crate::identify::{ConfirmPatient, Decision, Identifier, Reason};
 
 /// Override reason codes accepted for `warn` problems.
@@ -167,8 +167,12 @@ pub struct Evaluation {
     pub dose_given: Option<String>,
     /// Due time (Unix ms) of the dose this would record.
     pub due_at: Option<i64>,
-    /// Due time for people (`14:00 UTC on 25-Nov-2026`).
+    /// Due time for people, in London (`14:00 GMT on 25-Nov-2026`).
     pub due_display: Option<String>,
+    /// Said when the clocks change on the due day: the scheduled time did not exist and
+    /// was moved, or happened twice and means its first occurrence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_note: Option<String>,
     #[serde(skip)]
     pub(crate) internal: Internal,
 }
@@ -202,13 +206,8 @@ pub fn amount(milli: i64, unit: &str) -> String {
     }
 }
 
-fn hhmm(ms: i64) -> String {
-    let rem = ms.rem_euclid(crate::clock::DAY_MS);
-    format!("{:02}:{:02}", rem / HOUR_MS, (rem % HOUR_MS) / MINUTE_MS)
-}
-
 fn when(ms: i64) -> String {
-    format!("{} UTC on {}", hhmm(ms), Ymd::from_ms(ms).display())
+    crate::clock::london_when(ms)
 }
 
 fn duration_words(ms: i64) -> String {
@@ -278,21 +277,91 @@ fn order_from_row(r: &sqlx::any::AnyRow) -> Result<OrderRow, sqlx::Error> {
 
 const ORDER_COLS: &str = "id, nhs_number, vmp_id, dose_milli, dose_unit, route, kind, times, window_minutes, min_interval_minutes, max_per_24h, status, starts_at, ends_at";
 
-/// The nearest scheduled time to `now` for regular `times` (`HH:MM` UTC list).
+/// One scheduled dose of a regular order, resolved to an instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueSlot {
+    /// The instant (Unix ms); with the order, the dose's identity.
+    pub at: i64,
+    /// The prescribed wall-clock time, e.g. `01:30`.
+    pub label: String,
+    /// How the wall-clock time became the instant on its day.
+    pub resolution: LocalResolution,
+    /// Other prescribed times of the same day that fall on the same instant (only
+    /// possible when the clocks go forward: `01:30` moves onto `02:30`).
+    pub collides_with: Vec<String>,
+}
+
+impl DueSlot {
+    /// The plain-words note for a clock change on the due day, if any.
+    #[must_use]
+    pub fn note(&self) -> Option<String> {
+        let day = crate::clock::london_date(self.at).display();
+        match self.resolution {
+            LocalResolution::Unique => None,
+            LocalResolution::Gap => Some(format!(
+                "The clocks go forward on {day}: {} does not exist, so this dose is due at {}.",
+                self.label,
+                crate::clock::london_when(self.at)
+            )),
+            LocalResolution::Fold => Some(format!(
+                "The clocks go back on {day}: {} happens twice; this dose is due once, at the first {} (BST).",
+                self.label, self.label
+            )),
+        }
+    }
+}
+
+/// The scheduled dose nearest to `now` for regular `times`: a comma-separated list of
+/// Europe/London wall-clock `HH:MM`. Each time is resolved on the London dates of
+/// yesterday, today and tomorrow with [`london_instant`]: a time that does not exist (the
+/// spring clock change) moves forward by the gap, a time that happens twice (autumn) is
+/// its first occurrence — so a dose is never skipped and never due twice. `None` when
+/// any time is malformed or the list is empty.
 #[must_use]
-pub fn nearest_due(times: &str, now: i64) -> Option<i64> {
-    let day0 = now.div_euclid(crate::clock::DAY_MS) * crate::clock::DAY_MS;
-    let mut best: Option<i64> = None;
+pub fn nearest_due(times: &str, now: i64) -> Option<DueSlot> {
+    let mut parsed = Vec::new();
     for t in times.split(',').map(str::trim).filter(|t| !t.is_empty()) {
         let (h, m) = t.split_once(':')?;
-        let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-        if !(0..24).contains(&h) || !(0..60).contains(&m) {
+        if h.len() != 2 || m.len() != 2 {
             return None;
         }
-        for d in [-1, 0, 1] {
-            let at = day0 + d * crate::clock::DAY_MS + h * HOUR_MS + m * MINUTE_MS;
-            if best.is_none_or(|b| (at - now).abs() < (b - now).abs()) {
-                best = Some(at);
+        let (h, m): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
+        if h >= 24 || m >= 60 {
+            return None;
+        }
+        parsed.push((format!("{h:02}:{m:02}"), h, m));
+    }
+    let today = crate::clock::london_date(now);
+    let mut best: Option<DueSlot> = None;
+    for d in [-1, 0, 1] {
+        let date = crate::clock::civil_from_days(
+            crate::clock::days_from_civil(today.year, today.month, today.day) + d,
+        );
+        let mut day: Vec<DueSlot> = Vec::new();
+        for (label, h, m) in &parsed {
+            let (at, resolution) = london_instant(date, *h, *m)?;
+            day.push(DueSlot {
+                at,
+                label: label.clone(),
+                resolution,
+                collides_with: Vec::new(),
+            });
+        }
+        for i in 0..day.len() {
+            let others: Vec<String> = day
+                .iter()
+                .enumerate()
+                .filter(|(j, o)| *j != i && o.at == day[i].at && o.label != day[i].label)
+                .map(|(_, o)| o.label.clone())
+                .collect();
+            day[i].collides_with = others;
+        }
+        for slot in day {
+            let closer = best
+                .as_ref()
+                .is_none_or(|b| (slot.at - now).abs() < (b.at - now).abs());
+            if closer {
+                best = Some(slot);
             }
         }
     }
@@ -733,6 +802,7 @@ pub async fn evaluate(
     }
 
     // Right time.
+    let mut due_note = None;
     let due_at = if order.kind == "regular" {
         match nearest_due(&order.times, now) {
             None => {
@@ -743,7 +813,21 @@ pub async fn evaluate(
                 ));
                 None
             }
-            Some(due) => {
+            Some(slot) => {
+                let due = slot.at;
+                due_note = slot.note();
+                if !slot.collides_with.is_empty() {
+                    problems.push(warn(
+                        "time",
+                        "clock_change",
+                        format!(
+                            "The clocks go forward today: the {} and {} doses fall at the same moment ({}), so only one of them can be recorded. Ask the prescriber.",
+                            slot.label,
+                            slot.collides_with.join(" and "),
+                            when(due)
+                        ),
+                    ));
+                }
                 let off = now - due;
                 if off.abs() > order.window * MINUTE_MS {
                     let early_late = if off < 0 { "early" } else { "late" };
@@ -771,7 +855,7 @@ pub async fn evaluate(
                         "already_given",
                         format!(
                             "Already given: the {} dose was recorded at {}.",
-                            hhmm(due),
+                            slot.label,
                             when(at)
                         ),
                     ));
@@ -821,7 +905,7 @@ pub async fn evaluate(
         let slot = (order.min_interval * MINUTE_MS).max(MINUTE_MS);
         Some(now.div_euclid(slot) * slot)
     };
-    Ok(Ok(finish(
+    let mut ev = finish(
         problems,
         patient,
         Some(order_info),
@@ -829,7 +913,9 @@ pub async fn evaluate(
         Some(given_text),
         due_at,
         internal,
-    )))
+    );
+    ev.due_note = due_note;
+    Ok(Ok(ev))
 }
 
 impl Evaluation {
@@ -895,6 +981,7 @@ fn finish(
         pack,
         dose_given,
         due_display: due_at.map(when),
+        due_note: None,
         due_at,
         internal,
     }
@@ -1079,17 +1166,56 @@ mod tests {
 
     #[test]
     fn nearest_due_wraps_midnight() {
-        let day = 20_000 * crate::clock::DAY_MS;
+        use crate::clock::{DAY_MS, HOUR_MS};
+        // A winter day: London is on GMT, wall clock = UTC.
+        let day = crate::clock::days_from_civil(2026, 1, 15) * DAY_MS;
         let at = |h: i64, m: i64| day + h * HOUR_MS + m * MINUTE_MS;
+        let due = |t: &str, now: i64| nearest_due(t, now).map(|s| s.at);
+        assert_eq!(due("06:00,14:00,22:00", at(13, 10)), Some(at(14, 0)));
+        assert_eq!(due("22:00", at(0, 30)), Some(at(22, 0) - DAY_MS));
+        assert_eq!(due("25:00", at(1, 0)), None);
+        assert_eq!(due("6:00", at(1, 0)), None);
+        assert_eq!(due("", at(1, 0)), None);
+        // A summer day: 14:00 in London is 13:00 UTC.
+        let july = crate::clock::days_from_civil(2026, 7, 1) * DAY_MS;
+        assert_eq!(due("14:00", july + 12 * HOUR_MS), Some(july + 13 * HOUR_MS));
+    }
+
+    #[test]
+    fn clock_changes_never_skip_or_double_a_dose() {
+        use crate::clock::{HOUR_MS, parse_instant};
+        let t = |s: &str| parse_instant(s).unwrap();
+        // Spring forward, 29 March 2026: 01:30 does not exist; the dose moves to 02:30 BST
+        // (01:30 UTC), an hour after the 00:30 dose, and says so.
+        let s = nearest_due("00:30,01:30", t("2026-03-29T01:20:00Z")).unwrap();
         assert_eq!(
-            nearest_due("06:00,14:00,22:00", at(13, 10)),
-            Some(at(14, 0))
+            (s.at, s.label.as_str()),
+            (t("2026-03-29T01:30:00Z"), "01:30")
         );
+        assert_eq!(s.resolution, LocalResolution::Gap);
+        assert!(
+            s.note().unwrap().contains("does not exist"),
+            "{:?}",
+            s.note()
+        );
+        let first = nearest_due("00:30,01:30", t("2026-03-29T00:20:00Z")).unwrap();
+        assert_eq!(s.at - first.at, HOUR_MS, "both doses kept, an hour apart");
+        // A 01:30 and a 02:30 dose would fall together: said, not silently merged.
+        let c = nearest_due("01:30,02:30", t("2026-03-29T01:30:00Z")).unwrap();
+        assert_eq!(c.collides_with.len(), 1, "{c:?}");
+        // Fall back, 25 October 2026: 01:30 happens twice; the dose is due once, at the
+        // first (00:30 UTC). A scan at the second 01:30 finds that same dose.
+        let f1 = nearest_due("01:30", t("2026-10-25T00:30:00Z")).unwrap();
+        let f2 = nearest_due("01:30", t("2026-10-25T01:30:00Z")).unwrap();
+        assert_eq!(f1.at, t("2026-10-25T00:30:00Z"));
+        assert_eq!(f2.at, f1.at, "one dose, not two");
+        assert_eq!(f1.resolution, LocalResolution::Fold);
+        // Ordinary days either side are not affected.
+        let n = nearest_due("01:30", t("2026-10-26T01:30:00Z")).unwrap();
         assert_eq!(
-            nearest_due("22:00", at(0, 30)),
-            Some(at(22, 0) - crate::clock::DAY_MS)
+            (n.at, n.resolution),
+            (t("2026-10-26T01:30:00Z"), LocalResolution::Unique)
         );
-        assert_eq!(nearest_due("25:00", at(1, 0)), None);
-        assert_eq!(nearest_due("", at(1, 0)), None);
+        assert!(n.note().is_none());
     }
 }

@@ -13,10 +13,9 @@ use sqlx::Row;
 
 const GS: char = '\u{1d}';
 
+/// London wall-clock `HH:MM`, `offset_minutes` from now (regular order times are local).
 fn hhmm_now(offset_minutes: i64) -> String {
-    let ms = bedside::clock::now_ms() + offset_minutes * 60_000;
-    let rem = ms.rem_euclid(86_400_000);
-    format!("{:02}:{:02}", rem / 3_600_000, (rem % 3_600_000) / 60_000)
+    bedside::clock::london_hhmm(bedside::clock::now_ms() + offset_minutes * 60_000)
 }
 
 async fn add_order(

@@ -117,6 +117,7 @@ async fn app_with_pix(addr: &str, ttl: u64) -> (common::TestApp, common::TestDb)
         exchange: format!("mllp://{addr}"),
         timeout_ms: 300,
         cache_ttl_seconds: ttl,
+        pool_size: 4,
     });
     (common::TestApp::start(cfg).await, db)
 }
@@ -260,6 +261,7 @@ async fn graceful_shutdown_finishes_in_flight_requests() {
         exchange: format!("mllp://{}", m.addr),
         timeout_ms: 2000,
         cache_ttl_seconds: 0,
+        pool_size: 4,
     });
     let app = common::TestApp::start(cfg).await;
     let addr = app.addr;

@@ -341,8 +341,7 @@ fn kill_mid_load_loses_no_acknowledged_administration() {
         .build()
         .unwrap();
     let now = bedside::clock::now_ms();
-    let rem = now.rem_euclid(86_400_000);
-    let times = format!("{:02}:{:02}", rem / 3_600_000, (rem % 3_600_000) / 60_000);
+    let times = bedside::clock::london_hhmm(now);
     rt.block_on(async {
         let db = bedside::db::Db::connect(&url, 1).await.unwrap();
         let mut conn = db.pool.acquire().await.unwrap();

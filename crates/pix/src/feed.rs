@@ -7,7 +7,7 @@
 //!
 //! | message | event |
 //! | --- | --- |
-//! | ADT^A01 / A04 / A05 | [`FeedEvent::Link`] |
+//! | ADT^A01 / A04 / A05, ADT^A28 (add person, IHE PAM) | [`FeedEvent::Link`] |
 //! | ADT^A08, ADT^A31 (ITI-10) | [`FeedEvent::Update`] |
 //! | ADT^A40 | [`FeedEvent::Merge`] with MRG-1 as the subsumed identifier |
 //!
@@ -76,6 +76,8 @@ pub enum Trigger {
     A05,
     /// Update patient information (ITI-8).
     A08,
+    /// Add person information (IHE PAM ITI-30), read as a link like A04.
+    A28,
     /// Update person information (ITI-10 PIX Update Notification).
     A31,
     /// Merge patient identifier list (ITI-8).
@@ -95,6 +97,7 @@ impl Trigger {
             "A04" => Self::A04,
             "A05" => Self::A05,
             "A08" => Self::A08,
+            "A28" => Self::A28,
             "A31" => Self::A31,
             "A40" => Self::A40,
             _ => return None,
@@ -113,6 +116,7 @@ impl Trigger {
             Self::A04 => "A04",
             Self::A05 => "A05",
             Self::A08 => "A08",
+            Self::A28 => "A28",
             Self::A31 => "A31",
             Self::A40 => "A40",
         }
@@ -129,7 +133,7 @@ impl Trigger {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FeedEvent {
-    /// A01/A04/A05: a patient registered; these identifiers belong together.
+    /// A01/A04/A05/A28: a patient registered; these identifiers belong together.
     Link {
         /// The trigger event.
         trigger: Trigger,
@@ -216,7 +220,7 @@ pub enum FeedError {
         /// MSH-9.1.
         found: String,
     },
-    /// The trigger is not A01/A04/A05/A08/A31/A40 (code 201).
+    /// The trigger is not A01/A04/A05/A08/A28/A31/A40 (code 201).
     #[error("MSH-9.2: unsupported event code {found:?}")]
     UnsupportedEvent {
         /// MSH-9.2.
@@ -422,7 +426,7 @@ pub fn interpret_feed(msg: &Message<'_>) -> Result<FeedEvent, FeedError> {
         .ok_or(FeedError::MissingSegment { segment: "PID" })?;
     let identifiers = cx_list(pid, 3)?;
     Ok(match trigger {
-        Trigger::A01 | Trigger::A04 | Trigger::A05 => FeedEvent::Link {
+        Trigger::A01 | Trigger::A04 | Trigger::A05 | Trigger::A28 => FeedEvent::Link {
             trigger,
             control_id,
             identifiers,
@@ -442,6 +446,80 @@ pub fn interpret_feed(msg: &Message<'_>) -> Result<FeedEvent, FeedError> {
                 subsumed: cx_list(mrg, 1)?,
             }
         }
+    })
+}
+
+/// The demographics in a PID segment, as sent (unescaped, not validated): the first
+/// legal name of PID-5 (XPN.7 `L`), else its first name; PID-7 and PID-8 as text.
+///
+/// ```
+/// use bedside_pix::feed::pid_demographics;
+/// let raw = b"MSH|^~\\&|PAS|RXX|||20250314||ADT^A28^ADT_A05|P1|P|2.5\rEVN|A28\r\
+/// PID|||K1^^^TRUST_MRN&2.999.826.0.1.1&ISO^MR||Nickname^Jo^^^^^N~O\\T\\Brien^Mary^Ann^^^^L||19800118|F\r";
+/// let d = pid_demographics(&bedside_pix::er7::Message::parse(raw)?)?;
+/// assert_eq!((d.family.as_str(), d.given.as_str()), ("O&Brien", "Mary"));
+/// assert_eq!((d.birth_date.as_str(), d.sex.as_str()), ("19800118", "F"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PidDemographics {
+    /// XPN.1.1 (surname).
+    pub family: String,
+    /// XPN.2 (given name).
+    pub given: String,
+    /// PID-7.1 (date/time of birth, `YYYY[MM[DD[…]]]`).
+    pub birth_date: String,
+    /// PID-8 (administrative sex, HL7 table 0001).
+    pub sex: String,
+}
+
+/// Reads [`PidDemographics`] from the message's PID segment. Never panics.
+///
+/// # Errors
+/// [`FeedError::MissingSegment`] without PID, [`FeedError::BadValue`] for a value that
+/// cannot be decoded in the message's character set.
+pub fn pid_demographics(msg: &Message<'_>) -> Result<PidDemographics, FeedError> {
+    let pid = msg
+        .segment("PID")
+        .ok_or(FeedError::MissingSegment { segment: "PID" })?;
+    let bad = |field: u32| {
+        move |source| FeedError::BadValue {
+            segment: "PID",
+            field,
+            source,
+        }
+    };
+    let names: Vec<_> = pid
+        .field(5)
+        .repetitions()
+        .filter(|r| !r.is_empty())
+        .collect();
+    let name = names
+        .iter()
+        .find(|r| r.component(7).as_str() == "L")
+        .or_else(|| names.first())
+        .copied();
+    let (family, given) = match name {
+        Some(n) => (
+            n.component(1)
+                .subcomponent(1)
+                .text()
+                .map_err(bad(5))?
+                .into_owned(),
+            n.component(2).text().map_err(bad(5))?.into_owned(),
+        ),
+        None => (String::new(), String::new()),
+    };
+    Ok(PidDemographics {
+        family,
+        given,
+        birth_date: pid
+            .field(7)
+            .component(1)
+            .text()
+            .map_err(bad(7))?
+            .into_owned(),
+        sex: pid.field(8).text().map_err(bad(8))?.into_owned(),
     })
 }
 

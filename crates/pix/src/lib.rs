@@ -31,6 +31,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod batch;
 pub mod breaker;
 pub mod client;
 pub mod domain;

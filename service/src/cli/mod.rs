@@ -14,6 +14,7 @@ pub(crate) mod pix;
 pub(crate) mod printer;
 pub(crate) mod scanner;
 pub(crate) mod serve;
+pub(crate) mod token;
 pub(crate) mod wristband;
 
 /// Bedside: positive patient identification with GS1 barcodes.
@@ -40,11 +41,14 @@ pub(crate) enum Command {
     /// The demo data set: patients, wristband scans, badges, medicines, tokens.
     #[command(subcommand)]
     Demo(demo::DemoCommand),
-    /// Load patients and hospital numbers from a CSV file (all or nothing).
+    /// Load patients and hospital numbers from a CSV or HL7 v2 ADT file (all or nothing).
     Import(import::ImportArgs),
     /// The hash-chained audit trail.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// API tokens: create (secret shown once), list, revoke.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
     /// Make GS1 DataMatrix / GS1-128 images, and read symbols from images.
     #[command(subcommand)]
     Barcode(barcode::BarcodeCommand),
@@ -74,6 +78,7 @@ impl Cli {
             Command::Barcode(cmd) => barcode::run(cmd),
             Command::Wristband(cmd) => wristband::run(cmd),
             Command::Printer(cmd) => printer::run(&cmd),
+            Command::Token(cmd) => token::run(&cmd),
         }
     }
 }

@@ -120,6 +120,7 @@ pub(crate) fn serve(args: &ServeArgs) -> ExitCode {
             exchange: String::new(),
             timeout_ms: 2000,
             cache_ttl_seconds: 60,
+            pool_size: 4,
         });
         p.exchange = x.clone();
         cfg.pix = Some(p);

@@ -1,10 +1,11 @@
-//! Bearer-token authentication, roles and the per-token rate limit.
+//! Bearer-token authentication, roles, the per-token rate limit, and the per-client-IP
+//! limit on failed authentications that bounds token guessing.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::{StatusCode, header, request::Parts};
 use sqlx::Row;
 
@@ -100,6 +101,50 @@ impl RateLimiter {
         }
     }
 
+    /// Whether `key` is over the limit, without counting; `Err(seconds to wait)` when it is.
+    ///
+    /// ```
+    /// let l = bedside::server::auth::RateLimiter::new(1);
+    /// assert!(l.over("127.0.0.1").is_ok());
+    /// l.note("127.0.0.1");
+    /// assert!(l.over("127.0.0.1").is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// Over the limit.
+    pub fn over(&self, key: &str) -> Result<(), u64> {
+        let Ok(w) = self.windows.lock() else {
+            return Err(1);
+        };
+        match w.get(key) {
+            Some((start, n)) => {
+                let age = Instant::now().duration_since(*start).as_secs();
+                if age < 60 && *n >= self.per_minute {
+                    Err(60u64.saturating_sub(age).max(1))
+                } else {
+                    Ok(())
+                }
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Counts one event for `key` (whatever the limit).
+    pub fn note(&self, key: &str) {
+        let Ok(mut w) = self.windows.lock() else {
+            return;
+        };
+        if w.len() > 100_000 {
+            w.clear();
+        }
+        let now = Instant::now();
+        let e = w.entry(key.to_owned()).or_insert((now, 0));
+        if now.duration_since(e.0).as_secs() >= 60 {
+            *e = (now, 0);
+        }
+        e.1 = e.1.saturating_add(1);
+    }
+
     /// Counts one request; `Err(seconds to wait)` when over the limit.
     ///
     /// # Errors
@@ -125,51 +170,185 @@ impl RateLimiter {
     }
 }
 
+/// How long a token's stored row is reused before it is read again: revoking or expiring
+/// a token takes effect on every instance within this time.
+pub const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A token's stored row, as the check needs it.
+#[derive(Debug, Clone)]
+struct TokenRow {
+    role: String,
+    salt: String,
+    hash: String,
+    revoked_at: Option<i64>,
+    expires_at: Option<i64>,
+}
+
+/// Recently read token rows (per instance), so that a busy scanner's token costs one
+/// database read per [`TOKEN_CACHE_TTL`], not one per request. Unknown ids are never
+/// cached.
+#[derive(Debug, Default)]
+pub struct TokenCache {
+    rows: Mutex<HashMap<String, (Instant, TokenRow)>>,
+}
+
+impl TokenCache {
+    fn get(&self, id: &str) -> Option<TokenRow> {
+        let rows = self.rows.lock().ok()?;
+        let (at, row) = rows.get(id)?;
+        (at.elapsed() < TOKEN_CACHE_TTL).then(|| row.clone())
+    }
+
+    fn put(&self, id: &str, row: TokenRow) {
+        if let Ok(mut rows) = self.rows.lock() {
+            if rows.len() > 10_000 {
+                rows.clear();
+            }
+            rows.insert(id.to_owned(), (Instant::now(), row));
+        }
+    }
+}
+
+async fn token_row(state: &AppState, id: &str) -> Result<Option<TokenRow>, Problem> {
+    if let Some(r) = state.token_cache.get(id) {
+        return Ok(Some(r));
+    }
+    let store = |_| Problem::unavailable("database_unavailable", "the token store cannot be read");
+    let row = sqlx::query(
+        "SELECT role, salt, secret_hash, revoked_at, expires_at FROM tokens WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&state.db.pool)
+    .await
+    .map_err(store)?;
+    let Some(row) = row else { return Ok(None) };
+    let r = TokenRow {
+        role: row.try_get(0).map_err(store)?,
+        salt: row.try_get(1).map_err(store)?,
+        hash: row.try_get(2).map_err(store)?,
+        revoked_at: row.try_get(3).map_err(store)?,
+        expires_at: row.try_get(4).map_err(store)?,
+    };
+    state.token_cache.put(id, r.clone());
+    Ok(Some(r))
+}
+
+/// Why authentication failed (for metrics and, when a real token was named, the audit
+/// trail; the caller always sees the same `unauthorized` problem).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    Missing,
+    Malformed,
+    Unknown,
+    BadSecret,
+    Revoked,
+    Expired,
+}
+
+impl Failure {
+    fn as_str(self) -> &'static str {
+        match self {
+            Failure::Missing => "missing",
+            Failure::Malformed => "malformed",
+            Failure::Unknown => "unknown",
+            Failure::BadSecret => "bad_secret",
+            Failure::Revoked => "revoked",
+            Failure::Expired => "expired",
+        }
+    }
+}
+
+fn too_many(wait: u64, detail: &str) -> Problem {
+    let mut p = Problem::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        "Too many requests",
+        detail,
+    );
+    p.retry_after = Some(wait);
+    p
+}
+
+/// Counts a failed authentication from `client`; audits it when it named a real token.
+async fn failed(
+    state: &AppState,
+    client: &str,
+    why: Failure,
+    token_id: Option<&str>,
+    problem: Problem,
+) -> Problem {
+    state.auth_failures.note(client);
+    state
+        .metrics
+        .inc("bedside_auth_failures_total", "reason", why.as_str());
+    if let Some(id) = token_id {
+        // A revoked, expired or mis-typed real token is a security event worth keeping;
+        // the per-client limit bounds how many of these rows anyone can cause.
+        let _ = crate::audit::append(
+            &state.db,
+            &format!("client:{client}"),
+            "auth.refused",
+            &serde_json::json!({"token_id": id, "reason": why.as_str(), "client": client}),
+        )
+        .await;
+    }
+    problem
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        let value = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .ok_or_else(|| Problem::unauthorized("send Authorization: Bearer <token>"))?;
-        let value = value
-            .to_str()
-            .map_err(|_| Problem::unauthorized("malformed Authorization header"))?;
-        let token = value
-            .strip_prefix("Bearer ")
-            .ok_or_else(|| Problem::unauthorized("use the Bearer scheme"))?;
-        let presented =
-            split_token(token.trim()).ok_or_else(|| Problem::unauthorized("unknown token"))?;
-        let row = sqlx::query(
-            "SELECT role, salt, secret_hash FROM tokens WHERE id = $1 AND revoked_at IS NULL",
-        )
-        .bind(presented.id)
-        .fetch_optional(&state.db.pool)
-        .await
-        .map_err(|_| {
-            Problem::unavailable("database_unavailable", "the token store cannot be read")
-        })?;
-        let row = row.ok_or_else(|| Problem::unauthorized("unknown token"))?;
-        let field = |i: usize| -> Result<String, Problem> {
-            row.try_get::<String, _>(i).map_err(|_| {
-                Problem::unavailable("database_unavailable", "the token store cannot be read")
-            })
-        };
-        let (role, salt, hash) = (field(0)?, field(1)?, field(2)?);
-        if !ct_eq(&token_hash(&salt, presented.secret), &hash) {
-            return Err(Problem::unauthorized("unknown token"));
+        let client = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+        if let Err(wait) = state.auth_failures.over(&client) {
+            return Err(too_many(
+                wait,
+                "too many failed authentications from this address; wait before trying again",
+            ));
         }
-        let role = Role::parse(&role).ok_or_else(|| Problem::unauthorized("unknown token"))?;
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            let p = Problem::unauthorized("send Authorization: Bearer <token>");
+            return Err(failed(state, &client, Failure::Missing, None, p).await);
+        };
+        let Some(token) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) else {
+            let p = Problem::unauthorized("use the Bearer scheme");
+            return Err(failed(state, &client, Failure::Malformed, None, p).await);
+        };
+        let unknown = || Problem::unauthorized("unknown token");
+        let Some(presented) = split_token(token.trim()) else {
+            return Err(failed(state, &client, Failure::Malformed, None, unknown()).await);
+        };
+        let Some(TokenRow {
+            role,
+            salt,
+            hash,
+            revoked_at,
+            expires_at,
+        }) = token_row(state, presented.id).await?
+        else {
+            return Err(failed(state, &client, Failure::Unknown, None, unknown()).await);
+        };
+        let id = Some(presented.id);
+        if !ct_eq(&token_hash(&salt, presented.secret), &hash) {
+            return Err(failed(state, &client, Failure::BadSecret, id, unknown()).await);
+        }
+        if revoked_at.is_some() {
+            return Err(failed(state, &client, Failure::Revoked, id, unknown()).await);
+        }
+        if expires_at.is_some_and(|e| e <= crate::clock::now_ms()) {
+            return Err(failed(state, &client, Failure::Expired, id, unknown()).await);
+        }
+        let Some(role) = Role::parse(&role) else {
+            return Err(failed(state, &client, Failure::Unknown, None, unknown()).await);
+        };
         if let Err(wait) = state.limiter.check(presented.id) {
-            let mut p = Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                "Too many requests",
+            return Err(too_many(
+                wait,
                 "this token has sent too many requests; slow down",
-            );
-            p.retry_after = Some(wait);
-            return Err(p);
+            ));
         }
         Ok(Caller {
             token_id: presented.id.to_owned(),

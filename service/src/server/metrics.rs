@@ -37,6 +37,10 @@ const HELP: &[(&str, &str)] = &[
         "bedside_administrations_recorded_total",
         "Administration records by outcome.",
     ),
+    (
+        "bedside_auth_failures_total",
+        "Failed authentications by reason (missing, malformed, unknown, bad_secret, revoked, expired).",
+    ),
 ];
 
 fn label_value(v: &str) -> String {

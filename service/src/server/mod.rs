@@ -29,6 +29,7 @@ use crate::identify::{Decision, Identifier, PixResolver};
 pub mod audit_events;
 pub mod auth;
 pub mod extract;
+pub mod fhir;
 pub mod metrics;
 pub mod problem;
 pub mod tls;
@@ -55,6 +56,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Per-token rate limit.
     pub limiter: Arc<RateLimiter>,
+    /// Failed authentications per client IP (bounds token guessing).
+    pub auth_failures: Arc<RateLimiter>,
+    /// Recently read token rows.
+    pub token_cache: Arc<auth::TokenCache>,
     /// PIX manager address for readiness (host:port), if configured.
     pub pix_addr: Option<String>,
 }
@@ -113,6 +118,7 @@ fn pix_client(
         let mut c = MllpConfig::new(&addr);
         c.response_timeout = timeout;
         c.connect_timeout = timeout.min(Duration::from_secs(2));
+        c.pool_size = cfg.pool_size.max(1);
         Ok((Arc::new(MllpClient::new(c)), addr))
     } else if cfg.exchange.starts_with("http://") || cfg.exchange.starts_with("https://") {
         let mut c = PixmConfig::new(&cfg.exchange);
@@ -145,11 +151,12 @@ fn pix_client(
 /// Configuration, database or seeding failures.
 pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
     cfg.validate()?;
-    let db = Db::connect(&cfg.effective_database_url(), cfg.pool_size).await?;
+    let mut db = Db::connect(&cfg.effective_database_url(), cfg.pool_size).await?;
     db.migrate().await?;
     if cfg.demo && crate::demo::seed(&db).await? {
         tracing::info!("demo data seeded");
     }
+    db.start_audit_writer();
     let mut prefixes = Vec::new();
     for p in &cfg.gsrn_prefixes {
         prefixes.push(GsrnPrefix::new(p).map_err(|e| {
@@ -190,6 +197,8 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
     };
     Ok(AppState {
         limiter: Arc::new(RateLimiter::new(cfg.rate_limit_per_minute)),
+        auth_failures: Arc::new(RateLimiter::new(cfg.auth_failures_per_minute)),
+        token_cache: Arc::new(auth::TokenCache::default()),
         cfg: Arc::new(cfg),
         db,
         identifier: Arc::new(identifier),
@@ -225,6 +234,7 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             "/v1/audit/events",
             get(audit_events::audit_events),
         ),
+        (Method::GET, "/v1/audit/fhir", get(fhir::audit_fhir)),
     ]
 }
 
@@ -658,10 +668,13 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(StartError::Serve)
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(StartError::Serve)
 }
 
 /// Starts the service: state, listener, serve until SIGINT/SIGTERM.
