@@ -76,6 +76,9 @@ pub struct Config {
     pub auth_failures_per_minute: u32,
     /// Database pool size.
     pub pool_size: u32,
+    /// Wristband printers by name (`"ward7": "tcp://10.2.7.40:9100"`), for
+    /// `POST /v1/wristbands` with `"printer"`. Addresses use the `--printer` syntax.
+    pub printers: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -98,6 +101,7 @@ impl Default for Config {
             rate_limit_per_minute: 600,
             auth_failures_per_minute: 30,
             pool_size: 8,
+            printers: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -188,6 +192,21 @@ impl Config {
         }
         if self.pool_size == 0 {
             return Err(ConfigError::Invalid("pool_size must be > 0".into()));
+        }
+        for (name, address) in &self.printers {
+            if name.is_empty()
+                || name.len() > 40
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "printers: name {name:?} must be 1-40 letters, digits, '-' or '_'"
+                )));
+            }
+            address
+                .parse::<bedside_printer::transport::PrinterAddress>()
+                .map_err(|e| ConfigError::Invalid(format!("printers.{name}: {e}")))?;
         }
         Ok(())
     }

@@ -34,6 +34,7 @@ pub mod metrics;
 pub mod problem;
 pub mod tls;
 pub mod ui;
+pub mod wristbands;
 
 use auth::{Caller, RateLimiter, Role};
 use extract::StrictJson;
@@ -235,6 +236,7 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             get(audit_events::audit_events),
         ),
         (Method::GET, "/v1/audit/fhir", get(fhir::audit_fhir)),
+        (Method::POST, "/v1/wristbands", post(wristbands::wristbands)),
     ]
 }
 
