@@ -207,7 +207,7 @@ fn http_contract(server: &Server) {
         "/ui/assets/../../Cargo.toml",
         "/ui/assets/",
         "/ui/assets/app.css.map",
-        "/ui/wristbands",
+        "/ui/wristband",
         "/ui/scan/",
     ] {
         let r = server.get(p, &[]);

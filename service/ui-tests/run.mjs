@@ -124,7 +124,7 @@ async function fits(page, width, what) {
   const r = await page.evaluate(() => ({
     scroll: document.documentElement.scrollWidth,
     widest: Math.max(...[...document.querySelectorAll('main *')]
-      .filter((e) => !e.parentElement.closest('.table-wrap'))
+      .filter((e) => !e.parentElement.closest('.table-wrap, .band-preview'))
       .map((e) => e.getBoundingClientRect().right)),
   }));
   assert.ok(r.scroll <= width, `${what}: page scrolls sideways (${r.scroll} > ${width})`);
@@ -319,7 +319,7 @@ if (PHASE === 'tampered') {
     assert.equal(storage.local, 0, 'nothing in localStorage');
     assert.equal(storage.cookies, '');
     const nav = await page.$$eval('#nav a', (as) => as.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('aria-current')]));
-    assert.deepEqual(nav, [['Scan wristband', '/ui/scan', 'page'], ['Medicines check', '/ui/medicines', null]]);
+    assert.deepEqual(nav, [['Scan wristband', '/ui/scan', 'page'], ['Medicines check', '/ui/medicines', null], ['Wristbands', '/ui/wristbands', null]]);
     // Sign out forgets the token; the pages then send you back to sign in.
     await page.click('#sign-out');
     await page.waitForURL(/\/ui\/sign-in\?reason=signed_out/);
@@ -722,6 +722,38 @@ if (PHASE === 'tampered') {
     for (const id of ['#main', '/ui/scan', 'sign-out', 'slot-patient', 'slot-product', 'slot-staff', 'quantity', 'route', 'check', 'start-again']) {
       assert.ok(seen.includes(id), `Tab reaches ${id}: ${seen.join(' ')}`);
     }
+    await done(context, page);
+  });
+
+  test('wristbands: a band made from the record, previewed, with the hospital number chosen', async () => {
+    const { context, page } = await fresh();
+    await signIn(page, 'admissions', '/ui/wristbands');
+    await page.goto(BASE + '/ui/wristbands');
+    await page.waitForSelector('#who-role');
+    const nav = await page.$$eval('#nav a', (as) => as.map((a) => a.textContent));
+    assert.ok(nav.includes('Wristbands'), nav.join(' '));
+    // A number with a wrong check digit is refused on the page; nothing is asked.
+    await page.fill('#nhs', '999 000 1234');
+    await page.click('#preview');
+    assert.equal(await page.isVisible('#nhs-error'), true);
+    assert.equal(await page.getAttribute('#nhs', 'aria-invalid'), 'true');
+    // The demo patient has two hospital numbers: the page asks which, then previews.
+    await page.fill('#nhs', john.nhs_number_display);
+    await page.click('#preview');
+    await page.waitForSelector('#mrn-field:not([hidden])');
+    await tone(page, 'wait');
+    await page.selectOption('#mrn', john.mrn);
+    await page.click('#preview');
+    await page.waitForSelector('#preview-figure:not([hidden])');
+    await tone(page, 'go');
+    const size = await page.$eval('#preview-img', (i) => i.decode().then(() => [i.naturalWidth, i.naturalHeight]));
+    assert.ok(size[0] > 2000 && size[1] > 200 && size[1] < 400, `landscape adult band at 300 dpi: ${size}`);
+    await announced(page, 'Band ready');
+    // No printer is configured here: the print form stays hidden.
+    assert.equal(await page.isVisible('#print-form'), false);
+    await axe(page, 'wristbands with a preview');
+    await page.setViewportSize({ width: 320, height: 700 });
+    await fits(page, 320, 'wristbands at 320 px');
     await done(context, page);
   });
 }

@@ -11,14 +11,13 @@ export const API_TIMEOUT_MS = 15000;
 
 /**
  * The pages, in navigation order, and the roles that may use them. A page with
- * `ready: false` has its place here but is not shown: the wristband print/preview page
- * waits for `POST /v1/wristbands`. To add it: write wristbands.html and wristbands.js,
- * add both to ASSETS in service/src/server/ui.rs, and set `ready: true`.
+ * `ready: false` would keep a page's place without showing it. A new page: write its
+ * .html and .js, add both to ASSETS in service/src/server/ui.rs, and list it here.
  */
 export const PAGES = [
   { id: 'scan', href: '/ui/scan', label: 'Scan wristband', roles: ['nurse', 'pharmacist', 'admissions'], ready: true },
   { id: 'medicines', href: '/ui/medicines', label: 'Medicines check', roles: ['nurse', 'pharmacist'], ready: true },
-  { id: 'wristbands', href: '/ui/wristbands', label: 'Wristbands', roles: ['admissions', 'nurse'], ready: false },
+  { id: 'wristbands', href: '/ui/wristbands', label: 'Wristbands', roles: ['admissions', 'nurse'], ready: true },
   { id: 'audit', href: '/ui/audit', label: 'Audit trail', roles: ['admin'], ready: true },
 ];
 

@@ -237,6 +237,7 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         ),
         (Method::GET, "/v1/audit/fhir", get(fhir::audit_fhir)),
         (Method::POST, "/v1/wristbands", post(wristbands::wristbands)),
+        (Method::GET, "/v1/printers", get(wristbands::printers)),
     ]
 }
 

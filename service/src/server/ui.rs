@@ -23,7 +23,7 @@ use super::AppState;
 /// calls only; no inline script or style, no plugins, no framing, no `<base>`, forms post
 /// only here, and DOM sinks such as `innerHTML` refuse strings (Trusted Types).
 pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; \
+img-src 'self' blob:; connect-src 'self'; form-action 'self'; base-uri 'none'; \
 frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'";
 
 /// The Content-Security-Policy of every other response (JSON, problems, assets).
@@ -99,6 +99,7 @@ pub const ASSETS: &[Asset] = &[
     embedded!("/ui/scan", HTML, "scan.html"),
     embedded!("/ui/medicines", HTML, "medicines.html"),
     embedded!("/ui/audit", HTML, "audit.html"),
+    embedded!("/ui/wristbands", HTML, "wristbands.html"),
     embedded!("/ui/assets/app.css", CSS, "app.css"),
     embedded!("/ui/assets/icon.svg", SVG, "icon.svg"),
     embedded!("/ui/assets/common.js", JS, "common.js"),
@@ -109,6 +110,7 @@ pub const ASSETS: &[Asset] = &[
     embedded!("/ui/assets/scan.js", JS, "scan.js"),
     embedded!("/ui/assets/medicines.js", JS, "medicines.js"),
     embedded!("/ui/assets/audit.js", JS, "audit.js"),
+    embedded!("/ui/assets/wristbands.js", JS, "wristbands.js"),
 ];
 
 /// The embedded file served at `path`.

@@ -371,3 +371,15 @@ pub async fn wristbands(
         }
     }
 }
+
+/// `GET /v1/printers`: the names of the configured wristband printers (never their
+/// addresses), for the wristband page's choice.
+pub async fn printers(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<axum::Json<serde_json::Value>, Problem> {
+    caller.require(&[Role::Admissions, Role::Nurse, Role::Admin])?;
+    Ok(axum::Json(
+        json!({ "printers": state.cfg.printers.keys().collect::<Vec<_>>() }),
+    ))
+}
