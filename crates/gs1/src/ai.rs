@@ -124,6 +124,13 @@ impl Ai {
         &self.digits[..self.len as usize]
     }
 
+    /// A number unique to this AI, for fast comparison and pattern matching:
+    /// the four digit bytes (unused ones `0`) with the length in the top two
+    /// bits, which ASCII digits leave clear (2, 3 and 4 give 2, 3 and 0).
+    pub(crate) const fn key(self) -> u32 {
+        u32::from_le_bytes(self.digits) | (((self.len & 3) as u32) << 30)
+    }
+
     /// The digits as text.
     ///
     /// ```

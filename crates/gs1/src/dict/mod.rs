@@ -160,6 +160,10 @@ impl Component {
 pub struct Pattern {
     chars: [u8; 4],
     len: u8,
+    /// The bits of an [`Ai::key`] the pattern fixes (digits other than `n`, and
+    /// the length), and their values: matching is one mask and compare.
+    mask: u32,
+    want: u32,
 }
 
 impl Pattern {
@@ -175,6 +179,8 @@ impl Pattern {
             return None;
         }
         let mut chars = [0u8; 4];
+        let mut mask = [0u8; 4];
+        let mut want = [0u8; 4];
         let mut i = 0;
         while i < text.len() {
             let c = text[i];
@@ -182,11 +188,20 @@ impl Pattern {
                 return None;
             }
             chars[i] = c;
+            if c != b'n' {
+                mask[i] = 0xff;
+                want[i] = c;
+            }
             i += 1;
         }
+        let len = text.len() as u8;
+        // The length bits, placed as `Ai::key` places them.
+        let len_bits = ((len & 3) as u32) << 30;
         Some(Pattern {
             chars,
-            len: text.len() as u8,
+            len,
+            mask: u32::from_le_bytes(mask) | (3 << 30),
+            want: u32::from_le_bytes(want) | len_bits,
         })
     }
 
@@ -197,11 +212,13 @@ impl Pattern {
     /// assert!(Pattern::new(b"01").unwrap().matches("01".parse().unwrap()));
     /// ```
     pub fn matches(&self, ai: Ai) -> bool {
-        let d = ai.as_bytes();
-        d.len() == usize::from(self.len)
-            && d.iter()
-                .zip(self.as_bytes())
-                .all(|(a, p)| *p == b'n' || a == p)
+        self.matches_key(ai.key())
+    }
+
+    /// [`Pattern::matches`] for an AI given by its [`Ai::key`].
+    #[inline]
+    pub(crate) fn matches_key(&self, key: u32) -> bool {
+        key & self.mask == self.want
     }
 
     /// The pattern text.
@@ -728,4 +745,63 @@ pub(crate) const SLOTS: usize = INDEX_SLOTS;
 
 pub(crate) const fn index_slot(ai: Ai) -> usize {
     slot(ai)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    /// The definition: same length, each digit equal or wildcarded.
+    fn matches_by_text(p: &Pattern, ai: Ai) -> bool {
+        let (d, t) = (ai.as_bytes(), p.as_bytes());
+        d.len() == t.len() && d.iter().zip(t).all(|(a, c)| *c == b'n' || a == c)
+    }
+
+    #[test]
+    fn pattern_mask_matching_equals_the_definition() {
+        let mut patterns: Vec<Pattern> = Dictionary::embedded()
+            .entries()
+            .iter()
+            .flat_map(|e| {
+                let ex = e.exclusions().iter().flat_map(|x| x.patterns().to_vec());
+                let req = e
+                    .requisites()
+                    .iter()
+                    .flat_map(|r| r.groups().iter().flat_map(|g| g.to_vec()));
+                ex.chain(req).collect::<Vec<_>>()
+            })
+            .collect();
+        patterns.dedup_by(|a, b| a == b);
+        for text in [
+            &b"00"[..],
+            b"0n",
+            b"9n",
+            b"000",
+            b"00n",
+            b"0nn",
+            b"3n1n",
+            b"0000",
+            b"nn",
+            b"31nn",
+            b"3nnn",
+            b"01",
+            b"010",
+            b"0100",
+            b"8n0n",
+        ] {
+            patterns.extend(Pattern::new(text));
+        }
+        assert!(patterns.len() > 100);
+        for len in 2..=4u8 {
+            for code in 0..10u16.pow(u32::from(len)) {
+                let Some(ai) = Ai::from_code(code, len) else {
+                    panic!("bad test AI")
+                };
+                for p in &patterns {
+                    assert_eq!(p.matches(ai), matches_by_text(p, ai), "{p} vs {ai}");
+                }
+            }
+        }
+    }
 }
