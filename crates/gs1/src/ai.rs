@@ -59,6 +59,12 @@ impl Ai {
         })
     }
 
+    /// An AI from digits already checked: `digits[..len]` ASCII digits, the
+    /// rest `0`, `len` 2 to 4 (as [`Ai::new`] would build it).
+    pub(crate) const fn from_digits(digits: [u8; 4], len: u8) -> Ai {
+        Ai { digits, len }
+    }
+
     /// Builds an AI from a number and a digit count (`from_code(1, 2)` is `(01)`).
     ///
     /// ```

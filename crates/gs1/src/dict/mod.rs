@@ -59,6 +59,25 @@ impl Charset {
         }
     }
 
+    /// Whether every byte of `data` is in the character set. For `Z` this is
+    /// the whole `cset64` rule, padding included.
+    ///
+    /// ```
+    /// use bedside_gs1::dict::Charset;
+    /// assert!(Charset::N.admits(b"0123"));
+    /// assert!(!Charset::Y.admits(b"abc"));
+    /// assert!(Charset::X.admits(b"O'Brien%20"));
+    /// ```
+    #[inline]
+    pub fn admits(self, data: &[u8]) -> bool {
+        match self {
+            Charset::N => data.iter().all(u8::is_ascii_digit),
+            Charset::X => crate::lint::cset82_admits(data),
+            Charset::Y => crate::lint::cset39_admits(data),
+            Charset::Z => self.linter().check(data).is_ok(),
+        }
+    }
+
     /// The dictionary letter (`N`, `X`, `Y`, `Z`).
     ///
     /// ```
@@ -383,6 +402,26 @@ pub struct Entry {
     pub(crate) exclusions: Cow<'static, [Exclusion]>,
     pub(crate) dl_key: Option<DlKey>,
     pub(crate) title: Cow<'static, str>,
+    /// [`Entry::min_length`] and [`Entry::max_length`], computed once from the
+    /// components (see [`lengths`]) because the parser needs them for every value.
+    pub(crate) min_len: u32,
+    pub(crate) max_len: u32,
+}
+
+/// The shortest and longest value the components allow: the sum of the
+/// mandatory components' minimums, and of every component's maximum.
+pub(crate) const fn lengths(components: &[Component]) -> (u32, u32) {
+    let (mut min, mut max) = (0u32, 0u32);
+    let mut i = 0;
+    while i < components.len() {
+        let c = &components[i];
+        if !c.optional {
+            min = min.saturating_add(c.min as u32);
+        }
+        max = max.saturating_add(c.max as u32);
+        i += 1;
+    }
+    (min, max)
 }
 
 impl Entry {
@@ -490,11 +529,7 @@ impl Entry {
     /// assert_eq!(Dictionary::embedded().entry("253".parse().unwrap()).unwrap().min_length(), 13);
     /// ```
     pub fn min_length(&self) -> usize {
-        self.components
-            .iter()
-            .filter(|c| !c.optional)
-            .map(|c| usize::from(c.min))
-            .sum()
+        self.min_len as usize
     }
     /// Sum of every component's maximum length.
     ///
@@ -503,7 +538,7 @@ impl Entry {
     /// assert_eq!(Dictionary::embedded().entry("253".parse().unwrap()).unwrap().max_length(), 30);
     /// ```
     pub fn max_length(&self) -> usize {
-        self.components.iter().map(|c| usize::from(c.max)).sum()
+        self.max_len as usize
     }
 }
 
@@ -703,15 +738,34 @@ impl Dictionary {
         Some((ai, self.entries.get(i)?))
     }
 
+    /// As [`Dictionary::lookup_prefix`], with the entry's index. The AI's
+    /// index slot is computed from the digits as they are read.
+    #[inline]
     pub(crate) fn lookup_prefix_index(&self, data: &[u8]) -> Option<(Ai, usize)> {
-        let (a, b) = match data {
-            [a, b, ..] if a.is_ascii_digit() && b.is_ascii_digit() => (*a, *b),
+        let digit = |i: usize| match data.get(i) {
+            Some(&b) if b.is_ascii_digit() => Some(b),
+            _ => None,
+        };
+        let (a, b) = (digit(0)?, digit(1)?);
+        let prefix = usize::from(a - b'0') * 10 + usize::from(b - b'0');
+        let len = *self.len_by_prefix.get(prefix)?;
+        let (digits, slot) = match len {
+            2 => ([a, b, b'0', b'0'], prefix),
+            3 => {
+                let c = digit(2)?;
+                ([a, b, c, b'0'], 100 + prefix * 10 + usize::from(c - b'0'))
+            }
+            4 => {
+                let (c, d) = (digit(2)?, digit(3)?);
+                let low = usize::from(c - b'0') * 10 + usize::from(d - b'0');
+                ([a, b, c, d], 1100 + prefix * 100 + low)
+            }
             _ => return None,
         };
-        let prefix = usize::from((a - b'0') * 10 + (b - b'0'));
-        let len = usize::from(*self.len_by_prefix.get(prefix)?);
-        let ai = Ai::new(data.get(..len)?)?;
-        Some((ai, self.entry_index(ai)?))
+        match self.index.get(slot) {
+            Some(&i) if i != NONE => Some((Ai::from_digits(digits, len), usize::from(i))),
+            _ => None,
+        }
     }
 
     /// The AI length (2 to 4) implied by the first two digits, if any AI starts so.
@@ -750,12 +804,33 @@ pub(crate) const fn index_slot(ai: Ai) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec;
     use alloc::vec::Vec;
 
     /// The definition: same length, each digit equal or wildcarded.
     fn matches_by_text(p: &Pattern, ai: Ai) -> bool {
         let (d, t) = (ai.as_bytes(), p.as_bytes());
         d.len() == t.len() && d.iter().zip(t).all(|(a, c)| *c == b'n' || a == c)
+    }
+
+    #[test]
+    fn charset_admits_exactly_what_its_linter_passes() {
+        let mut inputs: Vec<Vec<u8>> = vec![Vec::new()];
+        for b in 0..=255u8 {
+            inputs.push(vec![b]);
+            inputs.push(vec![b'0', b, b'Z']);
+            inputs.push(vec![b, b'=']);
+            inputs.push(vec![b'A', b, b'=', b'=']);
+        }
+        for charset in [Charset::N, Charset::X, Charset::Y, Charset::Z] {
+            for input in &inputs {
+                assert_eq!(
+                    charset.admits(input),
+                    charset.linter().check(input).is_ok(),
+                    "{charset:?} {input:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -49,6 +49,18 @@ pub(crate) static CSET64: [bool; 256] = byte_set(&[
     (b'a', b'z'),
 ]);
 
+/// Whether `cset82` passes: every byte in CSET 82.
+#[inline]
+pub(crate) fn cset82_admits(data: &[u8]) -> bool {
+    data.iter().all(|&b| CSET82[usize::from(b)])
+}
+
+/// Whether `cset39` passes: every byte in CSET 39.
+#[inline]
+pub(crate) fn cset39_admits(data: &[u8]) -> bool {
+    data.iter().all(|&b| CSET39[usize::from(b)])
+}
+
 /// Offset of the first byte of `data` not in `set`.
 fn first_outside(data: &[u8], set: &[bool; 256]) -> Option<usize> {
     data.iter().position(|&b| !set[usize::from(b)])

@@ -359,13 +359,18 @@ impl<'d> Parser<'d> {
             let entry = self.entry(entry_index);
             let ai_at = p;
             p += ai.len();
-            let mut r = data[p..]
+            // The value runs to the next separator, and a predefined-length
+            // value no further than its length (so the search stops there too).
+            let end = if entry.fnc1_required() {
+                data.len()
+            } else {
+                data.len().min(p + entry.max_length())
+            };
+            let window = data.get(p..end).unwrap_or_default();
+            let r = p + window
                 .iter()
                 .position(|&b| b == sep)
-                .map_or(data.len(), |i| p + i);
-            if !entry.fnc1_required() {
-                r = r.min(p + entry.max_length());
-            }
+                .unwrap_or(window.len());
             let consumed = self.check_value_raw(ai, entry, &data[p..r], base + p)?;
             push(
                 slots,
@@ -421,8 +426,8 @@ impl<'d> Parser<'d> {
         }
         let mut pos = 0;
         for c in entry.components() {
-            let rest = value.len() - pos;
-            let complen = rest.min(c.max());
+            let rest = value.get(pos..).unwrap_or_default();
+            let complen = rest.len().min(c.max());
             if c.is_optional() && complen == 0 {
                 continue;
             }
@@ -434,10 +439,16 @@ impl<'d> Parser<'d> {
                     complen,
                 ));
             }
-            let comp = &value[pos..pos + complen];
-            let linters = core::iter::once(c.charset().linter()).chain(c.linters().iter().copied());
-            for linter in linters {
-                lint(linter, ai, value, pos, comp, src)?;
+            let comp = rest.get(..complen).unwrap_or_default();
+            // The character set first, as a table walk; its linter runs only
+            // to describe a failure.
+            if !c.charset().admits(comp) {
+                lint_failure(c.charset().linter(), ai, value, pos, comp, src)?;
+            }
+            for &linter in c.linters() {
+                if linter.check(comp).is_err() {
+                    lint_failure(linter, ai, value, pos, comp, src)?;
+                }
             }
             pos += complen;
         }
@@ -445,8 +456,11 @@ impl<'d> Parser<'d> {
     }
 }
 
-#[inline]
-fn lint(
+/// The error for a component that `linter` refuses, with the value marked up
+/// around the offending bytes. Kept out of line: valid data never gets here.
+#[cold]
+#[inline(never)]
+fn lint_failure(
     linter: Linter,
     ai: Ai,
     value: &[u8],
