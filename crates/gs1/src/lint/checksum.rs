@@ -1,7 +1,6 @@
 //! Check digits: GS1 mod-10, the GS1 alphanumeric check-character pair, and
 //! the IBAN mod-97 check.
 
-use super::cset::first_non_digit;
 use super::{LintCode, LintError, LintResult, lists};
 
 /// The expected GS1 mod-10 check digit for a complete key (GTIN, SSCC, GSRN,
@@ -23,17 +22,35 @@ use super::{LintCode, LintError, LintResult, lists};
 /// ```
 pub fn gs1_check_digit(digits: &[u8]) -> Option<u8> {
     let (_, body) = digits.split_last()?;
-    let mut sum: u32 = 0;
-    // The byte next to the check digit has weight 3, then 1, 3, ...
-    for (i, &b) in body.iter().rev().enumerate() {
-        if !b.is_ascii_digit() {
-            return None;
+    weighted_sum(body).ok().map(mod10_check_digit)
+}
+
+/// The GS1 weighted digit sum of `body` (the key without its check digit):
+/// the byte next to the check digit weighs 3, then 1, 3, ... leftwards.
+/// `Err` holds the offset of the first byte that is not a digit.
+///
+/// The sum is reduced mod 10 once, at the end: a `u64` cannot overflow for
+/// any slice that fits in memory (at most 27 per pair of digits).
+#[inline]
+fn weighted_sum(body: &[u8]) -> Result<u64, usize> {
+    let mut sum: u64 = 0;
+    let mut three = body.len() % 2 == 1;
+    for (i, &b) in body.iter().enumerate() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return Err(i);
         }
-        let weight = if i % 2 == 0 { 3 } else { 1 };
-        sum = (sum + weight * u32::from(b - b'0')) % 10;
+        sum += u64::from(d) * if three { 3 } else { 1 };
+        three = !three;
     }
-    // `sum` is below 10, so the result is a single digit.
-    Some(b'0' + ((10 - sum) % 10) as u8)
+    Ok(sum)
+}
+
+/// The check digit (ASCII) that completes a weighted sum to a multiple of 10.
+#[inline]
+fn mod10_check_digit(sum: u64) -> u8 {
+    // Both remainders are below 10, so the result is a single digit.
+    b'0' + ((10 - sum % 10) % 10) as u8
 }
 
 /// `csum`: the last byte is the GS1 mod-10 check digit of the others.
@@ -42,17 +59,18 @@ pub fn gs1_check_digit(digits: &[u8]) -> Option<u8> {
 /// non-digit anywhere is reported at its position before the check digit is
 /// compared.
 pub(super) fn csum(data: &[u8]) -> LintResult {
-    if data.is_empty() {
+    let Some((&check, body)) = data.split_last() else {
         return Err(LintError::at(LintCode::TooShortForCheckDigit, 0, 0));
+    };
+    let sum =
+        weighted_sum(body).map_err(|pos| LintError::at(LintCode::NonDigitCharacter, pos, 1))?;
+    if !check.is_ascii_digit() {
+        return Err(LintError::at(LintCode::NonDigitCharacter, body.len(), 1));
     }
-    if let Some(pos) = first_non_digit(data) {
-        return Err(LintError::at(LintCode::NonDigitCharacter, pos, 1));
-    }
-    let last = data.len() - 1;
-    if gs1_check_digit(data) == data.get(last).copied() {
+    if mod10_check_digit(sum) == check {
         Ok(())
     } else {
-        Err(LintError::at(LintCode::IncorrectCheckDigit, last, 1))
+        Err(LintError::at(LintCode::IncorrectCheckDigit, body.len(), 1))
     }
 }
 
