@@ -232,9 +232,20 @@ impl<'d> Parser<'d> {
                 input.len() - MAX_INPUT,
             ));
         }
+        if gs1 {
+            // Built in place: a message is a few hundred bytes, and each move
+            // of it is a copy.
+            let mut scan = Scan {
+                symbology: Some(symbology),
+                content: Content::Gs1(Message::empty(input)),
+            };
+            if let Content::Gs1(msg) = &mut scan.content {
+                self.gs1_fill(msg, 3)?;
+            }
+            return Ok(scan);
+        }
         let content = match symbology {
             Symbology::Ean13 | Symbology::Ean8 => self.primary(input, symbology)?,
-            _ if gs1 => Content::Gs1(self.gs1_scan(input, 3)?),
             _ => {
                 if is_uri(&input[3..]) {
                     Content::DigitalLink(self.dl_from(input, 3)?)
@@ -254,13 +265,19 @@ impl<'d> Parser<'d> {
 
     /// GS1 AI data from `input[start..]` with GS separators.
     fn gs1_scan<'a>(&self, input: Cow<'a, [u8]>, start: usize) -> Result<Message<'a>, Error> {
-        if let Some(i) = input[start..].iter().position(|&b| b == CARET) {
+        let mut msg = Message::empty(input);
+        self.gs1_fill(&mut msg, start)?;
+        Ok(msg)
+    }
+
+    /// Parses and validates the AI data in `msg.buf[start..]` into `msg`.
+    fn gs1_fill(&self, msg: &mut Message<'_>, start: usize) -> Result<(), Error> {
+        let data = msg.buf.get(start..).unwrap_or_default();
+        if let Some(i) = data.iter().position(|&b| b == CARET) {
             return Err(Error::new(ErrorKind::IllegalCaret, None, start + i, 1));
         }
-        let mut msg = Message::empty(input);
-        self.ai_data(&msg.buf[start..], start, start, GS, &mut msg.slots)?;
-        rules::validate(self, &msg)?;
-        Ok(msg)
+        self.ai_data(data, start, start, GS, &mut msg.slots)?;
+        rules::validate(self, msg)
     }
 
     fn primary<'a>(&self, input: Cow<'a, [u8]>, sym: Symbology) -> Result<Content<'a>, Error> {
