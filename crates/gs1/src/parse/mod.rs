@@ -281,13 +281,27 @@ impl<'d> Parser<'d> {
     pub fn element_string<'a>(&self, input: &'a [u8]) -> Result<Message<'a>, Error> {
         let input = self.prepare(input);
         check_input_len(input.len())?;
-        if let Some(at) = input.iter().position(|&b| b == CARET) {
-            return Err(Error::new(ErrorKind::IllegalCaret, None, at, 1));
-        }
         let mut msg = Message::empty(input);
-        self.ai_data(&msg.buf, 0, 0, GS, &mut msg.slots)?;
-        rules::validate(self, &msg)?;
+        self.gs_message(&mut msg, 0)?;
         Ok(msg)
+    }
+
+    /// Parses and validates the AI data in `msg.buf[start..]`, with GS for
+    /// FNC1, into `msg`.
+    ///
+    /// A `^` anywhere in the data is refused before any other error, as the
+    /// reference engine does. No character set admits `^` and separators are
+    /// GS, so data that passes every check holds none: the search for one is
+    /// needed only to name a failure, and runs only then.
+    pub(crate) fn gs_message(&self, msg: &mut Message<'_>, start: usize) -> Result<(), Error> {
+        let data = msg.buf.get(start..).unwrap_or_default();
+        let parsed = self
+            .ai_data(data, start, start, GS, &mut msg.slots)
+            .and_then(|()| rules::validate(self, msg));
+        parsed.map_err(|e| match data.iter().position(|&b| b == CARET) {
+            Some(i) => Error::new(ErrorKind::IllegalCaret, None, start + i, 1),
+            None => e,
+        })
     }
 
     /// Removes line endings and replaces a configured GS substitute.
@@ -552,5 +566,57 @@ fn split_composite(bytes: &[u8]) -> (&[u8], Option<&[u8]>) {
     match bytes.iter().position(|&b| b == b'|') {
         Some(i) => (&bytes[..i], Some(&bytes[i + 1..])),
         None => (bytes, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorClass;
+
+    /// The `^` search runs only when parsing fails: a `^` put anywhere in valid
+    /// scan data or element strings must still be the error reported, at its
+    /// position, whatever else it breaks.
+    #[test]
+    fn a_caret_anywhere_is_the_error_reported() {
+        let p = Parser::default();
+        let inputs = [
+            &include_bytes!("../../benches/inputs/wristband.txt")[..],
+            include_bytes!("../../benches/inputs/staff.txt"),
+            include_bytes!("../../benches/inputs/location.txt"),
+            include_bytes!("../../benches/inputs/medicine.txt"),
+        ];
+        let mut checked = 0;
+        for line in inputs
+            .iter()
+            .flat_map(|f| f.split(|&b| b == b'\n'))
+            .take(400)
+        {
+            if line.is_empty() {
+                continue;
+            }
+            assert!(p.scan(line).is_ok());
+            for at in 3..=line.len() {
+                for replace in [false, true] {
+                    let mut bad = line.to_vec();
+                    if replace && at < line.len() {
+                        bad[at] = CARET;
+                    } else {
+                        bad.insert(at, CARET);
+                    }
+                    let e = p.scan(&bad).unwrap_err();
+                    assert_eq!(
+                        (e.class(), e.offset),
+                        (ErrorClass::BadCharset, at),
+                        "{bad:?}"
+                    );
+                    assert_eq!(e.kind, ErrorKind::IllegalCaret, "{bad:?}");
+                    let e = p.element_string(&bad[3..]).unwrap_err();
+                    assert_eq!((e.kind, e.offset), (ErrorKind::IllegalCaret, at - 3));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000);
     }
 }

@@ -3,7 +3,7 @@
 
 use alloc::borrow::Cow;
 
-use super::{CARET, GS, Parser, rules};
+use super::Parser;
 use crate::error::{Error, ErrorKind};
 use crate::message::{MAX_INPUT, Message};
 
@@ -240,7 +240,7 @@ impl<'d> Parser<'d> {
                 content: Content::Gs1(Message::empty(input)),
             };
             if let Content::Gs1(msg) = &mut scan.content {
-                self.gs1_fill(msg, 3)?;
+                self.gs_message(msg, 3)?;
             }
             return Ok(scan);
         }
@@ -266,18 +266,8 @@ impl<'d> Parser<'d> {
     /// GS1 AI data from `input[start..]` with GS separators.
     fn gs1_scan<'a>(&self, input: Cow<'a, [u8]>, start: usize) -> Result<Message<'a>, Error> {
         let mut msg = Message::empty(input);
-        self.gs1_fill(&mut msg, start)?;
+        self.gs_message(&mut msg, start)?;
         Ok(msg)
-    }
-
-    /// Parses and validates the AI data in `msg.buf[start..]` into `msg`.
-    fn gs1_fill(&self, msg: &mut Message<'_>, start: usize) -> Result<(), Error> {
-        let data = msg.buf.get(start..).unwrap_or_default();
-        if let Some(i) = data.iter().position(|&b| b == CARET) {
-            return Err(Error::new(ErrorKind::IllegalCaret, None, start + i, 1));
-        }
-        self.ai_data(data, start, start, GS, &mut msg.slots)?;
-        rules::validate(self, msg)
     }
 
     fn primary<'a>(&self, input: Cow<'a, [u8]>, sym: Symbology) -> Result<Content<'a>, Error> {
