@@ -71,7 +71,7 @@ impl Charset {
     #[inline]
     pub fn admits(self, data: &[u8]) -> bool {
         match self {
-            Charset::N => data.iter().all(u8::is_ascii_digit),
+            Charset::N => crate::lint::first_non_digit(data).is_none(),
             Charset::X => crate::lint::cset82_admits(data),
             Charset::Y => crate::lint::cset39_admits(data),
             Charset::Z => self.linter().check(data).is_ok(),
