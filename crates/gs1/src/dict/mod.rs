@@ -59,17 +59,11 @@ impl Charset {
         }
     }
 
-    /// Whether every byte of `data` is in the character set. For `Z` this is
-    /// the whole `cset64` rule, padding included.
-    ///
-    /// ```
-    /// use bedside_gs1::dict::Charset;
-    /// assert!(Charset::N.admits(b"0123"));
-    /// assert!(!Charset::Y.admits(b"abc"));
-    /// assert!(Charset::X.admits(b"O'Brien%20"));
-    /// ```
+    /// Whether [`Charset::linter`] passes `data` (every byte in the set; for
+    /// `Z` the whole `cset64` rule, padding included), without describing a
+    /// failure.
     #[inline]
-    pub fn admits(self, data: &[u8]) -> bool {
+    pub(crate) fn admits(self, data: &[u8]) -> bool {
         match self {
             Charset::N => crate::lint::first_non_digit(data).is_none(),
             Charset::X => crate::lint::cset82_admits(data),
