@@ -59,6 +59,12 @@ impl Ai {
         })
     }
 
+    /// An AI from digits already checked: `digits[..len]` ASCII digits, the
+    /// rest `0`, `len` 2 to 4 (as [`Ai::new`] would build it).
+    pub(crate) const fn from_digits(digits: [u8; 4], len: u8) -> Ai {
+        Ai { digits, len }
+    }
+
     /// Builds an AI from a number and a digit count (`from_code(1, 2)` is `(01)`).
     ///
     /// ```
@@ -122,6 +128,13 @@ impl Ai {
     /// ```
     pub fn as_bytes(&self) -> &[u8] {
         &self.digits[..self.len as usize]
+    }
+
+    /// A number unique to this AI, for fast comparison and pattern matching:
+    /// the four digit bytes (unused ones `0`) with the length in the top two
+    /// bits, which ASCII digits leave clear (2, 3 and 4 give 2, 3 and 0).
+    pub(crate) const fn key(self) -> u32 {
+        u32::from_le_bytes(self.digits) | (((self.len & 3) as u32) << 30)
     }
 
     /// The digits as text.

@@ -231,6 +231,33 @@ fn seeds_are_valid() {
     }
 }
 
+/// A zero-suppressed GTIN is padded before its checks: errors found in the
+/// padded value must still point into the URI (found by the DL fuzz target).
+#[test]
+fn zero_suppressed_gtin_errors_point_into_the_input() {
+    for uri in [
+        "http://id.g801g/01/895060%5EN",
+        "https://id.gs1.org/01/95060001%5E",
+        "https://id.gs1.org/01/9506000134%5E52",
+        "https://id.gs1.org/01/950600013435%5E",
+        "https://id.gs1.org/01/9506000134X",
+    ] {
+        run_everywhere(uri.as_bytes());
+    }
+    let p = Parser::new(
+        Dictionary::embedded(),
+        Options {
+            permit_zero_suppressed_gtin_in_dl: true,
+            ..Options::default()
+        },
+    );
+    let e = p.digital_link("http://id.g801g/01/895060%5EN").unwrap_err();
+    assert_eq!(
+        (e.kind, e.offset),
+        (bedside_gs1::ErrorKind::IllegalCaret, 25)
+    );
+}
+
 /// Limits: the longest inputs, the most AIs, and one byte over.
 #[test]
 fn limits_never_panic() {

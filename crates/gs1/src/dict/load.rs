@@ -198,6 +198,7 @@ fn parse_line(line: &str) -> Result<Entry, DictionaryErrorKind> {
         // Any other attribute is for other consumers of the format: ignored.
     }
 
+    let (min_len, max_len) = super::lengths(&components);
     let entry = Entry {
         first,
         last,
@@ -208,6 +209,8 @@ fn parse_line(line: &str) -> Result<Entry, DictionaryErrorKind> {
         exclusions: Cow::Owned(exclusions),
         dl_key,
         title: Cow::Owned(title.to_string()),
+        min_len,
+        max_len,
     };
     check_layout(&entry)?;
     Ok(entry)

@@ -59,6 +59,19 @@ impl Charset {
         }
     }
 
+    /// Whether [`Charset::linter`] passes `data` (every byte in the set; for
+    /// `Z` the whole `cset64` rule, padding included), without describing a
+    /// failure.
+    #[inline]
+    pub(crate) fn admits(self, data: &[u8]) -> bool {
+        match self {
+            Charset::N => crate::lint::first_non_digit(data).is_none(),
+            Charset::X => crate::lint::cset82_admits(data),
+            Charset::Y => crate::lint::cset39_admits(data),
+            Charset::Z => self.linter().check(data).is_ok(),
+        }
+    }
+
     /// The dictionary letter (`N`, `X`, `Y`, `Z`).
     ///
     /// ```
@@ -160,6 +173,10 @@ impl Component {
 pub struct Pattern {
     chars: [u8; 4],
     len: u8,
+    /// The bits of an [`Ai::key`] the pattern fixes (digits other than `n`, and
+    /// the length), and their values: matching is one mask and compare.
+    mask: u32,
+    want: u32,
 }
 
 impl Pattern {
@@ -175,6 +192,8 @@ impl Pattern {
             return None;
         }
         let mut chars = [0u8; 4];
+        let mut mask = [0u8; 4];
+        let mut want = [0u8; 4];
         let mut i = 0;
         while i < text.len() {
             let c = text[i];
@@ -182,11 +201,20 @@ impl Pattern {
                 return None;
             }
             chars[i] = c;
+            if c != b'n' {
+                mask[i] = 0xff;
+                want[i] = c;
+            }
             i += 1;
         }
+        let len = text.len() as u8;
+        // The length bits, placed as `Ai::key` places them.
+        let len_bits = ((len & 3) as u32) << 30;
         Some(Pattern {
             chars,
-            len: text.len() as u8,
+            len,
+            mask: u32::from_le_bytes(mask) | (3 << 30),
+            want: u32::from_le_bytes(want) | len_bits,
         })
     }
 
@@ -197,11 +225,13 @@ impl Pattern {
     /// assert!(Pattern::new(b"01").unwrap().matches("01".parse().unwrap()));
     /// ```
     pub fn matches(&self, ai: Ai) -> bool {
-        let d = ai.as_bytes();
-        d.len() == usize::from(self.len)
-            && d.iter()
-                .zip(self.as_bytes())
-                .all(|(a, p)| *p == b'n' || a == p)
+        self.matches_key(ai.key())
+    }
+
+    /// [`Pattern::matches`] for an AI given by its [`Ai::key`].
+    #[inline]
+    pub(crate) fn matches_key(&self, key: u32) -> bool {
+        key & self.mask == self.want
     }
 
     /// The pattern text.
@@ -366,6 +396,26 @@ pub struct Entry {
     pub(crate) exclusions: Cow<'static, [Exclusion]>,
     pub(crate) dl_key: Option<DlKey>,
     pub(crate) title: Cow<'static, str>,
+    /// [`Entry::min_length`] and [`Entry::max_length`], computed once from the
+    /// components (see [`lengths`]) because the parser needs them for every value.
+    pub(crate) min_len: u32,
+    pub(crate) max_len: u32,
+}
+
+/// The shortest and longest value the components allow: the sum of the
+/// mandatory components' minimums, and of every component's maximum.
+pub(crate) const fn lengths(components: &[Component]) -> (u32, u32) {
+    let (mut min, mut max) = (0u32, 0u32);
+    let mut i = 0;
+    while i < components.len() {
+        let c = &components[i];
+        if !c.optional {
+            min = min.saturating_add(c.min as u32);
+        }
+        max = max.saturating_add(c.max as u32);
+        i += 1;
+    }
+    (min, max)
 }
 
 impl Entry {
@@ -473,11 +523,7 @@ impl Entry {
     /// assert_eq!(Dictionary::embedded().entry("253".parse().unwrap()).unwrap().min_length(), 13);
     /// ```
     pub fn min_length(&self) -> usize {
-        self.components
-            .iter()
-            .filter(|c| !c.optional)
-            .map(|c| usize::from(c.min))
-            .sum()
+        self.min_len as usize
     }
     /// Sum of every component's maximum length.
     ///
@@ -486,7 +532,7 @@ impl Entry {
     /// assert_eq!(Dictionary::embedded().entry("253".parse().unwrap()).unwrap().max_length(), 30);
     /// ```
     pub fn max_length(&self) -> usize {
-        self.components.iter().map(|c| usize::from(c.max)).sum()
+        self.max_len as usize
     }
 }
 
@@ -686,15 +732,34 @@ impl Dictionary {
         Some((ai, self.entries.get(i)?))
     }
 
+    /// As [`Dictionary::lookup_prefix`], with the entry's index. The AI's
+    /// index slot is computed from the digits as they are read.
+    #[inline]
     pub(crate) fn lookup_prefix_index(&self, data: &[u8]) -> Option<(Ai, usize)> {
-        let (a, b) = match data {
-            [a, b, ..] if a.is_ascii_digit() && b.is_ascii_digit() => (*a, *b),
+        let digit = |i: usize| match data.get(i) {
+            Some(&b) if b.is_ascii_digit() => Some(b),
+            _ => None,
+        };
+        let (a, b) = (digit(0)?, digit(1)?);
+        let prefix = usize::from(a - b'0') * 10 + usize::from(b - b'0');
+        let len = *self.len_by_prefix.get(prefix)?;
+        let (digits, slot) = match len {
+            2 => ([a, b, b'0', b'0'], prefix),
+            3 => {
+                let c = digit(2)?;
+                ([a, b, c, b'0'], 100 + prefix * 10 + usize::from(c - b'0'))
+            }
+            4 => {
+                let (c, d) = (digit(2)?, digit(3)?);
+                let low = usize::from(c - b'0') * 10 + usize::from(d - b'0');
+                ([a, b, c, d], 1100 + prefix * 100 + low)
+            }
             _ => return None,
         };
-        let prefix = usize::from((a - b'0') * 10 + (b - b'0'));
-        let len = usize::from(*self.len_by_prefix.get(prefix)?);
-        let ai = Ai::new(data.get(..len)?)?;
-        Some((ai, self.entry_index(ai)?))
+        match self.index.get(slot) {
+            Some(&i) if i != NONE => Some((Ai::from_digits(digits, len), usize::from(i))),
+            _ => None,
+        }
     }
 
     /// The AI length (2 to 4) implied by the first two digits, if any AI starts so.
@@ -728,4 +793,84 @@ pub(crate) const SLOTS: usize = INDEX_SLOTS;
 
 pub(crate) const fn index_slot(ai: Ai) -> usize {
     slot(ai)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// The definition: same length, each digit equal or wildcarded.
+    fn matches_by_text(p: &Pattern, ai: Ai) -> bool {
+        let (d, t) = (ai.as_bytes(), p.as_bytes());
+        d.len() == t.len() && d.iter().zip(t).all(|(a, c)| *c == b'n' || a == c)
+    }
+
+    #[test]
+    fn charset_admits_exactly_what_its_linter_passes() {
+        let mut inputs: Vec<Vec<u8>> = vec![Vec::new()];
+        for b in 0..=255u8 {
+            inputs.push(vec![b]);
+            inputs.push(vec![b'0', b, b'Z']);
+            inputs.push(vec![b, b'=']);
+            inputs.push(vec![b'A', b, b'=', b'=']);
+        }
+        for charset in [Charset::N, Charset::X, Charset::Y, Charset::Z] {
+            for input in &inputs {
+                assert_eq!(
+                    charset.admits(input),
+                    charset.linter().check(input).is_ok(),
+                    "{charset:?} {input:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pattern_mask_matching_equals_the_definition() {
+        let mut patterns: Vec<Pattern> = Dictionary::embedded()
+            .entries()
+            .iter()
+            .flat_map(|e| {
+                let ex = e.exclusions().iter().flat_map(|x| x.patterns().to_vec());
+                let req = e
+                    .requisites()
+                    .iter()
+                    .flat_map(|r| r.groups().iter().flat_map(|g| g.to_vec()));
+                ex.chain(req).collect::<Vec<_>>()
+            })
+            .collect();
+        patterns.dedup_by(|a, b| a == b);
+        for text in [
+            &b"00"[..],
+            b"0n",
+            b"9n",
+            b"000",
+            b"00n",
+            b"0nn",
+            b"3n1n",
+            b"0000",
+            b"nn",
+            b"31nn",
+            b"3nnn",
+            b"01",
+            b"010",
+            b"0100",
+            b"8n0n",
+        ] {
+            patterns.extend(Pattern::new(text));
+        }
+        assert!(patterns.len() > 100);
+        for len in 2..=4u8 {
+            for code in 0..10u16.pow(u32::from(len)) {
+                let Some(ai) = Ai::from_code(code, len) else {
+                    panic!("bad test AI")
+                };
+                for p in &patterns {
+                    assert_eq!(p.matches(ai), matches_by_text(p, ai), "{p} vs {ai}");
+                }
+            }
+        }
+    }
 }

@@ -85,6 +85,8 @@ const fn e(
         exclusions: Cow::Borrowed(exclusions),
         dl_key,
         title: Cow::Borrowed(title),
+        min_len: super::lengths(components).0,
+        max_len: super::lengths(components).1,
     }
 }
 

@@ -49,14 +49,61 @@ pub(crate) static CSET64: [bool; 256] = byte_set(&[
     (b'a', b'z'),
 ]);
 
+/// Whether `cset82` passes: every byte in CSET 82.
+#[inline]
+pub(crate) fn cset82_admits(data: &[u8]) -> bool {
+    data.iter().all(|&b| CSET82[usize::from(b)])
+}
+
+/// Whether `cset39` passes: every byte in CSET 39.
+#[inline]
+pub(crate) fn cset39_admits(data: &[u8]) -> bool {
+    data.iter().all(|&b| CSET39[usize::from(b)])
+}
+
 /// Offset of the first byte of `data` not in `set`.
 fn first_outside(data: &[u8], set: &[bool; 256]) -> Option<usize> {
     data.iter().position(|&b| !set[usize::from(b)])
 }
 
 /// Offset of the first byte that is not an ASCII digit.
+///
+/// Eight bytes at a time ([`eight_digits`]), the tail as the last eight
+/// bytes; the chunk that fails (or a tail shorter than a word) is searched
+/// byte by byte.
 pub(crate) fn first_non_digit(data: &[u8]) -> Option<usize> {
-    data.iter().position(|b| !b.is_ascii_digit())
+    let mut at = 0;
+    for chunk in data.chunks_exact(8) {
+        if !eight_digits(chunk) {
+            break;
+        }
+        at += 8;
+    }
+    // Every whole word passed: the tail is the end of the last eight bytes.
+    let whole = data.len() - data.len() % 8;
+    if at == whole && data.len() >= 8 && eight_digits(&data[data.len() - 8..]) {
+        return None;
+    }
+    let rest = data.get(at..).unwrap_or_default();
+    rest.iter()
+        .position(|b| !b.is_ascii_digit())
+        .map(|i| at + i)
+}
+
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+
+/// Whether all eight bytes of `chunk` are ASCII digits (`false` for a chunk
+/// of any other length), in one word: a byte `b` is a digit exactly when
+/// none of `b`, `b - 0x30` and `b + 0x46` has its top bit set. Borrows and
+/// carries cannot hide a non-digit: they start only at a byte that is itself
+/// out of range, and leave the lowest such byte's top bit as computed.
+#[inline]
+pub(crate) fn eight_digits(chunk: &[u8]) -> bool {
+    let Ok(bytes) = <[u8; 8]>::try_from(chunk) else {
+        return false;
+    };
+    let w = u64::from_le_bytes(bytes);
+    (w | w.wrapping_sub(0x30 * ONES) | w.wrapping_add(0x46 * ONES)) & (0x80 * ONES) == 0
 }
 
 /// Fails with [`LintCode::NonDigitCharacter`] at the first non-digit.

@@ -41,6 +41,7 @@ mod tests;
 
 pub use checksum::{csum_alpha_pair, gs1_check_digit};
 pub use code::LintCode;
+pub(crate) use cset::{cset39_admits, cset82_admits, first_non_digit};
 
 /// A linter's verdict against a component: what is wrong and where.
 ///

@@ -646,6 +646,102 @@ fn coupon_like() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
+/// Byte-by-byte definitions that the word-at-a-time digit scan and
+/// check-digit sum must agree with.
+fn first_non_digit_by_byte(data: &[u8]) -> Option<usize> {
+    data.iter().position(|b| !b.is_ascii_digit())
+}
+
+fn check_digit_by_byte(digits: &[u8]) -> Option<u8> {
+    let (_, body) = digits.split_last()?;
+    let mut sum = 0u32;
+    for (i, &b) in body.iter().rev().enumerate() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        let weight = if i % 2 == 0 { 3 } else { 1 };
+        sum = (sum + weight * u32::from(b - b'0')) % 10;
+    }
+    Some(b'0' + ((10 - sum) % 10) as u8)
+}
+
+fn csum_by_byte(data: &[u8]) -> Expect {
+    if data.is_empty() {
+        return Some((LintCode::TooShortForCheckDigit, 0, 0));
+    }
+    if let Some(pos) = first_non_digit_by_byte(data) {
+        return Some((LintCode::NonDigitCharacter, pos as u16, 1));
+    }
+    let last = data.len() - 1;
+    (check_digit_by_byte(data) != Some(data[last])).then_some((
+        LintCode::IncorrectCheckDigit,
+        last as u16,
+        1,
+    ))
+}
+
+fn assert_digit_checks_agree(input: &[u8]) {
+    assert_eq!(
+        super::cset::first_non_digit(input),
+        first_non_digit_by_byte(input),
+        "{input:?}"
+    );
+    assert_eq!(
+        gs1_check_digit(input),
+        check_digit_by_byte(input),
+        "{input:?}"
+    );
+    assert_eq!(
+        outcome(Linter::Csum, input),
+        csum_by_byte(input),
+        "{input:?}"
+    );
+    assert_eq!(
+        outcome(Linter::CsetNumeric, input),
+        first_non_digit_by_byte(input).map(|p| (LintCode::NonDigitCharacter, p as u16, 1)),
+        "{input:?}"
+    );
+}
+
+#[test]
+fn word_at_a_time_digit_checks_equal_the_byte_by_byte_definitions() {
+    // Every byte value at every position of digit strings up to 26 long.
+    for len in 0..=26usize {
+        let digits: Vec<u8> = (0..len).map(|i| b'0' + (i * 7 % 10) as u8).collect();
+        assert_digit_checks_agree(&digits);
+        for at in 0..len {
+            for b in 0..=255u8 {
+                let mut v = digits.clone();
+                v[at] = b;
+                assert_digit_checks_agree(&v);
+            }
+        }
+    }
+    // Random digit strings (sums, weights' parity) with occasional
+    // out-of-range bytes, borrows and carries among them.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..200_000 {
+        let len = (next() % 41) as usize;
+        let v: Vec<u8> = (0..len)
+            .map(|_| {
+                let r = next();
+                if r % 50 == 0 {
+                    (r >> 8) as u8
+                } else {
+                    b'0' + ((r >> 8) % 10) as u8
+                }
+            })
+            .collect();
+        assert_digit_checks_agree(&v);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 

@@ -374,7 +374,9 @@ impl<'d> Parser<'d> {
             return Err(unescape_error(e, ai, v.src, v.raw.len()));
         }
         let pad = self.zero_pad_gtin(ai, buf, at);
-        length_content_check(ai, entry, &buf[at..], v.src)?;
+        // Positions in the padded value are `pad` bytes past the input's.
+        let src = v.src.saturating_sub(pad);
+        length_content_check(ai, entry, &buf[at..], src)?;
         push(
             slots,
             Slot {
@@ -382,7 +384,7 @@ impl<'d> Parser<'d> {
                 entry: v.entry_index as u16,
                 start: at as u16,
                 len: (buf.len() - at) as u16,
-                src: v.src.saturating_sub(pad) as u16,
+                src: src as u16,
                 fnc1: entry.fnc1_required(),
                 dl_attr: entry.is_dl_attribute(),
                 kind: Kind::Value,

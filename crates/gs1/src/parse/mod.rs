@@ -281,13 +281,27 @@ impl<'d> Parser<'d> {
     pub fn element_string<'a>(&self, input: &'a [u8]) -> Result<Message<'a>, Error> {
         let input = self.prepare(input);
         check_input_len(input.len())?;
-        if let Some(at) = input.iter().position(|&b| b == CARET) {
-            return Err(Error::new(ErrorKind::IllegalCaret, None, at, 1));
-        }
         let mut msg = Message::empty(input);
-        self.ai_data(&msg.buf, 0, 0, GS, &mut msg.slots)?;
-        rules::validate(self, &msg)?;
+        self.gs_message(&mut msg, 0)?;
         Ok(msg)
+    }
+
+    /// Parses and validates the AI data in `msg.buf[start..]`, with GS for
+    /// FNC1, into `msg`.
+    ///
+    /// A `^` anywhere in the data is refused before any other error, as the
+    /// reference engine does. No character set admits `^` and separators are
+    /// GS, so data that passes every check holds none: the search for one is
+    /// needed only to name a failure, and runs only then.
+    pub(crate) fn gs_message(&self, msg: &mut Message<'_>, start: usize) -> Result<(), Error> {
+        let data = msg.buf.get(start..).unwrap_or_default();
+        let parsed = self
+            .ai_data(data, start, start, GS, &mut msg.slots)
+            .and_then(|()| rules::validate(self, msg));
+        parsed.map_err(|e| match data.iter().position(|&b| b == CARET) {
+            Some(i) => Error::new(ErrorKind::IllegalCaret, None, start + i, 1),
+            None => e,
+        })
     }
 
     /// Removes line endings and replaces a configured GS substitute.
@@ -359,13 +373,18 @@ impl<'d> Parser<'d> {
             let entry = self.entry(entry_index);
             let ai_at = p;
             p += ai.len();
-            let mut r = data[p..]
+            // The value runs to the next separator, and a predefined-length
+            // value no further than its length (so the search stops there too).
+            let end = if entry.fnc1_required() {
+                data.len()
+            } else {
+                data.len().min(p + entry.max_length())
+            };
+            let window = data.get(p..end).unwrap_or_default();
+            let r = p + window
                 .iter()
                 .position(|&b| b == sep)
-                .map_or(data.len(), |i| p + i);
-            if !entry.fnc1_required() {
-                r = r.min(p + entry.max_length());
-            }
+                .unwrap_or(window.len());
             let consumed = self.check_value_raw(ai, entry, &data[p..r], base + p)?;
             push(
                 slots,
@@ -421,8 +440,8 @@ impl<'d> Parser<'d> {
         }
         let mut pos = 0;
         for c in entry.components() {
-            let rest = value.len() - pos;
-            let complen = rest.min(c.max());
+            let rest = value.get(pos..).unwrap_or_default();
+            let complen = rest.len().min(c.max());
             if c.is_optional() && complen == 0 {
                 continue;
             }
@@ -434,10 +453,16 @@ impl<'d> Parser<'d> {
                     complen,
                 ));
             }
-            let comp = &value[pos..pos + complen];
-            let linters = core::iter::once(c.charset().linter()).chain(c.linters().iter().copied());
-            for linter in linters {
-                lint(linter, ai, value, pos, comp, src)?;
+            let comp = rest.get(..complen).unwrap_or_default();
+            // The character set first, as a table walk; its linter runs only
+            // to describe a failure.
+            if !c.charset().admits(comp) {
+                lint_failure(c.charset().linter(), ai, value, pos, comp, src)?;
+            }
+            for &linter in c.linters() {
+                if linter.check(comp).is_err() {
+                    lint_failure(linter, ai, value, pos, comp, src)?;
+                }
             }
             pos += complen;
         }
@@ -445,8 +470,11 @@ impl<'d> Parser<'d> {
     }
 }
 
-#[inline]
-fn lint(
+/// The error for a component that `linter` refuses, with the value marked up
+/// around the offending bytes. Kept out of line: valid data never gets here.
+#[cold]
+#[inline(never)]
+fn lint_failure(
     linter: Linter,
     ai: Ai,
     value: &[u8],
@@ -538,5 +566,57 @@ fn split_composite(bytes: &[u8]) -> (&[u8], Option<&[u8]>) {
     match bytes.iter().position(|&b| b == b'|') {
         Some(i) => (&bytes[..i], Some(&bytes[i + 1..])),
         None => (bytes, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorClass;
+
+    /// The `^` search runs only when parsing fails: a `^` put anywhere in valid
+    /// scan data or element strings must still be the error reported, at its
+    /// position, whatever else it breaks.
+    #[test]
+    fn a_caret_anywhere_is_the_error_reported() {
+        let p = Parser::default();
+        let inputs = [
+            &include_bytes!("../../benches/inputs/wristband.txt")[..],
+            include_bytes!("../../benches/inputs/staff.txt"),
+            include_bytes!("../../benches/inputs/location.txt"),
+            include_bytes!("../../benches/inputs/medicine.txt"),
+        ];
+        let mut checked = 0;
+        for line in inputs
+            .iter()
+            .flat_map(|f| f.split(|&b| b == b'\n'))
+            .take(400)
+        {
+            if line.is_empty() {
+                continue;
+            }
+            assert!(p.scan(line).is_ok());
+            for at in 3..=line.len() {
+                for replace in [false, true] {
+                    let mut bad = line.to_vec();
+                    if replace && at < line.len() {
+                        bad[at] = CARET;
+                    } else {
+                        bad.insert(at, CARET);
+                    }
+                    let e = p.scan(&bad).unwrap_err();
+                    assert_eq!(
+                        (e.class(), e.offset),
+                        (ErrorClass::BadCharset, at),
+                        "{bad:?}"
+                    );
+                    assert_eq!(e.kind, ErrorKind::IllegalCaret, "{bad:?}");
+                    let e = p.element_string(&bad[3..]).unwrap_err();
+                    assert_eq!((e.kind, e.offset), (ErrorKind::IllegalCaret, at - 3));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000);
     }
 }

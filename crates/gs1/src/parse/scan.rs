@@ -3,7 +3,7 @@
 
 use alloc::borrow::Cow;
 
-use super::{CARET, GS, Parser, rules};
+use super::Parser;
 use crate::error::{Error, ErrorKind};
 use crate::message::{MAX_INPUT, Message};
 
@@ -232,9 +232,20 @@ impl<'d> Parser<'d> {
                 input.len() - MAX_INPUT,
             ));
         }
+        if gs1 {
+            // Built in place: a message is a few hundred bytes, and each move
+            // of it is a copy.
+            let mut scan = Scan {
+                symbology: Some(symbology),
+                content: Content::Gs1(Message::empty(input)),
+            };
+            if let Content::Gs1(msg) = &mut scan.content {
+                self.gs_message(msg, 3)?;
+            }
+            return Ok(scan);
+        }
         let content = match symbology {
             Symbology::Ean13 | Symbology::Ean8 => self.primary(input, symbology)?,
-            _ if gs1 => Content::Gs1(self.gs1_scan(input, 3)?),
             _ => {
                 if is_uri(&input[3..]) {
                     Content::DigitalLink(self.dl_from(input, 3)?)
@@ -254,12 +265,8 @@ impl<'d> Parser<'d> {
 
     /// GS1 AI data from `input[start..]` with GS separators.
     fn gs1_scan<'a>(&self, input: Cow<'a, [u8]>, start: usize) -> Result<Message<'a>, Error> {
-        if let Some(i) = input[start..].iter().position(|&b| b == CARET) {
-            return Err(Error::new(ErrorKind::IllegalCaret, None, start + i, 1));
-        }
         let mut msg = Message::empty(input);
-        self.ai_data(&msg.buf[start..], start, start, GS, &mut msg.slots)?;
-        rules::validate(self, &msg)?;
+        self.gs_message(&mut msg, start)?;
         Ok(msg)
     }
 
