@@ -59,11 +59,27 @@ impl Message<'_> {
                 out.push_str(ai.as_str());
                 out.push(')');
             }
-            for &b in self.value_of(s) {
-                if b == b'(' {
-                    out.push('\\');
+            // Values are ASCII (a GS1 character set); copy the runs between
+            // `(` whole, and fall back to byte-wise Latin-1 if ever they are not.
+            let value = self.value_of(s);
+            match core::str::from_utf8(value) {
+                Ok(text) => {
+                    let mut rest = text;
+                    while let Some(at) = rest.find('(') {
+                        out.push_str(&rest[..at]);
+                        out.push_str("\\(");
+                        rest = &rest[at + 1..];
+                    }
+                    out.push_str(rest);
                 }
-                out.push(char::from(b));
+                Err(_) => {
+                    for &b in value {
+                        if b == b'(' {
+                            out.push('\\');
+                        }
+                        out.push(char::from(b));
+                    }
+                }
             }
         }
         out
@@ -130,11 +146,12 @@ impl Message<'_> {
     pub fn hri(&self, titles: Option<&Dictionary>) -> Vec<String> {
         self.iter()
             .map(|e| {
-                let mut line = String::new();
-                if let Some(entry) = titles.and_then(|d| e.entry(d))
-                    && !entry.title().is_empty()
-                {
-                    line.push_str(entry.title());
+                let title = titles
+                    .and_then(|d| e.entry(d))
+                    .map_or("", |entry| entry.title());
+                let mut line = String::with_capacity(title.len() + 8 + e.value().len());
+                if !title.is_empty() {
+                    line.push_str(title);
                     line.push(' ');
                 }
                 line.push('(');
