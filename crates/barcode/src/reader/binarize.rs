@@ -151,6 +151,39 @@ pub(crate) fn local(img: &GrayImage, r: usize, k: f64) -> Bits {
     }
 }
 
+/// Mean-offset local threshold (the adaptive threshold over an integral image
+/// of Bradley & Roth, "Adaptive Thresholding Using the Integral Image", 2007,
+/// with an absolute margin in place of their percentage): a pixel is dark when
+/// it is below its window's mean by more than `floor` grey levels and a
+/// `frac` of the window's deviation. Flat areas come out light whatever their
+/// level, so a faint symbol (ink only 15–25 levels under the paper) on a
+/// background darker than its own ink keeps its quiet zone — exactly where a
+/// contrast-normalised threshold, whose range is set by the scene's strongest
+/// edge, loses it.
+pub(crate) fn mean_offset(img: &GrayImage, r: usize, floor: f64, frac: f64) -> Bits {
+    let (w, h) = (img.width(), img.height());
+    let ii = Integral::new(img);
+    let px = img.pixels();
+    let mut dark = Vec::with_capacity(w * h);
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+            let n = ((x1 - x0) * (y1 - y0)) as f64;
+            let (s, q) = ii.rect(x0, y0, x1, y1);
+            let m = s as f64 / n;
+            let sd = (q as f64 / n - m * m).max(0.0).sqrt();
+            let p = px.get(y * w + x).copied().map_or(255.0, f64::from);
+            dark.push(p < m - floor.max(frac * sd));
+        }
+    }
+    Bits {
+        width: w,
+        height: h,
+        dark,
+    }
+}
+
 /// Otsu's global threshold.
 pub(crate) fn otsu(img: &GrayImage) -> Bits {
     let mut hist = [0u64; 256];
@@ -193,6 +226,67 @@ pub(crate) fn otsu(img: &GrayImage) -> Bits {
     }
 }
 
+/// The middle grey class of a three-class Otsu split (Otsu 1979, the
+/// multi-level form: the two thresholds that maximise the between-class
+/// variance of three classes) as dark, both outer classes as light.
+///
+/// For the scene a fixed camera sees on a ward: a faint label (ink only a
+/// little darker than its paper) on a background darker than the ink — a
+/// blanket, a sleeve, a tray. Every threshold that calls the background dark
+/// swallows the quiet zone; every local window that reaches the background
+/// calls the faint ink light. Three global classes separate background, ink
+/// and paper, and only the ink is dark. `None` when the middle class is tiny
+/// (no such scene here).
+pub(crate) fn otsu_band(img: &GrayImage) -> Option<Bits> {
+    let mut hist = [0f64; 256];
+    for &p in img.pixels() {
+        hist[usize::from(p)] += 1.0;
+    }
+    // Prefix counts and sums: class [a, b) weight and sum in O(1).
+    let mut cw = [0f64; 257];
+    let mut cs = [0f64; 257];
+    for i in 0..256 {
+        cw[i + 1] = cw[i] + hist[i];
+        cs[i + 1] = cs[i] + hist[i] * i as f64;
+    }
+    let class = |a: usize, b: usize| {
+        let w = cw[b] - cw[a];
+        if w > 0.0 {
+            let m = (cs[b] - cs[a]) / w;
+            w * m * m
+        } else {
+            0.0
+        }
+    };
+    // Maximising the sum of w·m² over the classes is maximising the
+    // between-class variance (the total mean is fixed).
+    let (mut best, mut t1, mut t2) = (-1f64, 0usize, 0usize);
+    for a in 1..255 {
+        let left = class(0, a);
+        for b in a + 1..256 {
+            let v = left + class(a, b) + class(b, 256);
+            if v > best {
+                best = v;
+                t1 = a;
+                t2 = b;
+            }
+        }
+    }
+    let total = cw[256];
+    if total <= 0.0 || (cw[t2] - cw[t1]) < total * 0.002 {
+        return None;
+    }
+    Some(Bits {
+        width: img.width(),
+        height: img.height(),
+        dark: img
+            .pixels()
+            .iter()
+            .map(|&p| (t1..t2).contains(&usize::from(p)))
+            .collect(),
+    })
+}
+
 /// Stretches grey levels so the 1st and 99th percentiles span 0–255.
 pub(crate) fn stretch(img: &GrayImage) -> GrayImage {
     let mut hist = [0usize; 256];
@@ -227,4 +321,48 @@ pub(crate) fn stretch(img: &GrayImage) -> GrayImage {
         .map(|&p| ((u32::from(p).clamp(lo as u32, hi as u32) - lo as u32) * 255 / span) as u8)
         .collect();
     GrayImage::from_raw(img.width(), img.height(), px).unwrap_or_else(|_| img.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Background 100, paper 200, faint ink 175 in a 10×10 square on the paper.
+    fn faint_label() -> GrayImage {
+        let (w, h) = (80, 60);
+        let mut px = vec![100u8; w * h];
+        for y in 10..50 {
+            for x in 20..60 {
+                px[y * w + x] = if (30..40).contains(&y) && (35..45).contains(&x) {
+                    175
+                } else {
+                    200
+                };
+            }
+        }
+        GrayImage::from_raw(w, h, px).unwrap()
+    }
+
+    #[test]
+    fn otsu_band_marks_only_the_faint_ink() {
+        let img = faint_label();
+        let b = otsu_band(&img).unwrap();
+        for y in 0..img.height() {
+            for x in 0..img.width() {
+                let ink = (30..40).contains(&y) && (35..45).contains(&x);
+                assert_eq!(b.dark[y * img.width() + x], ink, "({x},{y})");
+            }
+        }
+    }
+
+    #[test]
+    fn mean_offset_leaves_flat_areas_light_at_any_level() {
+        let img = faint_label();
+        let b = mean_offset(&img, 8, 9.0, 0.25);
+        // Flat background and flat paper far from the ink: light.
+        assert!(!b.dark[5 * img.width() + 5]);
+        assert!(!b.dark[12 * img.width() + 22]);
+        // The ink's centre: dark.
+        assert!(b.dark[35 * img.width() + 40]);
+    }
 }

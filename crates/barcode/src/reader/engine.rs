@@ -11,7 +11,9 @@ use rxing::datamatrix::detector::zxing_cpp_detector;
 use rxing::oned::{Code128Reader, OneDReader};
 
 use super::binarize::Bits;
+use super::image::GrayImage;
 use super::symbol::{Point, Symbol, Symbology};
+use super::timing;
 
 /// Counts of contained panics, for the caller's report.
 #[derive(Default)]
@@ -64,8 +66,15 @@ pub(crate) fn decode_grid(bits: &BitMatrix, stats: &mut Stats) -> Option<(String
     }
 }
 
-/// Every Data Matrix the detector finds in a binary image.
-pub(crate) fn datamatrix(image: &BitMatrix, try_harder: bool, stats: &mut Stats) -> Vec<Symbol> {
+/// Every Data Matrix the detector finds in a binary image. `grey`, when
+/// given, is the image that was binarized (same size): a candidate whose
+/// grid does not decode is then resampled from it too.
+pub(crate) fn datamatrix(
+    image: &BitMatrix,
+    grey: Option<&GrayImage>,
+    try_harder: bool,
+    stats: &mut Stats,
+) -> Vec<Symbol> {
     let found = catch_unwind(AssertUnwindSafe(|| {
         zxing_cpp_detector::detect(image, try_harder, true)
     }));
@@ -77,18 +86,54 @@ pub(crate) fn datamatrix(image: &BitMatrix, try_harder: bool, stats: &mut Stats)
             return Vec::new();
         }
     };
+    let grey = grey.filter(|g| {
+        g.width() == image.getWidth() as usize && g.height() == image.getHeight() as usize
+    });
     let mut out = Vec::new();
     for c in candidates {
-        if let Some((aim, data)) = decode_grid(c.getBits(), stats) {
-            let position = c
-                .getPoints()
-                .iter()
-                .map(|p| Point { x: p.x, y: p.y })
-                .collect();
+        let position: Vec<Point> = c
+            .getPoints()
+            .iter()
+            .map(|p| Point { x: p.x, y: p.y })
+            .collect();
+        let decoded = decode_grid(c.getBits(), stats)
+            .or_else(|| resampled(image, grey, &position, c.getBits(), stats));
+        if let Some((aim, data)) = decoded {
             out.push(Symbol::new(Symbology::DataMatrix, &aim, data, position));
         }
     }
     out
+}
+
+/// When the detector's evenly spaced grid does not decode: the grid the
+/// symbol's own timing patterns give (curved bands), then the grey image
+/// sampled at those centres and at even ones (blur). Each grid must still
+/// pass the decoder's Reed–Solomon check.
+fn resampled(
+    image: &BitMatrix,
+    grey: Option<&GrayImage>,
+    position: &[Point],
+    bits: &BitMatrix,
+    stats: &mut Stats,
+) -> Option<(String, Vec<u8>)> {
+    let (cols, rows) = (bits.getWidth() as usize, bits.getHeight() as usize);
+    let timing = timing::timing_centres(image, position, cols, rows);
+    if let Some((c, r)) = &timing
+        && let Some(grid) = timing::sample_binary(image, position, c, r)
+        && let Some(d) = decode_grid(&grid, stats)
+    {
+        return Some(d);
+    }
+    let grey = grey?;
+    let even = (timing::even_centres(cols), timing::even_centres(rows));
+    for (c, r) in timing.iter().chain(std::iter::once(&even)) {
+        if let Some(grid) = timing::sample_grey(grey, position, c, r)
+            && let Some(d) = decode_grid(&grid, stats)
+        {
+            return Some(d);
+        }
+    }
+    None
 }
 
 /// Code 128 along `lines` rows and columns, both directions. A result is
