@@ -21,19 +21,6 @@ pub(crate) struct Stats {
     pub(crate) panics: usize,
 }
 
-pub(crate) fn to_bitmatrix(bits: &Bits, invert: bool) -> Option<BitMatrix> {
-    let mut m = BitMatrix::new(bits.width as u32, bits.height as u32).ok()?;
-    for y in 0..bits.height {
-        let row = bits.dark.get(y * bits.width..(y + 1) * bits.width)?;
-        for (x, &d) in row.iter().enumerate() {
-            if d != invert {
-                m.set(x as u32, y as u32);
-            }
-        }
-    }
-    Some(m)
-}
-
 /// Text from rxing's decoder as bytes: Latin-1 characters as single bytes
 /// (Data Matrix's default character set), anything else as UTF-8.
 fn text_bytes(text: &str) -> Vec<u8> {

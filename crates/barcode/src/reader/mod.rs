@@ -1,11 +1,13 @@
 //! Reading GS1 DataMatrix and GS1-128 symbols from images.
 //!
-//! The [`Reader`] runs a cascade of binarizations — rxing's hybrid binarizer,
-//! then our own local contrast-normalised threshold on a noise-filtered image,
-//! Otsu, an upsampled pass for symbols under two pixels per module, and
-//! inverted (light-on-dark) passes — over rxing's Data Matrix detector and
-//! Code 128 row decoder. It keeps every distinct symbol, stops at the first
-//! pass that found something (or runs them all with
+//! The [`Reader`] runs a cascade of binarizations, all ours — a block-local
+//! threshold (read plain and inverted, quick scan then thorough), a local
+//! contrast-normalised threshold on a noise-filtered image, a three-class
+//! split for faint ink on dark backgrounds, a stretched and an upsampled
+//! pass, Otsu and a mean-offset threshold — over rxing's Data Matrix detector
+//! and Code 128 row decoder; a candidate whose grid fails is resampled from
+//! its timing patterns and the grey image. It keeps every distinct symbol,
+//! stops at the first step that found something (or runs them all with
 //! [`ReaderOptions::exhaustive`]), and honours a per-call time budget: the
 //! cascade runs on a worker thread and the caller gets what was found when
 //! the budget ends. Every rxing call runs under `catch_unwind`.
@@ -30,8 +32,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use rxing::common::{BitMatrix, HybridBinarizer};
-use rxing::{Binarizer, Luma8LuminanceSource};
+use rxing::common::BitMatrix;
 
 pub use self::image::{GrayImage, MAX_IMAGE_PIXELS};
 pub use self::symbol::{Gs1Rejection, Gs1Symbol, Point, Symbol, Symbology};
@@ -240,8 +241,8 @@ fn absorb(out: &mut Decoded, m: Msg) {
 /// One binarization pass of the cascade.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Pass {
-    /// rxing's hybrid binarizer on the image as given.
-    Hybrid,
+    /// Our block-local threshold (the first step: fast, and right for most frames).
+    Block,
     /// Our local threshold: box pre-filter radius, window radius as a fraction
     /// (1/n) of the shorter side, weight.
     Local {
@@ -270,6 +271,18 @@ struct Step {
     pass: Pass,
     invert: bool,
     linear: bool,
+    scan: Scan,
+}
+
+/// How hard rxing's Data Matrix detector looks at a binarization.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Scan {
+    /// A few lines out from the centre: enough for most frames, and cheap.
+    Quick,
+    /// Many lines (try-harder): for symbols away from the centre.
+    Thorough,
+    /// Quick, then thorough if quick found nothing.
+    Both,
 }
 
 const fn step(pass: Pass, invert: bool, linear: bool) -> Step {
@@ -277,16 +290,29 @@ const fn step(pass: Pass, invert: bool, linear: bool) -> Step {
         pass,
         invert,
         linear,
+        scan: Scan::Both,
+    }
+}
+
+const fn scan(pass: Pass, invert: bool, linear: bool, scan: Scan) -> Step {
+    Step {
+        pass,
+        invert,
+        linear,
+        scan,
     }
 }
 
 /// The cascade, cheapest and most often useful first (measured per damage
 /// class with the `decode_rate` benchmark): the first step that finds
-/// anything ends a non-exhaustive read.
-const STEPS: [Step; 10] = [
-    step(Pass::Hybrid, false, true),
-    // Light-on-dark: the same binarization, read inverted (no new pixels).
-    step(Pass::Hybrid, true, false),
+/// anything ends a non-exhaustive read. The first binarization is read four
+/// ways before any other is made: quick, quick inverted (light-on-dark), then
+/// the thorough scans.
+const STEPS: [Step; 12] = [
+    scan(Pass::Block, false, true, Scan::Quick),
+    scan(Pass::Block, true, false, Scan::Quick),
+    scan(Pass::Block, false, false, Scan::Thorough),
+    scan(Pass::Block, true, false, Scan::Thorough),
     step(
         Pass::Local {
             blur: 1,
@@ -351,7 +377,7 @@ impl Binary {
                 }
                 Some(m)
             }
-            Binary::Bits(b) => engine::to_bitmatrix(b, invert),
+            Binary::Bits(b) => binarize::to_bitmatrix(b, invert),
         }
     }
 
@@ -367,21 +393,7 @@ impl Binary {
 fn binarize(img: &GrayImage, pass: Pass) -> Option<Binary> {
     let side = img.width().min(img.height());
     let bits = match pass {
-        Pass::Hybrid => {
-            let run = || {
-                let src = Luma8LuminanceSource::new(
-                    img.pixels().to_vec(),
-                    img.width() as u32,
-                    img.height() as u32,
-                )
-                .ok()?;
-                let bin = HybridBinarizer::new(src);
-                bin.get_black_matrix().ok().cloned().map(Binary::Matrix)
-            };
-            return std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
-                .ok()
-                .flatten();
-        }
+        Pass::Block => return binarize::block(img).map(Binary::Matrix),
         Pass::Local {
             blur,
             frac,
@@ -470,10 +482,10 @@ fn run_cascade(
             if opts.datamatrix
                 && let Some(m) = binary.detector_matrix(step.invert)
             {
-                // The quick scan (a few lines from the centre) first; the
-                // thorough one only when that finds nothing.
-                found.extend(engine::datamatrix(&m, Some(image), false, &mut stats));
-                if found.is_empty() {
+                if step.scan != Scan::Thorough {
+                    found.extend(engine::datamatrix(&m, Some(image), false, &mut stats));
+                }
+                if step.scan == Scan::Thorough || (step.scan == Scan::Both && found.is_empty()) {
                     found.extend(engine::datamatrix(&m, Some(image), true, &mut stats));
                 }
             }
@@ -485,7 +497,8 @@ fn run_cascade(
                 previous = None;
             }
             let mut new = 0;
-            let mut masked = (!found.is_empty()).then(|| image.clone());
+            // Only an exhaustive read looks again with the finds painted out.
+            let mut masked = (opts.exhaustive && !found.is_empty()).then(|| image.clone());
             for s in found {
                 if let Some(masked) = masked.as_mut() {
                     mask(masked, s.position(), step.invert);
