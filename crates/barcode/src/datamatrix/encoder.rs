@@ -262,6 +262,36 @@ pub fn encode_element_string(
             best = Some((area, dm));
         }
     }
+    if best.is_none() {
+        // The `datamatrix` crate (0.3.3) sizes its codeword buffer from the
+        // smallest listed symbol whose *worst-case* (Base256) capacity holds
+        // the input, and gives up with "symbol list empty" when no listed
+        // symbol is that large — even though the data fits a listed size
+        // with a denser encodation. So a size limit at or near the data's
+        // natural size failed. A list of one size takes another path in the
+        // crate; try the allowed sizes one at a time, keeping the smallest.
+        for size in list.iter() {
+            for types in plans {
+                let attempt = catch_unwind(AssertUnwindSafe(|| {
+                    DataMatrixBuilder::new()
+                        .with_encodation_types(types)
+                        .with_symbol_list(size)
+                        .with_fnc1_start(true)
+                        .with_macros(false)
+                        .encode(data)
+                        .map(|dm| {
+                            let b = dm.bitmap();
+                            (b.width() * b.height(), dm)
+                        })
+                }));
+                if let Ok(Ok((area, dm))) = attempt
+                    && best.as_ref().is_none_or(|(a, _)| area < *a)
+                {
+                    best = Some((area, dm));
+                }
+            }
+        }
+    }
     let Some((_, dm)) = best else {
         return Err(EncodeError::TooLong {
             len: data.len(),
@@ -277,4 +307,43 @@ pub fn encode_element_string(
         data_codewords: dm.data_codewords().len(),
         matrix,
     })
+}
+
+#[cfg(test)]
+mod size_limit_tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_equal_to_the_natural_size_is_honoured() {
+        // Payloads whose unrestricted square symbol is 32, 36, 40 and 44 wide.
+        for len in (40..140).step_by(3) {
+            let data: Vec<u8> = core::iter::once(b'9')
+                .chain(core::iter::once(b'1'))
+                .chain((0..len).map(|i| b"ABCDEFGHJK0123456789abcdefg"[i % 27]))
+                .collect();
+            let natural = encode_element_string(&data, &DataMatrixOptions::default()).unwrap();
+            let w = natural.width();
+            let limited = DataMatrixOptions {
+                max_width: w,
+                max_height: w,
+                ..DataMatrixOptions::default()
+            };
+            let s = encode_element_string(&data, &limited)
+                .unwrap_or_else(|e| panic!("{len} bytes, natural {w}x{w}: {e}"));
+            assert_eq!(s.width(), w, "{len}");
+            // One size smaller than it needs: refused, never truncated.
+            let tight = DataMatrixOptions {
+                max_width: w - 2,
+                max_height: w - 2,
+                ..DataMatrixOptions::default()
+            };
+            assert!(
+                matches!(
+                    encode_element_string(&data, &tight),
+                    Err(EncodeError::TooLong { .. })
+                ),
+                "{len}"
+            );
+        }
+    }
 }
