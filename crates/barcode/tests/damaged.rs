@@ -88,3 +88,66 @@ fn wristband_scenes_decode() {
         );
     }
 }
+
+/// One reader shared by several threads, called again and again: its kept
+/// worker is reused by one call at a time, the others start their own, and
+/// every call gets its own image's answer.
+#[test]
+fn a_shared_reader_answers_every_caller_with_its_own_image() {
+    let reader = std::sync::Arc::new(Reader::default());
+    let pays = payloads(96, 4);
+    let scenes: Vec<(Vec<u8>, bedside_barcode::reader::GrayImage)> = pays
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let m = bedside_gs1::parse_bracketed(p).unwrap();
+            let s = datamatrix::encode(&m, &Default::default()).unwrap();
+            (
+                m.to_element_string(),
+                render_scene(s.matrix(), Damage::Clean, i as u64),
+            )
+        })
+        .collect();
+    let scenes = std::sync::Arc::new(scenes);
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let reader = std::sync::Arc::clone(&reader);
+            let scenes = std::sync::Arc::clone(&scenes);
+            std::thread::spawn(move || {
+                for k in 0..6 {
+                    let (expected, img) = &scenes[(t + k) % scenes.len()];
+                    let out = reader.read(img);
+                    let got: Vec<_> = out.gs1_symbols().map(|g| g.data().to_vec()).collect();
+                    assert_eq!(got, vec![expected.clone()], "thread {t} call {k}");
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+}
+
+/// A budget too short for any read: every call says it timed out, none
+/// hangs, and the reader keeps working (a worker that ran out of time is
+/// replaced, never reused while busy).
+#[test]
+fn a_budget_that_runs_out_is_reported_and_the_reader_recovers() {
+    let reader = Reader::new(bedside_barcode::reader::ReaderOptions {
+        budget: std::time::Duration::from_micros(1),
+        ..Default::default()
+    });
+    let pays = payloads(95, 1);
+    let m = bedside_gs1::parse_bracketed(&pays[0]).unwrap();
+    let s = datamatrix::encode(&m, &Default::default()).unwrap();
+    let img = render_scene(s.matrix(), Damage::Occlusion, 3);
+    for _ in 0..5 {
+        let out = reader.read(&img);
+        assert!(out.timed_out);
+    }
+    let patient = Reader::default();
+    let clean = render_scene(s.matrix(), Damage::Clean, 3);
+    for _ in 0..3 {
+        assert_eq!(patient.read(&clean).gs1_symbols().count(), 1);
+    }
+}

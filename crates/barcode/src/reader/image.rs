@@ -30,6 +30,14 @@ fn check_dims(width: u64, height: u64) -> Result<(), ImageError> {
 }
 
 impl GrayImage {
+    /// Makes this image a copy of `other`, reusing this one's buffer.
+    pub(crate) fn copy_from(&mut self, other: &GrayImage) {
+        self.width = other.width;
+        self.height = other.height;
+        self.pixels.clear();
+        self.pixels.extend_from_slice(&other.pixels);
+    }
+
     /// A raw greyscale frame (for example the Y plane of a camera's YUV frame).
     ///
     /// ```
