@@ -98,6 +98,13 @@ async fn identify_over_https() {
     let resp = https(addr, &roots, &req).await;
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
     assert!(resp.contains("\"status\":\"match\""), "{resp}");
+    // HSTS on HTTPS answers, with the other security headers.
+    let lower = resp.to_ascii_lowercase();
+    assert!(
+        lower.contains("\r\nstrict-transport-security: max-age=31536000\r\n"),
+        "{resp}"
+    );
+    assert!(lower.contains("\r\nx-content-type-options: nosniff\r\n"), "{resp}");
     let resp = https(
         addr,
         &roots,

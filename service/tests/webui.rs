@@ -136,6 +136,8 @@ fn assert_common_headers(r: &common::Resp, what: &str) {
     );
     assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{what}");
     assert_eq!(r.header("x-frame-options"), Some("DENY"), "{what}");
+    // HSTS only over HTTPS (tests/tls.rs); never on plain HTTP.
+    assert_eq!(r.header("strict-transport-security"), None, "{what}");
     let csp = r.header("content-security-policy").unwrap_or_default();
     assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
 }

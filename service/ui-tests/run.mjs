@@ -504,6 +504,31 @@ if (PHASE === 'tampered') {
     await done(context, page);
   });
 
+  test('a session left unused for 10 minutes signs itself out; use keeps it open', async () => {
+    const { context, page } = await fresh();
+    await page.clock.install();
+    await signIn(page, 'nurse');
+    await page.clock.fastForward(9 * 60 * 1000);
+    // Someone is here: a scan (an API call) and, later, a click.
+    await wedge(page, john.wristband_scan);
+    await tone(page, 'go');
+    await page.clock.fastForward(9 * 60 * 1000);
+    await page.mouse.click(5, 5);
+    await page.clock.fastForward(9 * 60 * 1000);
+    assert.match(page.url(), /\/ui\/scan$/, 'still signed in after 27 minutes in use');
+    // Then nobody: ten minutes after the click the session ends.
+    await page.clock.fastForward(61 * 1000 + 500);
+    await page.waitForURL(/\/ui\/sign-in\?reason=idle/);
+    assert.match(await page.textContent('#sign-in-message'), /10 minutes without use/);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('bedside.token')), null, 'the token is forgotten');
+    await axe(page, 'sign-in after an idle sign-out');
+    // Signing in again returns to the page that was open.
+    await page.fill('#token', token('nurse'));
+    await page.click('#sign-in-form button[type=submit]');
+    await page.waitForURL(/\/ui\/scan$/);
+    await done(context, page);
+  });
+
   test('scan page: a HID POS scanner (WebHID reports) identifies through the same path', async () => {
     const { context, page } = await fresh();
     await signIn(page, 'nurse');

@@ -36,13 +36,37 @@ export function storeSession(token, role) {
   sessionStorage.setItem(ROLE_KEY, role);
 }
 
+/**
+ * A signed-in page left unused this long ends its session: on a shared ward PC the next
+ * person must not record a dose as the last one. Keys, clicks, touches, the wheel and every
+ * API call (so every scan, keyboard or HID) count as use; a mouse merely moving does not.
+ */
+export const IDLE_SIGN_OUT_MS = 10 * 60 * 1000;
+
+let idleTimer = null;
+
+/** Restarts the idle clock of a started page (see IDLE_SIGN_OUT_MS). */
+export function stillHere() {
+  if (idleTimer === null) return;
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => signOut('idle'), IDLE_SIGN_OUT_MS);
+}
+
+function watchIdle() {
+  if (idleTimer !== null) return;
+  for (const type of ['keydown', 'pointerdown', 'touchstart', 'wheel']) {
+    document.addEventListener(type, stillHere, { capture: true, passive: true });
+  }
+  idleTimer = setTimeout(() => signOut('idle'), IDLE_SIGN_OUT_MS);
+}
+
 /** Forgets the token and goes to the sign-in page. */
 export function signOut(reason) {
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(ROLE_KEY);
   const q = new URLSearchParams();
   if (reason) q.set('reason', reason);
-  if (reason === 'expired' || reason === 'required') q.set('next', location.pathname);
+  if (reason === 'expired' || reason === 'required' || reason === 'idle') q.set('next', location.pathname);
   location.replace('/ui/sign-in' + (q.toString() ? '?' + q : ''));
 }
 
@@ -57,6 +81,7 @@ export async function api(method, path, body, token = storedToken()) {
     signOut('required');
     return { ok: false, status: 401, data: null };
   }
+  stillHere();
   const headers = { Authorization: 'Bearer ' + token, Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let resp;
@@ -239,6 +264,7 @@ export async function startPage(id) {
     );
     return null;
   }
+  watchIdle();
   return { role, tokenId: r.data.token_id };
 }
 

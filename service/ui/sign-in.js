@@ -14,6 +14,7 @@ const MESSAGES = {
   signed_out: 'You have signed out.',
   expired: 'Your sign-in is no longer valid. Sign in again.',
   required: 'Sign in to use Bedside.',
+  idle: 'Signed out after 10 minutes without use, so no one else can act as you. Sign in again.',
 };
 if (MESSAGES[params.get('reason')]) {
   message.textContent = MESSAGES[params.get('reason')];

@@ -72,6 +72,20 @@ pub fn load(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>, TlsErr
     Ok(Arc::new(cfg))
 }
 
+/// HSTS on every HTTPS response (RFC 6797): a ward browser that has once
+/// reached the service over HTTPS never again sends a token or a patient's
+/// name over plain HTTP to the same host, even if a link or a bookmark says
+/// `http://`. One year; no `includeSubDomains`, because a trust's other
+/// intranet services on sibling hosts are not ours to force onto HTTPS.
+/// Plain-HTTP responses never carry it (browsers must ignore it there).
+async fn strict_transport(mut resp: axum::response::Response) -> axum::response::Response {
+    resp.headers_mut().insert(
+        axum::http::header::STRICT_TRANSPORT_SECURITY,
+        axum::http::HeaderValue::from_static("max-age=31536000"),
+    );
+    resp
+}
+
 /// Serves HTTPS on a bound listener until `shutdown` resolves, then lets in-flight
 /// requests finish.
 ///
@@ -84,7 +98,7 @@ pub async fn serve_tls_on(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let acceptor = TlsAcceptor::from(tls);
-    let app = router(state);
+    let app = router(state).layer(axum::middleware::map_response(strict_transport));
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
