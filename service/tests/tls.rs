@@ -104,7 +104,10 @@ async fn identify_over_https() {
         lower.contains("\r\nstrict-transport-security: max-age=31536000\r\n"),
         "{resp}"
     );
-    assert!(lower.contains("\r\nx-content-type-options: nosniff\r\n"), "{resp}");
+    assert!(
+        lower.contains("\r\nx-content-type-options: nosniff\r\n"),
+        "{resp}"
+    );
     let resp = https(
         addr,
         &roots,
