@@ -121,6 +121,41 @@ pub struct StoredEvent {
     pub hash: String,
 }
 
+/// The audit table's columns in the order [`event_from_row`] reads them.
+const EVENT_COLUMNS: &str = "seq, at, actor, action, detail, prev_hash, hash";
+
+/// One row selected with [`EVENT_COLUMNS`], as stored.
+pub(crate) fn event_from_row(r: &sqlx::any::AnyRow) -> Result<StoredEvent, sqlx::Error> {
+    Ok(StoredEvent {
+        seq: r.try_get(0)?,
+        at: r.try_get(1)?,
+        actor: r.try_get(2)?,
+        action: r.try_get(3)?,
+        detail: r.try_get(4)?,
+        prev_hash: r.try_get(5)?,
+        hash: r.try_get(6)?,
+    })
+}
+
+/// Rows selected with [`EVENT_COLUMNS`] by `filter` (a `WHERE … ORDER BY … LIMIT …` tail
+/// whose placeholders `binds` fill, in order).
+pub(crate) async fn select_events(
+    db: &Db,
+    filter: &str,
+    binds: &[i64],
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM audit {filter}");
+    let mut q = sqlx::query(&sql);
+    for b in binds {
+        q = q.bind(*b);
+    }
+    q.fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(event_from_row)
+        .collect()
+}
+
 /// Most rows [`newest`] returns at once.
 ///
 /// ```
@@ -155,26 +190,12 @@ pub async fn newest(
     limit: i64,
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
     let limit = limit.clamp(1, MAX_PAGE);
-    let rows = sqlx::query(
-        "SELECT seq, at, actor, action, detail, prev_hash, hash FROM audit WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+    select_events(
+        db,
+        "WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+        &[before.unwrap_or(i64::MAX), limit],
     )
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(StoredEvent {
-                seq: r.try_get(0)?,
-                at: r.try_get(1)?,
-                actor: r.try_get(2)?,
-                action: r.try_get(3)?,
-                detail: r.try_get(4)?,
-                prev_hash: r.try_get(5)?,
-                hash: r.try_get(6)?,
-            })
-        })
-        .collect()
+    .await
 }
 
 struct Job {
@@ -457,22 +478,23 @@ pub async fn verify(db: &Db) -> Result<VerifyReport, sqlx::Error> {
     let mut last_seq = 0i64;
     let page = 1000i64;
     loop {
-        let batch = sqlx::query(
-            "SELECT seq, at, actor, action, detail, prev_hash, hash FROM audit WHERE seq >= $1 ORDER BY seq LIMIT $2",
+        let batch = select_events(
+            db,
+            "WHERE seq >= $1 ORDER BY seq LIMIT $2",
+            &[expected_seq, page],
         )
-        .bind(expected_seq)
-        .bind(page)
-        .fetch_all(&db.pool)
         .await?;
         let n = batch.len();
         for r in batch {
-            let seq: i64 = r.try_get(0)?;
-            let at: i64 = r.try_get(1)?;
-            let actor: String = r.try_get(2)?;
-            let action: String = r.try_get(3)?;
-            let detail: String = r.try_get(4)?;
-            let prev: String = r.try_get(5)?;
-            let hash: String = r.try_get(6)?;
+            let StoredEvent {
+                seq,
+                at,
+                actor,
+                action,
+                detail,
+                prev_hash: prev,
+                hash,
+            } = r;
             let broken = |reason: &str| VerifyReport {
                 rows,
                 ok: false,

@@ -66,24 +66,9 @@ const ENTITY_TYPE: &str = "http://terminology.hl7.org/CodeSystem/audit-entity-ty
 const OBJECT_ROLE: &str = "http://terminology.hl7.org/CodeSystem/object-role";
 const SOURCE_TYPE: &str = "http://terminology.hl7.org/CodeSystem/security-source-type";
 
-/// One stored audit row, exactly as in the `audit` table.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditRow {
-    /// Sequence number (1-based, no gaps).
-    pub seq: i64,
-    /// Unix milliseconds.
-    pub at: i64,
-    /// Who: `token:<id>`, `feed`, `system`, `cli:<command>`.
-    pub actor: String,
-    /// What, e.g. `identify`, `administration.recorded`.
-    pub action: String,
-    /// The detail JSON text as stored (hashed byte for byte).
-    pub detail: String,
-    /// The previous row's hash.
-    pub prev_hash: String,
-    /// This row's hash.
-    pub hash: String,
-}
+/// One stored audit row, exactly as in the `audit` table (the trail's own
+/// [`crate::audit::StoredEvent`]).
+pub use crate::audit::StoredEvent as AuditRow;
 
 /// What the mapping needs besides the row: this instance's name and the tokens' roles.
 #[derive(Debug, Clone, Default)]
@@ -151,27 +136,12 @@ pub async fn read_rows(
     since: Option<i64>,
     limit: i64,
 ) -> Result<Vec<AuditRow>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT seq, at, actor, action, detail, prev_hash, hash FROM audit WHERE seq > $1 AND at >= $2 ORDER BY seq LIMIT $3",
+    crate::audit::select_events(
+        db,
+        "WHERE seq > $1 AND at >= $2 ORDER BY seq LIMIT $3",
+        &[after, since.unwrap_or(i64::MIN), limit],
     )
-    .bind(after)
-    .bind(since.unwrap_or(i64::MIN))
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AuditRow {
-                seq: r.try_get(0)?,
-                at: r.try_get(1)?,
-                actor: r.try_get(2)?,
-                action: r.try_get(3)?,
-                detail: r.try_get(4)?,
-                prev_hash: r.try_get(5)?,
-                hash: r.try_get(6)?,
-            })
-        })
-        .collect()
+    .await
 }
 
 fn coding(system: &str, code: &str, display: &str) -> Value {
