@@ -301,6 +301,75 @@ pub enum TransportError {
     },
 }
 
+/// Writes all of `data` to a byte stream and flushes it: what the TCP and serial links
+/// share. `deadline` bounds the whole write where the stream's own timeout covers only
+/// one write call; `closed` names a zero-length write (the other end went away).
+pub(crate) fn write_all_to(
+    w: &mut dyn std::io::Write,
+    printer: &str,
+    data: &[u8],
+    deadline: Option<Instant>,
+    closed: &str,
+) -> Result<(), TransportError> {
+    let failed = |sent: usize, message: String| TransportError::Send {
+        printer: printer.to_owned(),
+        sent,
+        total: data.len(),
+        message,
+    };
+    let mut sent = 0;
+    while sent < data.len() {
+        match w.write(&data[sent..]) {
+            Ok(0) => {
+                return Err(TransportError::Disconnected {
+                    printer: printer.to_owned(),
+                    message: closed.to_owned(),
+                });
+            }
+            Ok(n) => sent += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(failed(sent, e.to_string())),
+        }
+        if deadline.is_some_and(|d| Instant::now() > d) && sent < data.len() {
+            return Err(failed(sent, "timed out".into()));
+        }
+    }
+    w.flush().map_err(|e| failed(sent, e.to_string()))
+}
+
+/// One read of whatever a byte stream has by now, appended to `buf`; `Ok(0)` when
+/// nothing came before the stream's read timeout. `eof_closes`: a zero-length read means
+/// the other end closed (TCP), not merely that nothing came (serial).
+pub(crate) fn read_some(
+    r: &mut dyn std::io::Read,
+    printer: &str,
+    buf: &mut Vec<u8>,
+    eof_closes: bool,
+) -> Result<usize, TransportError> {
+    use std::io::ErrorKind;
+    let gone = |message: String| TransportError::Disconnected {
+        printer: printer.to_owned(),
+        message,
+    };
+    let mut chunk = [0u8; 4096];
+    match r.read(&mut chunk) {
+        Ok(0) if eof_closes => Err(gone("the printer closed the connection".into())),
+        Ok(n) => {
+            buf.extend_from_slice(&chunk[..n]);
+            Ok(n)
+        }
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+            ) =>
+        {
+            Ok(0)
+        }
+        Err(e) => Err(gone(e.to_string())),
+    }
+}
+
 /// A byte pipe to a printer.
 pub trait Link: Send {
     /// Sends all of `data` within the link's time limit.

@@ -1,11 +1,11 @@
 //! Serial printers (RS-232, USB-serial adapters) through `serialport`.
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::ErrorKind;
 use std::time::{Duration, Instant};
 
 use serialport::{DataBits, FlowControl, Parity, SerialPort, StopBits};
 
-use super::{Flow, Found, Link, TransportError};
+use super::{Flow, Found, Link, TransportError, read_some, write_all_to};
 
 /// An open serial printer (8 data bits, no parity, 1 stop bit: the Zebra default).
 ///
@@ -73,34 +73,9 @@ impl SerialLink {
 
 impl Link for SerialLink {
     fn send(&mut self, data: &[u8]) -> Result<(), TransportError> {
+        // The port's timeout bounds each write call.
         let _ = self.port.set_timeout(self.timeout);
-        let mut sent = 0;
-        while sent < data.len() {
-            match self.port.write(&data[sent..]) {
-                Ok(0) => {
-                    return Err(TransportError::Disconnected {
-                        printer: self.name.clone(),
-                        message: "port closed".into(),
-                    });
-                }
-                Ok(n) => sent += n,
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => {
-                    return Err(TransportError::Send {
-                        printer: self.name.clone(),
-                        sent,
-                        total: data.len(),
-                        message: e.to_string(),
-                    });
-                }
-            }
-        }
-        self.port.flush().map_err(|e| TransportError::Send {
-            printer: self.name.clone(),
-            sent,
-            total: data.len(),
-            message: e.to_string(),
-        })
+        write_all_to(&mut self.port, &self.name, data, None, "port closed")
     }
 
     fn receive(&mut self, buf: &mut Vec<u8>, deadline: Instant) -> Result<usize, TransportError> {
@@ -108,26 +83,7 @@ impl Link for SerialLink {
             .saturating_duration_since(Instant::now())
             .max(Duration::from_millis(1));
         let _ = self.port.set_timeout(wait);
-        let mut chunk = [0u8; 1024];
-        match self.port.read(&mut chunk) {
-            Ok(0) => Ok(0),
-            Ok(n) => {
-                buf.extend_from_slice(&chunk[..n]);
-                Ok(n)
-            }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    ErrorKind::TimedOut | ErrorKind::WouldBlock | ErrorKind::Interrupted
-                ) =>
-            {
-                Ok(0)
-            }
-            Err(e) => Err(TransportError::Disconnected {
-                printer: self.name.clone(),
-                message: e.to_string(),
-            }),
-        }
+        read_some(&mut self.port, &self.name, buf, false)
     }
 
     fn name(&self) -> String {

@@ -1,10 +1,9 @@
 //! Raw TCP (port 9100): jobs and status replies on one socket.
 
-use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
-use super::{Link, TransportError};
+use super::{Link, TransportError, read_some, write_all_to};
 
 /// A connected TCP printer.
 ///
@@ -59,48 +58,19 @@ impl TcpLink {
 
 impl Link for TcpLink {
     fn send(&mut self, data: &[u8]) -> Result<(), TransportError> {
-        let mut sent = 0;
         let deadline = Instant::now() + self.timeout;
-        while sent < data.len() {
-            match self.stream.write(&data[sent..]) {
-                Ok(0) => {
-                    return Err(TransportError::Disconnected {
-                        printer: self.name.clone(),
-                        message: "closed while sending".into(),
-                    });
-                }
-                Ok(n) => sent += n,
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => {
-                    return Err(TransportError::Send {
-                        printer: self.name.clone(),
-                        sent,
-                        total: data.len(),
-                        message: e.to_string(),
-                    });
-                }
-            }
-            if Instant::now() > deadline && sent < data.len() {
-                return Err(TransportError::Send {
-                    printer: self.name.clone(),
-                    sent,
-                    total: data.len(),
-                    message: "timed out".into(),
-                });
-            }
-        }
-        self.stream.flush().map_err(|e| TransportError::Send {
-            printer: self.name.clone(),
-            sent,
-            total: data.len(),
-            message: e.to_string(),
-        })
+        write_all_to(
+            &mut self.stream,
+            &self.name,
+            data,
+            Some(deadline),
+            "closed while sending",
+        )
     }
 
     fn receive(&mut self, buf: &mut Vec<u8>, deadline: Instant) -> Result<usize, TransportError> {
-        let now = Instant::now();
         let wait = deadline
-            .saturating_duration_since(now)
+            .saturating_duration_since(Instant::now())
             .max(Duration::from_millis(1));
         self.stream
             .set_read_timeout(Some(wait))
@@ -108,29 +78,7 @@ impl Link for TcpLink {
                 printer: self.name.clone(),
                 message: e.to_string(),
             })?;
-        let mut chunk = [0u8; 4096];
-        match self.stream.read(&mut chunk) {
-            Ok(0) => Err(TransportError::Disconnected {
-                printer: self.name.clone(),
-                message: "the printer closed the connection".into(),
-            }),
-            Ok(n) => {
-                buf.extend_from_slice(&chunk[..n]);
-                Ok(n)
-            }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
-                ) =>
-            {
-                Ok(0)
-            }
-            Err(e) => Err(TransportError::Disconnected {
-                printer: self.name.clone(),
-                message: e.to_string(),
-            }),
-        }
+        read_some(&mut self.stream, &self.name, buf, true)
     }
 
     fn name(&self) -> String {
