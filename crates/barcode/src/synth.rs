@@ -301,31 +301,6 @@ impl Damage {
     }
 }
 
-/// 3×3 homography mapping the unit square to a quad (Heckbert 1989).
-fn square_to_quad(q: [(f64, f64); 4]) -> [f64; 9] {
-    let [(x0, y0), (x1, y1), (x2, y2), (x3, y3)] = q;
-    let sx = x0 - x1 + x2 - x3;
-    let sy = y0 - y1 + y2 - y3;
-    if sx.abs() < 1e-12 && sy.abs() < 1e-12 {
-        return [x1 - x0, x2 - x1, x0, y1 - y0, y2 - y1, y0, 0.0, 0.0, 1.0];
-    }
-    let (dx1, dx2, dy1, dy2) = (x1 - x2, x3 - x2, y1 - y2, y3 - y2);
-    let den = dx1 * dy2 - dx2 * dy1;
-    let g = (sx * dy2 - dx2 * sy) / den;
-    let h = (dx1 * sy - sx * dy1) / den;
-    [
-        x1 - x0 + g * x1,
-        x3 - x0 + h * x3,
-        x0,
-        y1 - y0 + g * y1,
-        y3 - y0 + h * y3,
-        y0,
-        g,
-        h,
-        1.0,
-    ]
-}
-
 fn invert3(m: [f64; 9]) -> [f64; 9] {
     let [a, b, c, d, e, f, g, h, i] = m;
     let det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
@@ -398,7 +373,9 @@ pub fn render_scene(matrix: &ModuleMatrix, damage: Damage, seed: u64) -> GrayIma
         quad[a] = (pa.0 + (mid.0 - pa.0) * t, pa.1 + (mid.1 - pa.1) * t);
         quad[b] = (pb.0 + (mid.0 - pb.0) * t, pb.1 + (mid.1 - pb.1) * t);
     }
-    let inv = invert3(square_to_quad(quad));
+    // The reader's own unit-square-to-quad homography, inverted: image → label.
+    let inv =
+        crate::reader::timing::SquareToQuad::new(quad).map_or([0.0; 9], |t| invert3(t.matrix()));
     // Cylinder: the label wraps round an axis through the centre, along v.
     let radius = sw / r.range(1.2, 1.9);
     let (paper, ink) = match damage {

@@ -25,7 +25,7 @@ mod binarize;
 mod engine;
 mod image;
 mod symbol;
-mod timing;
+pub(crate) mod timing;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;

@@ -29,13 +29,15 @@ use super::symbol::Point;
 /// [(0,0), (1,0), (1,1), (0,1)] images, after Heckbert's square-to-quad
 /// mapping (Heckbert, "Fundamentals of Texture Mapping and Image Warping",
 /// 1989): x = (a·u + b·v + c) / (g·u + h·v + 1), likewise y with d, e, f.
+/// Also the damaged-image generator's camera model (`synth`, inverted there).
 #[derive(Clone, Copy, Debug)]
-struct SquareToQuad {
+pub(crate) struct SquareToQuad {
     m: [f64; 8],
 }
 
 impl SquareToQuad {
-    fn new(q: [(f64, f64); 4]) -> Option<SquareToQuad> {
+    /// `None` for a quadrilateral with no such mapping (collapsed to a line).
+    pub(crate) fn new(q: [(f64, f64); 4]) -> Option<SquareToQuad> {
         let [(x0, y0), (x1, y1), (x2, y2), (x3, y3)] = q;
         let sx = x0 - x1 + x2 - x3;
         let sy = y0 - y1 + y2 - y3;
@@ -63,6 +65,13 @@ impl SquareToQuad {
         m.iter()
             .all(|v| v.is_finite())
             .then_some(SquareToQuad { m })
+    }
+
+    /// The 3×3 matrix, row-major, last element 1.
+    #[cfg(feature = "synth")]
+    pub(crate) fn matrix(&self) -> [f64; 9] {
+        let [a, b, c, d, e, f, g, h] = self.m;
+        [a, b, c, d, e, f, g, h, 1.0]
     }
 
     fn map(&self, u: f64, v: f64) -> (f64, f64) {
