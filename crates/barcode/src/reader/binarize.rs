@@ -29,6 +29,7 @@ pub(crate) struct Bits {
 /// Summed-area tables of values and squared values, (w+1)×(h+1).
 struct Integral {
     w1: usize,
+    h: usize,
     sum: Vec<u64>,
     sq: Vec<u64>,
 }
@@ -51,7 +52,25 @@ impl Integral {
                 sq[(y + 1) * w1 + x + 1] = sq[y * w1 + x + 1] + rq;
             }
         }
-        Integral { w1, sum, sq }
+        Integral { w1, h, sum, sq }
+    }
+
+    /// Sum, squared sum and pixel count of the window of radius `r` round (x, y),
+    /// clipped to the image.
+    fn window(&self, x: usize, y: usize, r: usize) -> (u64, u64, u64) {
+        let (w, h) = (self.w1 - 1, self.h);
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
+        let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
+        let (s, q) = self.rect(x0, y0, x1, y1);
+        (s, q, ((x1 - x0) * (y1 - y0)) as u64)
+    }
+
+    /// Mean and standard deviation of the window of radius `r` round (x, y).
+    fn mean_sd(&self, x: usize, y: usize, r: usize) -> (f64, f64) {
+        let (s, q, n) = self.window(x, y, r);
+        let n = n as f64;
+        let m = s as f64 / n;
+        (m, (q as f64 / n - m * m).max(0.0).sqrt())
     }
 
     /// Sum and squared sum over [x0, x1) × [y0, y1).
@@ -77,11 +96,8 @@ pub(crate) fn box_blur(img: &GrayImage, r: usize) -> GrayImage {
     let ii = Integral::new(img);
     let mut out = Vec::with_capacity(w * h);
     for y in 0..h {
-        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
         for x in 0..w {
-            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let n = ((x1 - x0) * (y1 - y0)) as u64;
-            let (s, _) = ii.rect(x0, y0, x1, y1);
+            let (s, _, n) = ii.window(x, y, r);
             out.push(((s + n / 2) / n) as u8);
         }
     }
@@ -122,14 +138,8 @@ pub(crate) fn local(img: &GrayImage, r: usize, k: f64) -> Bits {
     let mut dev = vec![0f32; w * h];
     let mut max_dev = 1e-6f64;
     for y in 0..h {
-        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
         for x in 0..w {
-            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let n = ((x1 - x0) * (y1 - y0)) as f64;
-            let (s, q) = ii.rect(x0, y0, x1, y1);
-            let m = s as f64 / n;
-            let var = (q as f64 / n - m * m).max(0.0);
-            let sd = var.sqrt();
+            let (m, sd) = ii.mean_sd(x, y, r);
             if sd > max_dev {
                 max_dev = sd;
             }
@@ -168,13 +178,8 @@ pub(crate) fn mean_offset(img: &GrayImage, r: usize, floor: f64, frac: f64) -> B
     let px = img.pixels();
     let mut dark = Vec::with_capacity(w * h);
     for y in 0..h {
-        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
         for x in 0..w {
-            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
-            let n = ((x1 - x0) * (y1 - y0)) as f64;
-            let (s, q) = ii.rect(x0, y0, x1, y1);
-            let m = s as f64 / n;
-            let sd = (q as f64 / n - m * m).max(0.0).sqrt();
+            let (m, sd) = ii.mean_sd(x, y, r);
             let p = px.get(y * w + x).copied().map_or(255.0, f64::from);
             dark.push(p < m - floor.max(frac * sd));
         }
