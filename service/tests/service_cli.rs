@@ -6,10 +6,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,41 +26,15 @@ struct Server {
 
 impl Server {
     fn start(cwd: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
-            .arg("serve")
+        let mut cmd = Command::new(BIN);
+        cmd.arg("serve")
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
             .current_dir(cwd)
             .env_remove("BEDSIDE_DATABASE_URL")
             .env_remove("BEDSIDE_DATA_DIR")
-            .env("BEDSIDE_LOG", "debug,sqlx=debug,hyper=info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = stderr.clone();
-        let mut err = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        out.read_line(&mut line).unwrap();
-        let Some(addr) = line.trim().strip_prefix("bedside listening on http://") else {
-            let _ = child.kill();
-            std::thread::sleep(Duration::from_millis(200));
-            panic!("serve did not start: {line:?}\n{}", stderr.lock().unwrap());
-        };
-        let addr = addr.parse().unwrap();
+            .env("BEDSIDE_LOG", "debug,sqlx=debug,hyper=info");
+        let (child, addr, stderr) = common::spawn_serve(cmd);
         Server {
             child,
             addr,

@@ -16,7 +16,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -41,41 +41,17 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path) -> Server {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        let mut cmd = Command::new(BIN);
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(dir.join("data"))
             .args(["--gs-substitute", GS_SUBSTITUTE])
             .env_remove("BEDSIDE_DATABASE_URL")
             .env_remove("BEDSIDE_DATA_DIR")
             .env_remove("BEDSIDE_CONFIG")
-            .env("BEDSIDE_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = stderr.clone();
-        let mut err = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        out.read_line(&mut line).unwrap();
-        let Some(addr) = line.trim().strip_prefix("bedside listening on http://") else {
-            let _ = child.kill();
-            panic!("serve did not start: {line:?}\n{}", stderr.lock().unwrap());
-        };
+            .env("BEDSIDE_LOG", "info");
+        let (child, addr, stderr) = common::spawn_serve(cmd);
         Server {
-            addr: addr.parse().unwrap(),
+            addr,
             child,
             stderr,
         }

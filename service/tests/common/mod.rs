@@ -374,3 +374,46 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// Starts a `bedside serve --listen 127.0.0.1:0 …` command built by the caller, collects
+/// its stderr in the background, and waits for the `bedside listening on http://ADDR`
+/// line. Panics with the server's stderr when it does not start.
+pub fn spawn_serve(
+    mut cmd: std::process::Command,
+) -> (
+    std::process::Child,
+    SocketAddr,
+    std::sync::Arc<std::sync::Mutex<String>>,
+) {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = stderr.clone();
+    let mut err = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = err.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let Some(addr) = line.trim().strip_prefix("bedside listening on http://") else {
+        let _ = child.kill();
+        std::thread::sleep(Duration::from_millis(200));
+        panic!("serve did not start: {line:?}\n{}", stderr.lock().unwrap());
+    };
+    let addr = addr.parse().unwrap();
+    (child, addr, stderr)
+}
