@@ -197,6 +197,23 @@ fn check(label: &str, symbols: &Symbols, band: &Band) {
     );
 }
 
+/// Reads every rendered file with zxing-cpp and checks each against its band (a
+/// missing zxing-cpp fails under CI, see [`require`]).
+fn decode_and_check(all: &[(String, Band, PathBuf)]) {
+    let paths: Vec<PathBuf> = all.iter().map(|(_, _, p)| p.clone()).collect();
+    let Some(read) = zxing(&paths) else {
+        require(
+            "PyPI zxing-cpp",
+            false,
+            "pip install -r .ci/requirements.txt",
+        );
+        return;
+    };
+    for ((label, band, _), symbols) in all.iter().zip(&read) {
+        check(label, symbols, band);
+    }
+}
+
 #[test]
 fn zpl_rendered_by_zebrash_decodes_exactly() {
     let node_ok =
@@ -230,18 +247,7 @@ fn zpl_rendered_by_zebrash_decodes_exactly() {
             }
         }
     }
-    let paths: Vec<PathBuf> = all.iter().map(|(_, _, p)| p.clone()).collect();
-    let Some(read) = zxing(&paths) else {
-        require(
-            "PyPI zxing-cpp",
-            false,
-            "pip install -r .ci/requirements.txt",
-        );
-        return;
-    };
-    for ((label, band, _), symbols) in all.iter().zip(&read) {
-        check(label, symbols, band);
-    }
+    decode_and_check(&all);
 }
 
 fn render_zpl(args: &[String], size: BandSize, res: Resolution) {
@@ -362,18 +368,7 @@ fn pdf_rasterised_by_poppler_decodes_and_carries_the_text() {
         }
         all.push((format!("{name} PDF"), band, stem.with_extension("png")));
     }
-    let paths: Vec<PathBuf> = all.iter().map(|(_, _, p)| p.clone()).collect();
-    let Some(read) = zxing(&paths) else {
-        require(
-            "PyPI zxing-cpp",
-            false,
-            "pip install -r .ci/requirements.txt",
-        );
-        return;
-    };
-    for ((label, band, _), symbols) in all.iter().zip(&read) {
-        check(label, symbols, band);
-    }
+    decode_and_check(&all);
 }
 
 #[test]
@@ -392,16 +387,5 @@ fn png_decodes_exactly() {
             }
         }
     }
-    let paths: Vec<PathBuf> = all.iter().map(|(_, _, p)| p.clone()).collect();
-    let Some(read) = zxing(&paths) else {
-        require(
-            "PyPI zxing-cpp",
-            false,
-            "pip install -r .ci/requirements.txt",
-        );
-        return;
-    };
-    for ((label, band, _), symbols) in all.iter().zip(&read) {
-        check(label, symbols, band);
-    }
+    decode_and_check(&all);
 }
