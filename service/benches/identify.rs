@@ -1,7 +1,10 @@
 //! The identification decision in process, on SQLite with the demo data set:
 //!
 //! - `identify/decision` — `Identifier::identify` for a matching band (GS1 parse,
-//!   wristband rules, patient record, GSRN and hospital-number index look-ups);
+//!   wristband rules, patient record, GSRN and hospital-number index look-ups), as the
+//!   service runs it: the look-up on a direct SQLite connection (`sqlite_direct`);
+//! - `identify/decision_pooled` — the same through the sqlx pool (the path PostgreSQL
+//!   takes), to show what the thread hand-offs cost;
 //! - `identify/decision+audit` — the decision and its hash-chained audit row (what
 //!   `POST /v1/identify` does besides HTTP and the token check);
 //! - `identify/audit_append` — one audit row alone (one transaction, one fsync);
@@ -41,6 +44,18 @@ fn bench(c: &mut Criterion) {
     g.bench_function("decision", |b| {
         b.iter(|| rt.block_on(ident.identify(&scan, None)))
     });
+    let pooled = bedside::identify::Identifier {
+        db: rt
+            .block_on(bedside::db::Db::connect(&state.cfg.effective_database_url(), 2))
+            .unwrap(),
+        policy: ident.policy.clone(),
+        gs_substitute: ident.gs_substitute.clone(),
+        mrn_from_ai91: ident.mrn_from_ai91,
+        pix: None,
+    };
+    g.bench_function("decision_pooled", |b| {
+        b.iter(|| rt.block_on(pooled.identify(&scan, None)))
+    });
     g.bench_function("decision+audit", |b| {
         b.iter(|| {
             rt.block_on(async {
@@ -67,7 +82,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| rt.block_on(state.db.ping()).unwrap())
     });
     g.finish();
-    rt.block_on(state.db.pool.close());
+    rt.block_on(state.db.close());
+    rt.block_on(pooled.db.close());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

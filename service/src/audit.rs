@@ -221,11 +221,27 @@ impl std::fmt::Debug for Job {
 }
 
 impl Writer {
-    /// Spawns the writer task on the current tokio runtime. It ends when every clone of
-    /// the returned handle is gone.
+    /// Starts the writer. On a SQLite database file with direct connections
+    /// ([`Db::start_hot_paths`]) it is a thread of its own with one connection (see
+    /// [`crate::sqlite_direct`]); otherwise a task on the current tokio runtime using the
+    /// pool. Either ends when every clone of the returned handle is gone.
     #[must_use]
     pub fn start(db: Db) -> Writer {
-        let (tx, mut rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
+        if let Some(readers) = db.direct.clone() {
+            let (tx, rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
+            let spawned = std::thread::Builder::new()
+                .name("bedside-audit".into())
+                .spawn(move || run_direct(&readers, rx));
+            if spawned.is_ok() {
+                return Writer { tx };
+            }
+            // No thread (resource limits): the pool-based task serves instead.
+        }
+        let (tx, rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
+        Writer::start_task(db, tx, rx)
+    }
+
+    fn start_task(db: Db, tx: mpsc::Sender<Job>, mut rx: mpsc::Receiver<Job>) -> Writer {
         tokio::spawn(async move {
             // The chain tip as this writer last left it (SQLite), so that a batch is a
             // single INSERT; another writer's rows make that INSERT fail on the sequence
@@ -267,6 +283,99 @@ impl Writer {
             .map_err(|_| sqlx::Error::PoolClosed)?;
         wait.await.map_err(|_| sqlx::Error::PoolClosed)?
     }
+}
+
+/// The SQLite writer thread: takes every waiting row, commits them in one transaction on
+/// its own connection, answers each caller. A failed batch is retried row by row (one bad
+/// row cannot take the others with it); a failed connection is reopened for the next.
+fn run_direct(readers: &crate::sqlite_direct::Readers, mut rx: mpsc::Receiver<Job>) {
+    let mut conn: Option<rusqlite::Connection> = None;
+    while let Some(first) = rx.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
+            }
+        }
+        if readers.is_closed() {
+            for job in batch {
+                let _ = job.done.send(Err(sqlx::Error::PoolClosed));
+            }
+            continue;
+        }
+        let started = std::time::Instant::now();
+        let result = write_direct(&mut conn, readers, &batch);
+        tracing::debug!(
+            rows = batch.len(),
+            micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            ok = result.is_ok(),
+            "audit batch"
+        );
+        match result {
+            Ok(seqs) => {
+                for (job, seq) in batch.into_iter().zip(seqs) {
+                    let _ = job.done.send(Ok(seq));
+                }
+            }
+            Err(_) if batch.len() > 1 => {
+                for job in batch {
+                    let r = write_direct(&mut conn, readers, std::slice::from_ref(&job))
+                        .map(|s| s.first().copied().unwrap_or_default());
+                    let _ = job.done.send(r);
+                }
+            }
+            Err(e) => {
+                for job in batch {
+                    let _ = job.done.send(Err(sqlx::Error::Protocol(e.to_string())));
+                }
+            }
+        }
+    }
+}
+
+/// One batch on the writer thread's connection (opened when missing, dropped on error).
+fn write_direct(
+    conn: &mut Option<rusqlite::Connection>,
+    readers: &crate::sqlite_direct::Readers,
+    jobs: &[Job],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let c = match conn {
+        Some(c) => c,
+        None => conn.insert(
+            crate::sqlite_direct::open(readers.path(), true)
+                .map_err(crate::sqlite_direct::to_sqlx)?,
+        ),
+    };
+    let result = commit_direct(c, jobs);
+    if result.is_err() {
+        *conn = None;
+    }
+    result.map_err(crate::sqlite_direct::to_sqlx)
+}
+
+/// `BEGIN IMMEDIATE` takes the write lock before the tip is read, so no other writer (an
+/// administration's transaction, the feed, another process) can move the tip while this
+/// batch builds on it; the `audit_advance_head` trigger moves it with each row.
+fn commit_direct(c: &mut rusqlite::Connection, jobs: &[Job]) -> Result<Vec<i64>, rusqlite::Error> {
+    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let (seq, hash): (i64, String) =
+        tx.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let rows = chain(jobs, seq, hash);
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO audit (seq, at, actor, action, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (seq, at, actor, action, detail, prev, hash) in &rows {
+            insert.execute(rusqlite::params![
+                seq, at, actor, action, detail, prev, hash
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(rows.iter().map(|r| r.0).collect())
 }
 
 /// Writes a batch, in slices that are each one atomic step (see [`commit_slice`]); if a

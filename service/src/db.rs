@@ -66,8 +66,12 @@ pub struct Db {
     pub pool: AnyPool,
     /// The backend.
     pub backend: Backend,
-    /// The audit trail's group-commit writer, once [`Db::start_audit_writer`] ran.
+    /// The audit trail's group-commit writer, once [`Db::start_hot_paths`] ran.
     pub(crate) audit_writer: Option<crate::audit::Writer>,
+    /// The SQLite database file, when the URL names one (not in memory).
+    sqlite_file: Option<std::path::PathBuf>,
+    /// Direct SQLite readers, once [`Db::start_hot_paths`] ran on a database file.
+    pub(crate) direct: Option<std::sync::Arc<crate::sqlite_direct::Readers>>,
 }
 
 const SQLITE_INIT: &str = include_str!("../migrations/sqlite/0001_init.sql");
@@ -185,6 +189,12 @@ impl Db {
             pool,
             backend,
             audit_writer: None,
+            sqlite_file: if backend == Backend::Sqlite {
+                crate::sqlite_direct::file_of(url)
+            } else {
+                None
+            },
+            direct: None,
         })
     }
 
@@ -199,18 +209,38 @@ impl Db {
         Ok(())
     }
 
-    /// Starts the audit trail's group-commit writer on the current tokio runtime: from
-    /// now on [`crate::audit::append`] through this handle (and its clones) waits for its
-    /// row to be committed in a batch with others (see [`crate::audit::Writer`]).
-    pub fn start_audit_writer(&mut self) {
-        if self.audit_writer.is_none() {
-            let plain = Db {
-                pool: self.pool.clone(),
-                backend: self.backend,
-                audit_writer: None,
-            };
-            self.audit_writer = Some(crate::audit::Writer::start(plain));
+    /// Starts what a serving instance needs on its hot paths: the audit trail's
+    /// group-commit writer (from now on [`crate::audit::append`] through this handle and
+    /// its clones waits for its row to be committed in a batch with others, see
+    /// [`crate::audit::Writer`]) and, on a SQLite database file, the direct connections
+    /// of [`crate::sqlite_direct`] for the identify lookup and that writer. Needs a tokio
+    /// runtime (PostgreSQL's writer is a task on it).
+    pub fn start_hot_paths(&mut self) {
+        if self.audit_writer.is_some() {
+            return;
         }
+        if let Some(file) = &self.sqlite_file {
+            self.direct = Some(std::sync::Arc::new(crate::sqlite_direct::Readers::new(
+                file.clone(),
+            )));
+        }
+        let plain = Db {
+            pool: self.pool.clone(),
+            backend: self.backend,
+            audit_writer: None,
+            sqlite_file: self.sqlite_file.clone(),
+            direct: self.direct.clone(),
+        };
+        self.audit_writer = Some(crate::audit::Writer::start(plain));
+    }
+
+    /// Closes the pool and the direct connections: every later query, read or audit
+    /// append fails (used at shutdown, and by tests of a database that went away).
+    pub async fn close(&self) {
+        if let Some(d) = &self.direct {
+            d.close();
+        }
+        self.pool.close().await;
     }
 
     /// A trivial round trip (readiness).

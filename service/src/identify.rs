@@ -741,7 +741,9 @@ impl Identifier {
 
     /// In one round trip and one row: the patient's recorded demographics (and the
     /// survivor if the number was merged), and what the index holds for the band's GSRN and
-    /// hospital number as of `now`.
+    /// hospital number as of `now`. On a SQLite database file the statement runs on this
+    /// thread over a direct connection ([`crate::sqlite_direct`]); otherwise through the
+    /// pool. Both read the committed database at the moment of the statement: no cache.
     async fn lookup(
         &self,
         nhs: &NhsNumber,
@@ -749,15 +751,10 @@ impl Identifier {
         mrn: Option<&str>,
         now: i64,
     ) -> Result<Lookup, sqlx::Error> {
-        const SUMMARY: &str = "SELECT COUNT(*) AS n, SUM(CASE WHEN status = 'merged' THEN 1 ELSE 0 END) AS merged, COUNT(DISTINCT nhs_number) AS nhs_count, MIN(nhs_number) AS nhs, SUM(CASE WHEN expires_at IS NULL OR expires_at > $4 THEN 1 ELSE 0 END) AS fresh FROM identifiers";
-        let sql = format!(
-            "SELECT p.nhs_number, p.family, p.given, p.birth_date, p.sex, p.merged_into, \
-             g.n, g.merged, g.nhs_count, g.nhs, g.fresh, m.n, m.merged, m.nhs_count, m.nhs, m.fresh \
-             FROM (SELECT 1 AS one) AS k LEFT JOIN patients p ON p.nhs_number = $1 \
-             CROSS JOIN ({SUMMARY} WHERE domain = 'gsrn' AND value = $2) AS g \
-             CROSS JOIN ({SUMMARY} WHERE domain = 'mrn' AND value = $3) AS m"
-        );
-        let r = sqlx::query(&sql)
+        if let Some(readers) = &self.db.direct {
+            return readers.read(|c| lookup_direct(c, nhs, gsrn, mrn, now));
+        }
+        let r = sqlx::query(LOOKUP_SQL)
             .bind(nhs.as_str())
             .bind(gsrn)
             .bind(mrn)
@@ -792,6 +789,85 @@ impl Identifier {
         })
     }
 }
+
+/// [`Identifier::lookup`] on a direct SQLite connection: one statement (so one consistent
+/// snapshot) returning the patient row tagged 0 and every index row of the GSRN (tag 1)
+/// and hospital number (tag 2), summarised here exactly as [`LOOKUP_SQL`] summarises them
+/// in SQL ([`IndexSummary::of`]). Plain indexed row reads: no temporary b-trees.
+fn lookup_direct(
+    c: &rusqlite::Connection,
+    nhs: &NhsNumber,
+    gsrn: &str,
+    mrn: Option<&str>,
+    now: i64,
+) -> Result<Lookup, rusqlite::Error> {
+    const ROWS_SQL: &str = "SELECT 0, nhs_number, family, given, birth_date, sex, merged_into \
+         FROM patients WHERE nhs_number = ?1 \
+         UNION ALL SELECT 1, nhs_number, status, NULL, NULL, NULL, expires_at \
+         FROM identifiers WHERE domain = 'gsrn' AND value = ?2 \
+         UNION ALL SELECT 2, nhs_number, status, NULL, NULL, NULL, expires_at \
+         FROM identifiers WHERE domain = 'mrn' AND value = ?3";
+    let mut st = c.prepare_cached(ROWS_SQL)?;
+    let mut rows = st.query(rusqlite::params![nhs.as_str(), gsrn, mrn])?;
+    let mut patient = None;
+    let (mut g, mut m) = (Vec::new(), Vec::new());
+    while let Some(r) = rows.next()? {
+        match r.get::<_, i64>(0)? {
+            0 => {
+                patient = Some((
+                    demographics_from_row(r.get(2)?, r.get(3)?, &r.get::<_, String>(4)?, r.get(5)?),
+                    r.get(6)?,
+                ));
+            }
+            tag => {
+                let entry = IndexEntry {
+                    nhs_number: r.get(1)?,
+                    merged: r.get::<_, String>(2)? == "merged",
+                    expires_at: r.get(6)?,
+                };
+                if tag == 1 {
+                    g.push(entry)
+                } else {
+                    m.push(entry)
+                }
+            }
+        }
+    }
+    Ok(Lookup {
+        patient,
+        gsrn_rows: IndexSummary::of(&g, now),
+        mrn_rows: IndexSummary::of(&m, now),
+    })
+}
+
+/// What the index holds for one identifier, as one row of [`LOOKUP_SQL`] (`$4` = now).
+macro_rules! index_summary {
+    ($domain:literal, $value:literal) => {
+        concat!(
+            "(SELECT COUNT(*) AS n, SUM(CASE WHEN status = 'merged' THEN 1 ELSE 0 END) AS merged, ",
+            "COUNT(DISTINCT nhs_number) AS nhs_count, MIN(nhs_number) AS nhs, ",
+            "SUM(CASE WHEN expires_at IS NULL OR expires_at > $4 THEN 1 ELSE 0 END) AS fresh ",
+            "FROM identifiers WHERE domain = '",
+            $domain,
+            "' AND value = ",
+            $value,
+            ")"
+        )
+    };
+}
+
+/// [`Identifier::lookup`]'s statement: `$1` NHS number, `$2` GSRN, `$3` hospital number
+/// (or NULL), `$4` now (Unix ms). Always exactly one row.
+const LOOKUP_SQL: &str = concat!(
+    "SELECT p.nhs_number, p.family, p.given, p.birth_date, p.sex, p.merged_into, ",
+    "g.n, g.merged, g.nhs_count, g.nhs, g.fresh, m.n, m.merged, m.nhs_count, m.nhs, m.fresh ",
+    "FROM (SELECT 1 AS one) AS k LEFT JOIN patients p ON p.nhs_number = $1 ",
+    "CROSS JOIN ",
+    index_summary!("gsrn", "$2"),
+    " AS g CROSS JOIN ",
+    index_summary!("mrn", "$3"),
+    " AS m"
+);
 
 /// What [`Identifier::lookup`] read.
 struct Lookup {

@@ -20,6 +20,7 @@
 //! - [`demo`]: the demo data set (patients, bands, staff, medicines, tokens) and seeding;
 //! - [`server`]: router, authentication, problem details, metrics, OpenAPI;
 //! - [`tokens`]: API token management (create, list, revoke);
+//! - [`sqlite_direct`]: synchronous SQLite connections for the identify hot path;
 //! - [`crypto`], [`clock`]: SHA-256 helpers, token secrets, and time.
 #![forbid(unsafe_code)]
 
@@ -36,4 +37,5 @@ pub mod import;
 pub mod import_hl7;
 pub mod medicines;
 pub mod server;
+pub mod sqlite_direct;
 pub mod tokens;

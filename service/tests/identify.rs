@@ -291,7 +291,7 @@ async fn remaining_reasons_are_reachable() {
         .try_get(0)
         .unwrap();
     assert!(before > 0);
-    app.state.db.pool.close().await;
+    app.state.db.close().await;
     let id = app
         .state
         .identifier

@@ -157,7 +157,7 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
     if cfg.demo && crate::demo::seed(&db).await? {
         tracing::info!("demo data seeded");
     }
-    db.start_audit_writer();
+    db.start_hot_paths();
     let mut prefixes = Vec::new();
     for p in &cfg.gsrn_prefixes {
         prefixes.push(GsrnPrefix::new(p).map_err(|e| {
