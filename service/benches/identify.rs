@@ -46,7 +46,10 @@ fn bench(c: &mut Criterion) {
     });
     let pooled = bedside::identify::Identifier {
         db: rt
-            .block_on(bedside::db::Db::connect(&state.cfg.effective_database_url(), 2))
+            .block_on(bedside::db::Db::connect(
+                &state.cfg.effective_database_url(),
+                2,
+            ))
             .unwrap(),
         policy: ident.policy.clone(),
         gs_substitute: ident.gs_substitute.clone(),

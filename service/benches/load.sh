@@ -22,6 +22,7 @@
 #   PHASES="trivial identify" service/benches/load.sh
 #   KEEP=1 ...                                    # keep oha's JSON and the server logs
 #   SERVE_ARGS="--config my.json" ...             # extra `bedside serve` arguments
+#   BIN=/tmp/bedside-before ...                   # a prebuilt binary (A/B comparisons)
 #
 # Needs: oha (`cargo install oha --locked`), python3, ps. Traffic goes to 127.0.0.1 only.
 # Not part of `cargo test`. The service's per-token rate limit is lifted for the run (one
@@ -47,7 +48,7 @@ oha --help 2>/dev/null | grep -q -- '--output-format' || oha_json=(-j)
 
 echo "load: building the release binary" >&2
 cargo build --release --quiet -p bedside --bin bedside --example loopback_pix_manager
-bin="$root/target/release/bedside"
+bin="${BIN:-$root/target/release/bedside}"
 pixbin="$root/target/release/examples/loopback_pix_manager"
 
 work="$(mktemp -d /tmp/bedside-load.XXXXXX)"

@@ -359,10 +359,9 @@ fn write_direct(
 /// batch builds on it; the `audit_advance_head` trigger moves it with each row.
 fn commit_direct(c: &mut rusqlite::Connection, jobs: &[Job]) -> Result<Vec<i64>, rusqlite::Error> {
     let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let (seq, hash): (i64, String) =
-        tx.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+    let (seq, hash): (i64, String) = tx
+        .prepare_cached("SELECT seq, hash FROM audit_head WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let rows = chain(jobs, seq, hash);
     {
         let mut insert = tx.prepare_cached(
