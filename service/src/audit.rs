@@ -6,10 +6,12 @@
 //! instances on one PostgreSQL still form one chain. [`verify`] recomputes every link and
 //! reports the first broken one. The audit trail is the only place patient data is written.
 //!
-//! Group commit: a service appends through one [`Writer`] task, which takes every row
-//! waiting and writes them together (on SQLite one multi-row INSERT after reading the tip;
-//! on PostgreSQL one transaction holding the tip's row lock), then answers each caller
-//! with its sequence number. A caller still gets its answer only after its own row is
+//! Group commit: a service appends through one [`Writer`], which takes every row waiting
+//! and writes them together, then answers each caller with its sequence number. On a
+//! SQLite database file it is a thread with its own connection ([`crate::sqlite_direct`])
+//! committing each batch in one `BEGIN IMMEDIATE` transaction; otherwise a tokio task on
+//! the pool (on SQLite one multi-row INSERT after the tip it last wrote; on PostgreSQL one
+//! transaction holding the tip's row lock). A caller still gets its answer only after its own row is
 //! committed — batching changes how many rows share a commit and its fsync, never whether
 //! a decision has its row. The `audit_advance_head` trigger moves the tip with each row.
 
