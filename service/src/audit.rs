@@ -230,14 +230,21 @@ impl Writer {
     #[must_use]
     pub fn start(db: Db) -> Writer {
         if let Some(readers) = db.direct.clone() {
-            let (tx, rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
-            let spawned = std::thread::Builder::new()
-                .name("bedside-audit".into())
-                .spawn(move || run_direct(&readers, rx));
-            if spawned.is_ok() {
-                return Writer { tx };
+            match crate::sqlite_direct::open(readers.path(), true) {
+                Ok(conn) => {
+                    let (tx, rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
+                    let spawned = std::thread::Builder::new()
+                        .name("bedside-audit".into())
+                        .spawn(move || run_direct(&readers, conn, rx));
+                    if spawned.is_ok() {
+                        return Writer { tx };
+                    }
+                    // No thread (resource limits): the pool-based task serves instead.
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "audit writer: no direct connection; using the pool");
+                }
             }
-            // No thread (resource limits): the pool-based task serves instead.
         }
         let (tx, rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
         Writer::start_task(db, tx, rx)
@@ -263,10 +270,12 @@ impl Writer {
         Writer { tx }
     }
 
-    /// Queues one row and waits until it is committed.
+    /// Queues one row and waits until it is committed, for at most [`APPEND_DEADLINE`]
+    /// (then the caller refuses to answer, as for any other audit failure; the row may
+    /// still be committed later — audited but unanswered, never the reverse).
     ///
     /// # Errors
-    /// Database errors, or the writer has stopped.
+    /// Database errors, the deadline (`PoolTimedOut`), or the writer has stopped.
     pub async fn append(
         &self,
         actor: &str,
@@ -274,24 +283,47 @@ impl Writer {
         detail: &serde_json::Value,
     ) -> Result<i64, sqlx::Error> {
         let (done, wait) = oneshot::channel();
-        self.tx
-            .send(Job {
-                actor: actor.to_owned(),
-                action: action.to_owned(),
-                detail: detail.to_string(),
-                done,
-            })
+        let job = Job {
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            detail: detail.to_string(),
+            done,
+        };
+        let queued = async {
+            self.tx
+                .send(job)
+                .await
+                .map_err(|_| sqlx::Error::PoolClosed)?;
+            wait.await.map_err(|_| sqlx::Error::PoolClosed)?
+        };
+        tokio::time::timeout(APPEND_DEADLINE, queued)
             .await
-            .map_err(|_| sqlx::Error::PoolClosed)?;
-        wait.await.map_err(|_| sqlx::Error::PoolClosed)?
+            .map_err(|_| sqlx::Error::PoolTimedOut)?
+    }
+
+    /// Whether the writer still runs (its task or thread has not ended).
+    #[must_use]
+    pub fn is_running(&self) -> bool {
+        !self.tx.is_closed()
     }
 }
 
+/// Longest a caller waits for its audit row (the writer may be waiting for another
+/// process's write lock): past it the decision is refused, not given unaudited.
+pub const APPEND_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The SQLite writer thread: takes every waiting row, commits them in one transaction on
-/// its own connection, answers each caller. A failed batch is retried row by row (one bad
-/// row cannot take the others with it); a failed connection is reopened for the next.
-fn run_direct(readers: &crate::sqlite_direct::Readers, mut rx: mpsc::Receiver<Job>) {
-    let mut conn: Option<rusqlite::Connection> = None;
+/// its own connection, answers each caller only after that commit. No row can fail on its
+/// own here (the sequence numbers are taken under the write lock, and the audit table has
+/// no other constraint), so a failed batch — busy, I/O, a full disk — fails every caller in
+/// it at once (each refuses its answer); the connection is then reopened for the next.
+/// After [`Db::close`] it writes nothing and drops its connection.
+fn run_direct(
+    readers: &crate::sqlite_direct::Readers,
+    conn: rusqlite::Connection,
+    mut rx: mpsc::Receiver<Job>,
+) {
+    let mut conn = Some(conn);
     while let Some(first) = rx.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -301,6 +333,7 @@ fn run_direct(readers: &crate::sqlite_direct::Readers, mut rx: mpsc::Receiver<Jo
             }
         }
         if readers.is_closed() {
+            conn = None;
             for job in batch {
                 let _ = job.done.send(Err(sqlx::Error::PoolClosed));
             }
@@ -320,16 +353,12 @@ fn run_direct(readers: &crate::sqlite_direct::Readers, mut rx: mpsc::Receiver<Jo
                     let _ = job.done.send(Ok(seq));
                 }
             }
-            Err(_) if batch.len() > 1 => {
-                for job in batch {
-                    let r = write_direct(&mut conn, readers, std::slice::from_ref(&job))
-                        .map(|s| s.first().copied().unwrap_or_default());
-                    let _ = job.done.send(r);
-                }
-            }
             Err(e) => {
+                tracing::warn!(rows = batch.len(), error = %e, "audit batch not written");
                 for job in batch {
-                    let _ = job.done.send(Err(sqlx::Error::Protocol(e.to_string())));
+                    let _ = job
+                        .done
+                        .send(Err(sqlx::Error::Database(Box::new(e.duplicate()))));
                 }
             }
         }
@@ -341,19 +370,16 @@ fn write_direct(
     conn: &mut Option<rusqlite::Connection>,
     readers: &crate::sqlite_direct::Readers,
     jobs: &[Job],
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Vec<i64>, crate::sqlite_direct::DirectError> {
     let c = match conn {
         Some(c) => c,
-        None => conn.insert(
-            crate::sqlite_direct::open(readers.path(), true)
-                .map_err(crate::sqlite_direct::to_sqlx)?,
-        ),
+        None => conn.insert(crate::sqlite_direct::open(readers.path(), true)?),
     };
     let result = commit_direct(c, jobs);
     if result.is_err() {
         *conn = None;
     }
-    result.map_err(crate::sqlite_direct::to_sqlx)
+    Ok(result?)
 }
 
 /// `BEGIN IMMEDIATE` takes the write lock before the tip is read, so no other writer (an

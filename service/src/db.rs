@@ -220,9 +220,11 @@ impl Db {
             return;
         }
         if let Some(file) = &self.sqlite_file {
-            self.direct = Some(std::sync::Arc::new(crate::sqlite_direct::Readers::new(
-                file.clone(),
-            )));
+            match crate::sqlite_direct::Readers::open(file.clone()) {
+                Ok(r) => self.direct = Some(std::sync::Arc::new(r)),
+                // Correct but slower: everything through the pool.
+                Err(e) => tracing::warn!(error = %e, "no direct SQLite connection; using the pool"),
+            }
         }
         let plain = Db {
             pool: self.pool.clone(),
@@ -234,8 +236,9 @@ impl Db {
         self.audit_writer = Some(crate::audit::Writer::start(plain));
     }
 
-    /// Closes the pool and the direct connections: every later query, read or audit
-    /// append fails (used at shutdown, and by tests of a database that went away).
+    /// Closes the pool and the direct readers, and stops the audit writer thread from
+    /// writing (it drops its connection at its next batch): every later query, read or
+    /// audit append fails (used at shutdown, and by tests of a database that went away).
     pub async fn close(&self) {
         if let Some(d) = &self.direct {
             d.close();
@@ -243,12 +246,21 @@ impl Db {
         self.pool.close().await;
     }
 
-    /// A trivial round trip (readiness).
+    /// Readiness: a trivial round trip through the pool and, when they run, a direct read
+    /// and the audit writer being alive.
     ///
     /// # Errors
-    /// The database did not answer.
+    /// The database did not answer, or the audit writer has stopped (`PoolClosed`).
     pub async fn ping(&self) -> Result<(), DbError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        if let Some(d) = &self.direct {
+            d.read(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)))?;
+        }
+        if let Some(w) = &self.audit_writer
+            && !w.is_running()
+        {
+            return Err(DbError::Query(sqlx::Error::PoolClosed));
+        }
         Ok(())
     }
 }

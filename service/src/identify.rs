@@ -857,7 +857,9 @@ macro_rules! index_summary {
 }
 
 /// [`Identifier::lookup`]'s statement: `$1` NHS number, `$2` GSRN, `$3` hospital number
-/// (or NULL), `$4` now (Unix ms). Always exactly one row.
+/// (or NULL), `$4` now (Unix ms). Always exactly one row. Bind it only by number (sqlx
+/// does): SQLite numbers `$N` parameters by first appearance (`$1`, `$4`, `$2`, `$3` here),
+/// so binding it positionally would silently swap the values.
 const LOOKUP_SQL: &str = concat!(
     "SELECT p.nhs_number, p.family, p.given, p.birth_date, p.sex, p.merged_into, ",
     "g.n, g.merged, g.nhs_count, g.nhs, g.fresh, m.n, m.merged, m.nhs_count, m.nhs, m.fresh ",

@@ -16,8 +16,9 @@
 //!
 //! Everything else (administrations, the feed, imports, tokens) still goes through the
 //! sqlx pool; both kinds of connection open the same database file in WAL mode, so they
-//! see each other's commits. Errors surface as `sqlx::Error::Database` values carrying the
-//! SQLite error ([`DirectError`]), so callers handle one error type.
+//! see each other's commits. SQLite errors surface as `sqlx::Error::Database` values
+//! carrying a [`DirectError`], and a closed database as `sqlx::Error::PoolClosed`, so
+//! callers handle one error type.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -28,16 +29,20 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 /// How long a reader waits for a lock before the read fails (it runs on a tokio worker,
-/// so this stays short; in WAL mode readers wait only during crash recovery).
-const READ_BUSY: Duration = Duration::from_millis(1000);
+/// so this stays short; in WAL mode readers wait only for crash recovery or a connection
+/// holding the database exclusively). A failed read is `index_unavailable`: fail closed.
+const READ_BUSY: Duration = Duration::from_millis(100);
 /// How long the audit writer waits for the write lock (its own thread: it may wait as
 /// long as a pooled connection would).
 const WRITE_BUSY: Duration = Duration::from_secs(10);
-/// Idle read connections kept.
-const MAX_IDLE_READERS: usize = 8;
+/// Idle read connections kept (more than the tokio workers that can read at once).
+const MAX_IDLE_READERS: usize = 16;
 
-/// The database file a sqlx SQLite URL names, or `None` for an in-memory database
-/// (which other connections cannot open, so the sqlx pool serves everything).
+/// The database file a sqlx SQLite URL names, exactly as sqlx reads it (percent-decoded),
+/// or `None` when direct connections must not be used: an in-memory database (other
+/// connections cannot open it), or any URL option but `mode=rw`/`mode=rwc` (`mode=ro`,
+/// `immutable`, `vfs=…` change how the file is opened or locked, and a direct connection
+/// must open it the same way as the pool or not at all).
 ///
 /// ```
 /// use bedside::sqlite_direct::file_of;
@@ -45,24 +50,34 @@ const MAX_IDLE_READERS: usize = 8;
 /// assert_eq!(file_of("sqlite:///var/lib/bedside/bedside.db?mode=rwc").as_deref(),
 ///            Some(Path::new("/var/lib/bedside/bedside.db")));
 /// assert_eq!(file_of("sqlite:data/b.db").as_deref(), Some(Path::new("data/b.db")));
+/// assert_eq!(file_of("sqlite:///srv/50%25/b.db").as_deref(), Some(Path::new("/srv/50%/b.db")));
 /// assert_eq!(file_of("sqlite::memory:"), None);
 /// assert_eq!(file_of("sqlite://x.db?mode=memory"), None);
+/// assert_eq!(file_of("sqlite://x.db?mode=ro"), None);
+/// assert_eq!(file_of("sqlite://x.db?vfs=unix-dotfile"), None);
 /// assert_eq!(file_of("postgres://db/bedside"), None);
 /// ```
 #[must_use]
 pub fn file_of(url: &str) -> Option<PathBuf> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path.is_empty()
-        || path == ":memory:"
-        || query.split('&').any(|kv| kv == "mode=memory")
-        || path.starts_with("file:")
+    use std::str::FromStr;
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    if path.ends_with(":memory:")
+        || !query
+            .split('&')
+            .all(|kv| kv.is_empty() || kv == "mode=rw" || kv == "mode=rwc")
     {
         return None;
     }
-    Some(PathBuf::from(path))
+    let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    let file = opts.get_filename();
+    // sqlx names its in-memory databases `file:…`.
+    if file.as_os_str().is_empty() || file.to_string_lossy().starts_with("file:") {
+        return None;
+    }
+    Some(file.to_path_buf())
 }
 
 /// A SQLite error from a direct connection, as a sqlx database error.
@@ -74,6 +89,19 @@ pub struct DirectError {
     unique: bool,
     #[source]
     source: Option<rusqlite::Error>,
+}
+
+impl DirectError {
+    /// The same error without its source (one failed batch answers each of its callers).
+    #[must_use]
+    pub fn duplicate(&self) -> DirectError {
+        DirectError {
+            message: self.message.clone(),
+            code: self.code.clone(),
+            unique: self.unique,
+            source: None,
+        }
+    }
 }
 
 impl From<rusqlite::Error> for DirectError {
@@ -146,9 +174,10 @@ pub(crate) fn open(path: &Path, write: bool) -> Result<Connection, rusqlite::Err
 /// Read-only connections to the database file, used on the calling thread.
 ///
 /// ```no_run
-/// let readers = bedside::sqlite_direct::Readers::new("/var/lib/bedside/bedside.db".into());
+/// let readers = bedside::sqlite_direct::Readers::open("/var/lib/bedside/bedside.db".into())
+///     .map_err(bedside::sqlite_direct::DirectError::from)?;
 /// let n: i64 = readers.read(|c| c.query_row("SELECT COUNT(*) FROM patients", [], |r| r.get(0)))?;
-/// # Ok::<(), sqlx::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
 pub struct Readers {
@@ -158,14 +187,21 @@ pub struct Readers {
 }
 
 impl Readers {
-    /// Readers of `path` (connections open on first use).
-    #[must_use]
-    pub fn new(path: PathBuf) -> Readers {
-        Readers {
+    /// Readers of `path`, opening the first connection now so that a file the pool can
+    /// use but a direct connection cannot is found at start, not at the first scan.
+    ///
+    /// # Errors
+    /// The file cannot be opened read-only.
+    pub fn open(path: PathBuf) -> Result<Readers, rusqlite::Error> {
+        let first = open(&path, false)?;
+        first.query_row("SELECT COUNT(*) FROM audit_head", [], |r| {
+            r.get::<_, i64>(0)
+        })?;
+        Ok(Readers {
             path,
-            idle: Mutex::new(Vec::new()),
+            idle: Mutex::new(vec![first]),
             closed: AtomicBool::new(false),
-        }
+        })
     }
 
     /// Runs `f` on an idle connection (opening one when none is idle) and keeps the

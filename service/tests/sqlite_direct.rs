@@ -68,66 +68,104 @@ async fn other_connections_changes_are_seen_at_once_and_both_lookups_agree() {
             .unwrap()
             .try_get(0)
             .unwrap();
+    let mrn: String =
+        sqlx::query("SELECT value FROM identifiers WHERE domain = 'mrn' AND nhs_number = $1")
+            .bind(&nhs)
+            .fetch_one(&writer.pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+    // Every statement is given $1 = NHS number, $2 = GSRN, $3 = hospital number.
     let exec = |sql: &'static str| {
         let pool = writer.pool.clone();
-        let (nhs, gsrn) = (nhs.clone(), gsrn.clone());
+        let (nhs, gsrn, mrn) = (nhs.clone(), gsrn.clone(), mrn.clone());
         async move {
-            sqlx::query(sql)
-                .bind(nhs)
-                .bind(gsrn)
-                .execute(&pool)
-                .await
-                .unwrap();
+            let mut tx = pool.begin().await.unwrap();
+            for one in sql.split(';') {
+                sqlx::query(one)
+                    .bind(nhs.clone())
+                    .bind(gsrn.clone())
+                    .bind(mrn.clone())
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
         }
     };
     // (what changes, the statement, the decision both resolvers must then reach)
-    let steps: [(&str, &'static str, &str, &[&str]); 9] = [
-        ("nothing yet", "SELECT $1, $2", "match", &[]),
+    let steps: [(&str, &'static str, &str, &[&str]); 13] = [
+        ("nothing yet", "SELECT $1, $2, $3", "match", &[]),
         (
             "the GSRN's link expires",
-            "UPDATE identifiers SET expires_at = 1 WHERE domain = 'gsrn' AND nhs_number = $1 AND value = $2",
+            "UPDATE identifiers SET expires_at = 1 WHERE domain = 'gsrn' AND nhs_number = $1 AND value = $2 AND $3 IS NOT NULL",
             "unavailable",
             &["stale_index_entry"],
         ),
         (
             "the GSRN is linked to a second NHS number",
-            "INSERT INTO identifiers (domain, value, nhs_number, status, source, updated_at) SELECT 'gsrn', $2, '9990000018', 'active', 'test', 0 WHERE $1 IS NOT NULL",
+            "INSERT INTO identifiers (domain, value, nhs_number, status, source, updated_at) SELECT 'gsrn', $2, '9990000018', 'active', 'test', 0 WHERE $1 IS NOT NULL AND $3 IS NOT NULL",
             "ambiguous",
             &["multiple_nhs_numbers"],
         ),
         (
             "the GSRN now links only to the other number",
-            "DELETE FROM identifiers WHERE domain = 'gsrn' AND value = $2 AND nhs_number = $1",
+            "DELETE FROM identifiers WHERE domain = 'gsrn' AND value = $2 AND nhs_number = $1 AND $3 IS NOT NULL",
             "no_match",
             &["index_disagrees_with_band"],
         ),
         (
             "the GSRN's link is merged away",
-            "UPDATE identifiers SET status = 'merged', nhs_number = $1 WHERE domain = 'gsrn' AND value = $2",
+            "UPDATE identifiers SET status = 'merged', nhs_number = $1 WHERE domain = 'gsrn' AND value = $2 AND $3 IS NOT NULL",
             "no_match",
             &["merged_identifier"],
         ),
         (
             "the GSRN has no row (the band's own NHS number stands)",
-            "DELETE FROM identifiers WHERE domain = 'gsrn' AND value = $2 AND $1 IS NOT NULL",
+            "DELETE FROM identifiers WHERE domain = 'gsrn' AND value = $2 AND $1 IS NOT NULL AND $3 IS NOT NULL",
+            "match",
+            &[],
+        ),
+        (
+            "the hospital number's link expires",
+            "UPDATE identifiers SET expires_at = 1 WHERE domain = 'mrn' AND value = $3 AND nhs_number = $1 AND $2 IS NOT NULL",
+            "unavailable",
+            &["stale_index_entry"],
+        ),
+        (
+            "the hospital number is linked to a second NHS number as well",
+            "UPDATE identifiers SET expires_at = NULL WHERE domain = 'mrn' AND value = $3 AND nhs_number = $1 AND $2 IS NOT NULL; INSERT INTO identifiers (domain, value, nhs_number, status, source, updated_at) SELECT 'mrn', $3, '9990000018', 'active', 'test', 0 WHERE $1 IS NOT NULL AND $2 IS NOT NULL",
+            "ambiguous",
+            &["multiple_nhs_numbers"],
+        ),
+        (
+            "the hospital number's second link is merged away",
+            "UPDATE identifiers SET status = 'merged' WHERE domain = 'mrn' AND value = $3 AND nhs_number = '9990000018' AND $1 IS NOT NULL AND $2 IS NOT NULL",
+            "no_match",
+            &["merged_identifier"],
+        ),
+        (
+            "the hospital number links to the band's number alone again",
+            "DELETE FROM identifiers WHERE domain = 'mrn' AND value = $3 AND nhs_number = '9990000018' AND $1 IS NOT NULL AND $2 IS NOT NULL",
             "match",
             &[],
         ),
         (
             "the record is renamed",
-            "UPDATE patients SET family = 'SOMEONE-ELSE' WHERE nhs_number = $1 AND $2 IS NOT NULL",
+            "UPDATE patients SET family = 'SOMEONE-ELSE' WHERE nhs_number = $1 AND $2 IS NOT NULL AND $3 IS NOT NULL",
             "no_match",
             &["demographics_mismatch"],
         ),
         (
             "the NHS number is merged into another record",
-            "UPDATE patients SET merged_into = '9990000018' WHERE nhs_number = $1 AND $2 IS NOT NULL",
+            "UPDATE patients SET merged_into = '9990000018' WHERE nhs_number = $1 AND $2 IS NOT NULL AND $3 IS NOT NULL",
             "no_match",
             &["merged_identifier"],
         ),
         (
             "the record is gone",
-            "DELETE FROM patients WHERE nhs_number = $1 AND $2 IS NOT NULL",
+            "DELETE FROM patients WHERE nhs_number = $1 AND $2 IS NOT NULL AND $3 IS NOT NULL",
             "no_match",
             &["unknown_identifier"],
         ),
