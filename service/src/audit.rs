@@ -257,14 +257,7 @@ impl Writer {
             // number's primary key, and the tip is then read again.
             let mut tip: Option<(i64, String)> = None;
             while let Some(first) = rx.recv().await {
-                let mut batch = vec![first];
-                while batch.len() < MAX_BATCH {
-                    match rx.try_recv() {
-                        Ok(j) => batch.push(j),
-                        Err(_) => break,
-                    }
-                }
-                write_batch(&db, batch, &mut tip).await;
+                write_batch(&db, take_batch(first, &mut rx), &mut tip).await;
             }
         });
         Writer { tx }
@@ -312,6 +305,36 @@ impl Writer {
 /// process's write lock): past it the decision is refused, not given unaudited.
 pub const APPEND_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// `first` and every row already waiting behind it, up to [`MAX_BATCH`]: one commit's
+/// worth, for either writer.
+fn take_batch(first: Job, rx: &mut mpsc::Receiver<Job>) -> Vec<Job> {
+    let mut batch = vec![first];
+    while batch.len() < MAX_BATCH {
+        match rx.try_recv() {
+            Ok(j) => batch.push(j),
+            Err(_) => break,
+        }
+    }
+    batch
+}
+
+/// One commit's size, time and outcome in the debug log (never row content).
+fn log_batch(rows: usize, started: std::time::Instant, ok: bool) {
+    tracing::debug!(
+        rows,
+        micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        ok,
+        "audit batch"
+    );
+}
+
+/// Answers each job of a committed batch with its row's sequence number.
+fn answer_committed(jobs: Vec<Job>, seqs: Vec<i64>) {
+    for (job, seq) in jobs.into_iter().zip(seqs) {
+        let _ = job.done.send(Ok(seq));
+    }
+}
+
 /// The SQLite writer thread: takes every waiting row, commits them in one transaction on
 /// its own connection, answers each caller only after that commit. No row can fail on its
 /// own here (the sequence numbers are taken under the write lock, and the audit table has
@@ -325,13 +348,7 @@ fn run_direct(
 ) {
     let mut conn = Some(conn);
     while let Some(first) = rx.blocking_recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(j) => batch.push(j),
-                Err(_) => break,
-            }
-        }
+        let batch = take_batch(first, &mut rx);
         if readers.is_closed() {
             conn = None;
             for job in batch {
@@ -341,18 +358,9 @@ fn run_direct(
         }
         let started = std::time::Instant::now();
         let result = write_direct(&mut conn, readers, &batch);
-        tracing::debug!(
-            rows = batch.len(),
-            micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-            ok = result.is_ok(),
-            "audit batch"
-        );
+        log_batch(batch.len(), started, result.is_ok());
         match result {
-            Ok(seqs) => {
-                for (job, seq) in batch.into_iter().zip(seqs) {
-                    let _ = job.done.send(Ok(seq));
-                }
-            }
+            Ok(seqs) => answer_committed(batch, seqs),
             Err(e) => {
                 tracing::warn!(rows = batch.len(), error = %e, "audit batch not written");
                 for job in batch {
@@ -422,18 +430,9 @@ async fn write_batch(db: &Db, mut jobs: Vec<Job>, tip: &mut Option<(i64, String)
         let slice: Vec<Job> = jobs.drain(..n).collect();
         let started = std::time::Instant::now();
         let result = commit_slice(db, &slice, tip).await;
-        tracing::debug!(
-            rows = slice.len(),
-            micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-            ok = result.is_ok(),
-            "audit batch"
-        );
+        log_batch(slice.len(), started, result.is_ok());
         match result {
-            Ok(seqs) => {
-                for (job, seq) in slice.into_iter().zip(seqs) {
-                    let _ = job.done.send(Ok(seq));
-                }
-            }
+            Ok(seqs) => answer_committed(slice, seqs),
             Err(_) if slice.len() > 1 => {
                 for job in slice {
                     let r = commit_slice(db, std::slice::from_ref(&job), tip)
