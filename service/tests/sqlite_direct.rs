@@ -60,22 +60,20 @@ async fn other_connections_changes_are_seen_at_once_and_both_lookups_agree() {
         .unwrap()
         .nhs_number
         .clone();
-    let gsrn: String =
-        sqlx::query("SELECT value FROM identifiers WHERE domain = 'gsrn' AND nhs_number = $1")
-            .bind(&nhs)
-            .fetch_one(&writer.pool)
-            .await
-            .unwrap()
-            .try_get(0)
-            .unwrap();
-    let mrn: String =
-        sqlx::query("SELECT value FROM identifiers WHERE domain = 'mrn' AND nhs_number = $1")
-            .bind(&nhs)
-            .fetch_one(&writer.pool)
-            .await
-            .unwrap()
-            .try_get(0)
-            .unwrap();
+    let identifier = |domain: &'static str| {
+        let (pool, nhs) = (writer.pool.clone(), nhs.clone());
+        async move {
+            sqlx::query("SELECT value FROM identifiers WHERE domain = $1 AND nhs_number = $2")
+                .bind(domain)
+                .bind(nhs)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .try_get::<String, _>(0)
+                .unwrap()
+        }
+    };
+    let (gsrn, mrn) = (identifier("gsrn").await, identifier("mrn").await);
     // Every statement is given $1 = NHS number, $2 = GSRN, $3 = hospital number.
     let exec = |sql: &'static str| {
         let pool = writer.pool.clone();
