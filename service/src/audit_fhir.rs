@@ -38,6 +38,7 @@
 use std::collections::HashMap;
 
 use base64::Engine as _;
+use bedside_pix::pixm::percent_encode;
 use serde_json::{Value, json};
 use sqlx::Row;
 
@@ -286,27 +287,9 @@ fn gs1_location(d: &Value) -> Option<Value> {
     let mut uri = format!("https://id.gs1.org/414/{gln}");
     if !ext.is_empty() {
         uri.push_str("/254/");
-        uri.push_str(&percent_path(ext));
+        uri.push_str(&percent_encode(ext));
     }
     Some(uri_identifier(uri))
-}
-
-/// Percent-encodes a Digital Link path segment (RFC 3986 unreserved characters stay).
-///
-/// ```
-/// assert_eq!(bedside::audit_fhir::percent_path("WARD 7/B"), "WARD%207%2FB");
-/// ```
-#[must_use]
-pub fn percent_path(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 fn agents(row: &AuditRow, d: &Value, user_type: &str, ctx: &Context) -> Vec<Value> {
@@ -417,10 +400,10 @@ fn other_entities(d: &Value) -> Vec<Value> {
     {
         let mut uri = format!("https://id.gs1.org/01/{gtin}");
         if let Some(b) = str_at(d, &["pack", "batch"]) {
-            uri.push_str(&format!("/10/{}", percent_path(b)));
+            uri.push_str(&format!("/10/{}", percent_encode(b)));
         }
         if let Some(s) = str_at(d, &["pack", "serial"]) {
-            uri.push_str(&format!("/21/{}", percent_path(s)));
+            uri.push_str(&format!("/21/{}", percent_encode(s)));
         }
         let mut e = object(URI_SYSTEM, uri, "medicine pack");
         if let Some(x) = str_at(d, &["pack", "expiry"]) {

@@ -121,7 +121,7 @@ fn link(q: &ExportQuery, after: i64) -> String {
     let mut s = format!("/v1/audit/fhir?_count={}&after={after}", q.count);
     if let Some(t) = &q.since_text {
         s.push_str("&since=");
-        s.push_str(&crate::audit_fhir::percent_path(t));
+        s.push_str(&bedside_pix::pixm::percent_encode(t));
     }
     s
 }
