@@ -241,27 +241,7 @@ pub fn encode_element_string(
         Ascii | X12 | Edifact,
         Ascii | C40 | Text | Base256,
     ];
-    let mut best: Option<(usize, DataMatrix)> = None;
-    for types in plans {
-        let list = list.clone();
-        let attempt = catch_unwind(AssertUnwindSafe(|| {
-            DataMatrixBuilder::new()
-                .with_encodation_types(types)
-                .with_symbol_list(list)
-                .with_fnc1_start(true)
-                .with_macros(false)
-                .encode(data)
-                .map(|dm| {
-                    let b = dm.bitmap();
-                    (b.width() * b.height(), dm)
-                })
-        }));
-        if let Ok(Ok((area, dm))) = attempt
-            && best.as_ref().is_none_or(|(a, _)| area < *a)
-        {
-            best = Some((area, dm));
-        }
-    }
+    let mut best = smallest(data, &plans, list.clone(), None);
     if best.is_none() {
         // The `datamatrix` crate (0.3.3) sizes its codeword buffer from the
         // smallest listed symbol whose *worst-case* (Base256) capacity holds
@@ -271,25 +251,7 @@ pub fn encode_element_string(
         // natural size failed. A list of one size takes another path in the
         // crate; try the allowed sizes one at a time, keeping the smallest.
         for size in list.iter() {
-            for types in plans {
-                let attempt = catch_unwind(AssertUnwindSafe(|| {
-                    DataMatrixBuilder::new()
-                        .with_encodation_types(types)
-                        .with_symbol_list(size)
-                        .with_fnc1_start(true)
-                        .with_macros(false)
-                        .encode(data)
-                        .map(|dm| {
-                            let b = dm.bitmap();
-                            (b.width() * b.height(), dm)
-                        })
-                }));
-                if let Ok(Ok((area, dm))) = attempt
-                    && best.as_ref().is_none_or(|(a, _)| area < *a)
-                {
-                    best = Some((area, dm));
-                }
-            }
+            best = smallest(data, &plans, size.into(), best);
         }
     }
     let Some((_, dm)) = best else {
@@ -307,6 +269,37 @@ pub fn encode_element_string(
         data_codewords: dm.data_codewords().len(),
         matrix,
     })
+}
+
+/// The smallest symbol (by module area) any of `plans` encodes `data` into within
+/// `symbols`, or `best` if none beats it. A panic inside the `datamatrix` crate counts
+/// as that plan failing.
+fn smallest(
+    data: &[u8],
+    plans: &[FlagSet<EncodationType>],
+    symbols: SymbolList,
+    mut best: Option<(usize, DataMatrix)>,
+) -> Option<(usize, DataMatrix)> {
+    for &types in plans {
+        let attempt = catch_unwind(AssertUnwindSafe(|| {
+            DataMatrixBuilder::new()
+                .with_encodation_types(types)
+                .with_symbol_list(symbols.clone())
+                .with_fnc1_start(true)
+                .with_macros(false)
+                .encode(data)
+                .map(|dm| {
+                    let b = dm.bitmap();
+                    (b.width() * b.height(), dm)
+                })
+        }));
+        if let Ok(Ok((area, dm))) = attempt
+            && best.as_ref().is_none_or(|(a, _)| area < *a)
+        {
+            best = Some((area, dm));
+        }
+    }
+    best
 }
 
 #[cfg(test)]
