@@ -52,19 +52,8 @@ async fn concurrent_appends_keep_one_chain(db: common::TestDb) {
     {
         let mut conn = app.state.db.pool.acquire().await.unwrap();
         for i in 0..10 {
-            let o = bedside::demo::DemoOrder {
-                id: format!("GC-{i}"),
-                nhs_number: d.patients[0].nhs_number.clone(),
-                vmp_id: "VMP-PARA-500-TAB".into(),
-                dose_milli: 1_000_000,
-                dose_unit: "mg".into(),
-                route: "oral".into(),
-                kind: "regular".into(),
-                times: bedside::clock::london_hhmm(now),
-                window_minutes: 60,
-                min_interval_minutes: 0,
-                max_per_24h: 0,
-            };
+            let o =
+                common::paracetamol_order(&format!("GC-{i}"), &bedside::clock::london_hhmm(now));
             bedside::demo::insert_order(&mut conn, &o, now - 60_000)
                 .await
                 .unwrap();

@@ -42,17 +42,8 @@ fn request(order: &str, serial: &str) -> AdministrationRequest {
 
 async fn add_order(app: &common::TestApp, id: &str, times: &str) {
     let o = DemoOrder {
-        id: id.into(),
-        nhs_number: common::demo().patients[0].nhs_number.clone(),
-        vmp_id: "VMP-PARA-500-TAB".into(),
-        dose_milli: 1_000_000,
-        dose_unit: "mg".into(),
-        route: "oral".into(),
-        kind: "regular".into(),
-        times: times.into(),
         window_minutes: 30,
-        min_interval_minutes: 0,
-        max_per_24h: 0,
+        ..common::paracetamol_order(id, times)
     };
     let mut conn = app.state.db.pool.acquire().await.unwrap();
     bedside::demo::insert_order(&mut conn, &o, t("2026-01-01T00:00:00Z"))

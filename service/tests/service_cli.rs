@@ -320,19 +320,7 @@ fn kill_mid_load_loses_no_acknowledged_administration() {
         let db = bedside::db::Db::connect(&url, 1).await.unwrap();
         let mut conn = db.pool.acquire().await.unwrap();
         for i in 0..200 {
-            let o = bedside::demo::DemoOrder {
-                id: format!("K-{i}"),
-                nhs_number: d.patients[0].nhs_number.clone(),
-                vmp_id: "VMP-PARA-500-TAB".into(),
-                dose_milli: 1_000_000,
-                dose_unit: "mg".into(),
-                route: "oral".into(),
-                kind: "regular".into(),
-                times: times.clone(),
-                window_minutes: 60,
-                min_interval_minutes: 0,
-                max_per_24h: 0,
-            };
+            let o = common::paracetamol_order(&format!("K-{i}"), &times);
             bedside::demo::insert_order(&mut conn, &o, now - 60_000)
                 .await
                 .unwrap();

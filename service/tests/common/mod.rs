@@ -350,6 +350,24 @@ pub fn demo() -> bedside::demo::DemoData {
     bedside::demo::data()
 }
 
+/// A regular order of paracetamol 1 g by mouth for the first demo patient at `times`
+/// (HH:MM, London), due within 60 minutes, with no interval or 24-hour limit.
+pub fn paracetamol_order(id: &str, times: &str) -> bedside::demo::DemoOrder {
+    bedside::demo::DemoOrder {
+        id: id.into(),
+        nhs_number: demo().patients[0].nhs_number.clone(),
+        vmp_id: "VMP-PARA-500-TAB".into(),
+        dose_milli: 1_000_000,
+        dose_unit: "mg".into(),
+        route: "oral".into(),
+        kind: "regular".into(),
+        times: times.into(),
+        window_minutes: 60,
+        min_interval_minutes: 0,
+        max_per_24h: 0,
+    }
+}
+
 pub fn token(role: &str) -> String {
     bedside::demo::demo_token(role)
 }
