@@ -198,6 +198,25 @@ impl Db {
         })
     }
 
+    /// [`Db::connect`], then [`Db::migrate`]: what every command that opens the database
+    /// does first.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let db = bedside::db::Db::connect_migrated("sqlite::memory:", 1).await?;
+    /// db.ping().await?;
+    /// # Ok::<(), bedside::db::DbError>(())
+    /// # }).unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// As either.
+    pub async fn connect_migrated(url: &str, pool_size: u32) -> Result<Db, DbError> {
+        let db = Db::connect(url, pool_size).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
     /// Applies pending migrations (safe to run from several instances at once: sqlx takes
     /// an advisory lock on PostgreSQL).
     ///

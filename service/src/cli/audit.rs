@@ -42,16 +42,6 @@ pub(crate) struct ExportArgs {
     config: ConfigArgs,
 }
 
-fn runtime(what: &str) -> Result<tokio::runtime::Runtime, ExitCode> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            eprintln!("bedside audit {what}: {e}");
-            ExitCode::FAILURE
-        })
-}
-
 /// Runs a `bedside audit` subcommand.
 pub(crate) fn run(cmd: &AuditCommand) -> ExitCode {
     match cmd {
@@ -68,13 +58,12 @@ fn verify(args: &ConfigArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let rt = match runtime("verify") {
+    let rt = match super::runtime("audit verify") {
         Ok(r) => r,
         Err(c) => return c,
     };
     let result = rt.block_on(async {
-        let db = bedside::db::Db::connect(&cfg.effective_database_url(), 2).await?;
-        db.migrate().await?;
+        let db = bedside::db::Db::connect_migrated(&cfg.effective_database_url(), 2).await?;
         Ok::<_, bedside::db::DbError>(bedside::audit::verify(&db).await?)
     });
     match result {
@@ -119,13 +108,12 @@ fn export(args: &ExportArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let rt = match runtime("export") {
+    let rt = match super::runtime("audit export") {
         Ok(r) => r,
         Err(c) => return c,
     };
     let result = rt.block_on(async {
-        let db = bedside::db::Db::connect(&cfg.effective_database_url(), 2).await?;
-        db.migrate().await?;
+        let db = bedside::db::Db::connect_migrated(&cfg.effective_database_url(), 2).await?;
         let ctx =
             bedside::audit_fhir::Context::load(&db, &bedside::audit_fhir::instance_name()).await?;
         let marker = bedside::audit::append(

@@ -46,16 +46,6 @@ pub(crate) struct ImportArgs {
     config: ConfigArgs,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            eprintln!("bedside import: {e}");
-            ExitCode::FAILURE
-        })
-}
-
 /// Runs `bedside import`.
 pub(crate) fn run(args: &ImportArgs) -> ExitCode {
     let cfg = match args.config.load() {
@@ -112,13 +102,12 @@ fn csv(
             return ExitCode::FAILURE;
         }
     };
-    let rt = match runtime() {
+    let rt = match super::runtime("import") {
         Ok(r) => r,
         Err(c) => return c,
     };
     let result = rt.block_on(async {
-        let db = bedside::db::Db::connect(&cfg.effective_database_url(), 2).await?;
-        db.migrate().await?;
+        let db = bedside::db::Db::connect_migrated(&cfg.effective_database_url(), 2).await?;
         Ok::<_, bedside::db::DbError>(bedside::import::apply(&db, &rows, "cli:import").await?)
     });
     match result {
@@ -148,13 +137,12 @@ fn hl7(cfg: &bedside::config::Config, bytes: &[u8], test_data: TestData) -> Exit
             return ExitCode::FAILURE;
         }
     };
-    let rt = match runtime() {
+    let rt = match super::runtime("import") {
         Ok(r) => r,
         Err(c) => return c,
     };
     let result = rt.block_on(async {
-        let db = bedside::db::Db::connect(&cfg.effective_database_url(), 2).await?;
-        db.migrate().await?;
+        let db = bedside::db::Db::connect_migrated(&cfg.effective_database_url(), 2).await?;
         Ok::<_, bedside::db::DbError>(bedside::import_hl7::apply(&db, &ops, "cli:import").await?)
     });
     match result {

@@ -17,6 +17,18 @@ pub(crate) mod serve;
 pub(crate) mod token;
 pub(crate) mod wristband;
 
+/// The single-threaded runtime a one-shot command runs its database work on; if there is
+/// none, says so as `bedside <command>: …` and gives the exit code.
+pub(crate) fn runtime(command: &str) -> Result<tokio::runtime::Runtime, std::process::ExitCode> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("bedside {command}: {e}");
+            std::process::ExitCode::FAILURE
+        })
+}
+
 /// Bedside: positive patient identification with GS1 barcodes.
 #[derive(Debug, Parser)]
 #[command(name = "bedside", version, about, long_about = None)]

@@ -174,8 +174,7 @@ pub(crate) fn migrate(args: &ConfigArgs) -> ExitCode {
         Err(c) => return c,
     };
     let result = rt.block_on(async {
-        let db = bedside::db::Db::connect(&cfg.effective_database_url(), 2).await?;
-        db.migrate().await?;
+        let db = bedside::db::Db::connect_migrated(&cfg.effective_database_url(), 2).await?;
         Ok::<_, bedside::db::DbError>(db.backend)
     });
     match result {

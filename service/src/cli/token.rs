@@ -95,10 +95,7 @@ fn with_db<T>(
         .build()
         .map_err(|e| (ExitCode::FAILURE, e.to_string()))?;
     rt.block_on(async {
-        let db = bedside::db::Db::connect(&cfg.effective_database_url(), 2)
-            .await
-            .map_err(|e| (ExitCode::FAILURE, e.to_string()))?;
-        db.migrate()
+        let db = bedside::db::Db::connect_migrated(&cfg.effective_database_url(), 2)
             .await
             .map_err(|e| (ExitCode::FAILURE, e.to_string()))?;
         f(&db).await.map_err(|e| {

@@ -152,8 +152,7 @@ fn pix_client(
 /// Configuration, database or seeding failures.
 pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
     cfg.validate()?;
-    let mut db = Db::connect(&cfg.effective_database_url(), cfg.pool_size).await?;
-    db.migrate().await?;
+    let mut db = Db::connect_migrated(&cfg.effective_database_url(), cfg.pool_size).await?;
     if cfg.demo && crate::demo::seed(&db).await? {
         tracing::info!("demo data seeded");
     }
