@@ -150,16 +150,11 @@ impl Db {
     pub async fn connect(url: &str, pool_size: u32) -> Result<Db, DbError> {
         install_default_drivers();
         let backend = backend_of(url)?;
-        if backend == Backend::Sqlite {
-            let path = url
-                .trim_start_matches("sqlite://")
-                .trim_start_matches("sqlite:");
-            let path = path.split('?').next().unwrap_or_default();
-            if let Some(dir) = std::path::Path::new(path).parent()
-                && !dir.as_os_str().is_empty()
-            {
-                std::fs::create_dir_all(dir).map_err(DbError::DataDir)?;
-            }
+        if let Some(file) = crate::sqlite_direct::filename(url)
+            && let Some(dir) = file.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(DbError::DataDir)?;
         }
         // No ping before every acquire (sqlx's default): it doubles the round trips of
         // every query. A broken connection fails its query instead — an error, which

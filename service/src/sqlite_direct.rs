@@ -59,16 +59,23 @@ const MAX_IDLE_READERS: usize = 16;
 /// ```
 #[must_use]
 pub fn file_of(url: &str) -> Option<PathBuf> {
-    use std::str::FromStr;
-    if !url.starts_with("sqlite:") {
-        return None;
-    }
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
     if path.ends_with(":memory:")
         || !query
             .split('&')
             .all(|kv| kv.is_empty() || kv == "mode=rw" || kv == "mode=rwc")
     {
+        return None;
+    }
+    filename(url)
+}
+
+/// The file a sqlx SQLite URL opens, read exactly as sqlx reads it (percent-decoded,
+/// whatever its options), or `None` for an in-memory database or a URL that is not
+/// SQLite's. [`crate::db::Db::connect`] creates its directory.
+pub(crate) fn filename(url: &str) -> Option<PathBuf> {
+    use std::str::FromStr;
+    if !url.starts_with("sqlite:") {
         return None;
     }
     let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
