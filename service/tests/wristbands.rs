@@ -45,26 +45,37 @@ fn fake_printer(paper_out: bool) -> u16 {
 }
 
 /// zxing-cpp's reading of a PNG: (AIM id, bytes) per symbol.
+///
+/// The image goes to python on stdin: the SQLite and PostgreSQL runs of this test share one
+/// process, so a temporary file named after the process would be raced.
 fn zxing(png: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
-    let path = std::env::temp_dir().join(format!("bedside-band-{}.png", std::process::id()));
-    std::fs::write(&path, png).unwrap();
-    let script = format!(
-        "import zxingcpp\nfrom PIL import Image\nfor r in zxingcpp.read_barcodes(Image.open({:?}), text_mode=zxingcpp.TextMode.Plain): print(r.symbology_identifier, r.bytes.hex())",
-        path.display().to_string()
-    );
-    let out = Command::new("python3")
-        .args(["-c", &script])
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    let _ = std::fs::remove_file(&path);
-    if !out.status.success() {
-        if std::env::var_os("CI").is_some() {
-            panic!("PyPI zxing-cpp is required in CI (pip install -r .ci/requirements.txt)");
+    let script = "import io, sys, zxingcpp\nfrom PIL import Image\nfor r in zxingcpp.read_barcodes(Image.open(io.BytesIO(sys.stdin.buffer.read())), text_mode=zxingcpp.TextMode.Plain): print(r.symbology_identifier, r.bytes.hex())";
+    let child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let out = child.ok().and_then(|mut c| {
+        c.stdin.take()?.write_all(png).ok()?;
+        c.wait_with_output().ok()
+    });
+    let out = match out {
+        Some(o) if o.status.success() => o,
+        other => {
+            let why = other.map_or_else(
+                || "python3 could not be run".to_owned(),
+                |o| String::from_utf8_lossy(&o.stderr).into_owned(),
+            );
+            if std::env::var_os("CI").is_some() {
+                panic!(
+                    "PyPI zxing-cpp is required in CI (pip install -r .ci/requirements.txt): {why}"
+                );
+            }
+            eprintln!("SKIPPING the zxing-cpp read: python3 with zxing-cpp not available: {why}");
+            return None;
         }
-        eprintln!("SKIPPING the zxing-cpp read: python3 with zxing-cpp not available");
-        return None;
-    }
+    };
     Some(
         String::from_utf8_lossy(&out.stdout)
             .lines()
