@@ -81,6 +81,8 @@ const POSTGRES_TOKENS_EXPIRY: &str = include_str!("../migrations/postgres/0002_t
 const SQLITE_AUDIT_HEAD: &str = include_str!("../migrations/sqlite/0003_audit_head_trigger.sql");
 const POSTGRES_AUDIT_HEAD: &str =
     include_str!("../migrations/postgres/0003_audit_head_trigger.sql");
+const SQLITE_EXPIRY_INTEGER: &str =
+    include_str!("../migrations/sqlite/0004_identifier_expiry_integer.sql");
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.
 #[derive(Debug, Clone, Copy)]
@@ -94,7 +96,7 @@ impl Embedded {
             Backend::Sqlite => (SQLITE_INIT, SQLITE_TOKENS_EXPIRY, SQLITE_AUDIT_HEAD),
             Backend::Postgres => (POSTGRES_INIT, POSTGRES_TOKENS_EXPIRY, POSTGRES_AUDIT_HEAD),
         };
-        vec![
+        let mut all = vec![
             Migration::new(
                 1,
                 Cow::Borrowed("init"),
@@ -116,7 +118,18 @@ impl Embedded {
                 Cow::Borrowed(audit_head),
                 false,
             ),
-        ]
+        ];
+        if self.0 == Backend::Sqlite {
+            // PostgreSQL's typed column already refuses what this guards against.
+            all.push(Migration::new(
+                4,
+                Cow::Borrowed("identifier expiry is an integer"),
+                MigrationType::Simple,
+                Cow::Borrowed(SQLITE_EXPIRY_INTEGER),
+                false,
+            ));
+        }
+        all
     }
 }
 

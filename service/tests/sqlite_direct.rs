@@ -189,6 +189,99 @@ async fn other_connections_changes_are_seen_at_once_and_both_lookups_agree() {
     app.stop().await;
 }
 
+/// An index entry's expiry that is not a number (a date string written by another tool)
+/// compares greater than every number in SQLite, so it would read as "fresh forever".
+/// Migration 4 refuses such writes and turns an existing one into "expired": both
+/// lookups then fail closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expiry_that_is_not_a_number_is_never_fresh() {
+    let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
+    let app = common::TestApp::start(db.config()).await;
+    let hot = &app.state.identifier;
+    let plain = Identifier {
+        db: Db::connect(&db.url, 2).await.unwrap(),
+        policy: hot.policy.clone(),
+        gs_substitute: hot.gs_substitute.clone(),
+        mrn_from_ai91: hot.mrn_from_ai91,
+        pix: None,
+    };
+    let other = Db::connect(&db.url, 1).await.unwrap();
+    let d = common::demo();
+    let band = d
+        .wristbands
+        .iter()
+        .find(|b| b.expect_status == "match")
+        .unwrap();
+    let nhs = d
+        .patients
+        .iter()
+        .find(|p| p.wristband_scan == band.scan)
+        .unwrap()
+        .nhs_number
+        .clone();
+    let set_text_expiry = "UPDATE identifiers SET expires_at = '2099-12-31' WHERE domain = 'gsrn' AND nhs_number = $1";
+    let refused = sqlx::query(set_text_expiry)
+        .bind(&nhs)
+        .execute(&other.pool)
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("must be an integer"),
+        "{refused}"
+    );
+    let inserted = sqlx::query("INSERT INTO identifiers (domain, value, nhs_number, status, source, expires_at, updated_at) VALUES ('mrn', 'X1', $1, 'active', 'test', 'soon', 0)")
+        .bind(&nhs)
+        .execute(&other.pool)
+        .await;
+    assert!(inserted.is_err(), "a text expiry was inserted");
+    assert_eq!(summary(&hot.identify(&band.scan, None).await).0, "match");
+
+    // A database written before migration 4, by a tool that stored a date string.
+    for sql in [
+        "DROP TRIGGER identifiers_expiry_insert",
+        "DROP TRIGGER identifiers_expiry_update",
+        "DELETE FROM _sqlx_migrations WHERE version = 4",
+    ] {
+        sqlx::query(sql).execute(&other.pool).await.unwrap();
+    }
+    sqlx::query(set_text_expiry)
+        .bind(&nhs)
+        .execute(&other.pool)
+        .await
+        .unwrap();
+    // The direct path reads the expiry as a number and refuses the text.
+    assert_ne!(summary(&hot.identify(&band.scan, None).await).0, "match");
+    other.migrate().await.unwrap();
+    let kept: (String, Option<i64>) = sqlx::query_as(
+        "SELECT typeof(expires_at), expires_at FROM identifiers WHERE domain = 'gsrn' AND nhs_number = $1",
+    )
+    .bind(&nhs)
+    .fetch_one(&other.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        kept,
+        ("integer".to_owned(), Some(0)),
+        "made expired, not removed"
+    );
+    let want = (
+        "unavailable".to_owned(),
+        vec!["stale_index_entry".to_owned()],
+    );
+    let direct = summary(&hot.identify(&band.scan, None).await);
+    assert_eq!((&direct.0, direct.1.first()), (&want.0, want.1.first()));
+    assert_eq!(summary(&plain.identify(&band.scan, None).await), direct);
+    assert!(
+        sqlx::query(set_text_expiry)
+            .bind(&nhs)
+            .execute(&other.pool)
+            .await
+            .is_err(),
+        "the guard is back"
+    );
+    app.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writer_thread_and_other_connections_keep_one_chain() {
     let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
