@@ -198,6 +198,33 @@ fn domain_empty(d: &Domain) -> bool {
     ns.is_empty() && uid.is_empty()
 }
 
+/// Whether `query` can be sent as an ITI-9 query at all: an identifier value, a source
+/// domain, and no empty target domain. [`build_query`] checks the same first; a client
+/// calls this before spending a circuit-breaker trial or a connection on the query.
+///
+/// ```
+/// use bedside_pix::domain::{Domain, PixQuery};
+/// use bedside_pix::iti9::{check_query, BuildError};
+/// let q = PixQuery::nhs_number_for("", Domain::parse("TRUST_MRN&2.999.826.0.1.1&ISO")?);
+/// assert_eq!(check_query(&q), Err(BuildError::EmptyIdentifier));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// The first rule the query breaks.
+pub fn check_query(query: &PixQuery) -> Result<(), BuildError> {
+    if query.value.is_empty() {
+        return Err(BuildError::EmptyIdentifier);
+    }
+    if domain_empty(&query.source_domain) {
+        return Err(BuildError::EmptySourceDomain);
+    }
+    if let Some(i) = query.target_domains.iter().position(domain_empty) {
+        return Err(BuildError::EmptyTargetDomain { repetition: i + 1 });
+    }
+    Ok(())
+}
+
 /// Builds the ITI-9 query `QBP^Q23^QBP_Q21` (MSH, QPD, RCP) exactly per the IHE profile,
 /// with CR segment terminators. MSH-18 is `UNICODE UTF-8` only when a value is non-ASCII.
 ///
@@ -220,15 +247,7 @@ pub fn build_query(
     query: &PixQuery,
     timestamp: &str,
 ) -> Result<Vec<u8>, BuildError> {
-    if query.value.is_empty() {
-        return Err(BuildError::EmptyIdentifier);
-    }
-    if domain_empty(&query.source_domain) {
-        return Err(BuildError::EmptySourceDomain);
-    }
-    if let Some(i) = query.target_domains.iter().position(domain_empty) {
-        return Err(BuildError::EmptyTargetDomain { repetition: i + 1 });
-    }
+    check_query(query)?;
     let id_ok = |s: &str, max: usize| !s.is_empty() && s.chars().count() <= max;
     if !id_ok(&ids.message_control_id, 20) {
         return Err(BuildError::BadControlId {

@@ -247,7 +247,11 @@ fn circuit_breaker_stops_asking_a_dead_manager() {
         assert!(matches!(r, Err(PixError::CircuitOpen { .. })), "{r:?}");
         // Refused at once, not after a connect or response timeout (500 and 800 ms here);
         // the margin is for a busy test machine, the proof is the error and the log below.
-        assert!(t.elapsed() < Duration::from_millis(400), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() < Duration::from_millis(400),
+            "{:?}",
+            t.elapsed()
+        );
     });
     // The open circuit never reached the manager.
     std::thread::sleep(Duration::from_millis(100));

@@ -288,7 +288,7 @@ impl MllpClient {
 
     async fn run(&self, query: &PixQuery) -> Result<PixOutcome, PixError> {
         // Refuse queries we cannot express before touching the breaker.
-        iti9::build_query(&self.cfg.header, &ControlIds::generate(0, 0), query, "")?;
+        iti9::check_query(query)?;
         if let Ok(mut b) = self.breaker.lock() {
             b.allow(Instant::now()).map_err(|r| PixError::CircuitOpen {
                 retry_after_ms: r.retry_after.as_millis() as u64,
