@@ -28,6 +28,37 @@ fn summary(id: &bedside::identify::Identification) -> (String, Vec<String>) {
     )
 }
 
+/// The same resolver as `hot` over a plain pool of `url` (no hot path): PostgreSQL's path,
+/// and SQLite's without direct connections.
+async fn pooled_twin(hot: &Identifier, url: &str) -> Identifier {
+    Identifier {
+        db: Db::connect(url, 2).await.unwrap(),
+        policy: hot.policy.clone(),
+        gs_substitute: hot.gs_substitute.clone(),
+        mrn_from_ai91: hot.mrn_from_ai91,
+        pix: None,
+    }
+}
+
+/// A demo band that identifies its patient, and that patient's NHS number.
+fn matching_band() -> (bedside::demo::DemoBand, String) {
+    let d = common::demo();
+    let band = d
+        .wristbands
+        .iter()
+        .find(|b| b.expect_status == "match")
+        .unwrap()
+        .clone();
+    let nhs = d
+        .patients
+        .iter()
+        .find(|p| p.wristband_scan == band.scan)
+        .unwrap()
+        .nhs_number
+        .clone();
+    (band, nhs)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn other_connections_changes_are_seen_at_once_and_both_lookups_agree() {
     let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
@@ -39,27 +70,9 @@ async fn other_connections_changes_are_seen_at_once_and_both_lookups_agree() {
     );
     // The same resolver over a plain pool (no hot path), and a third connection that
     // changes the index behind both, as the feed, an import or another process would.
-    let plain = Identifier {
-        db: Db::connect(&db.url, 2).await.unwrap(),
-        policy: hot.policy.clone(),
-        gs_substitute: hot.gs_substitute.clone(),
-        mrn_from_ai91: hot.mrn_from_ai91,
-        pix: None,
-    };
+    let plain = pooled_twin(hot, &db.url).await;
     let writer = Db::connect(&db.url, 1).await.unwrap();
-    let d = common::demo();
-    let band = d
-        .wristbands
-        .iter()
-        .find(|b| b.expect_status == "match")
-        .unwrap();
-    let nhs = d
-        .patients
-        .iter()
-        .find(|p| p.wristband_scan == band.scan)
-        .unwrap()
-        .nhs_number
-        .clone();
+    let (band, nhs) = matching_band();
     let identifier = |domain: &'static str| {
         let (pool, nhs) = (writer.pool.clone(), nhs.clone());
         async move {
@@ -198,27 +211,9 @@ async fn an_expiry_that_is_not_a_number_is_never_fresh() {
     let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
     let app = common::TestApp::start(db.config()).await;
     let hot = &app.state.identifier;
-    let plain = Identifier {
-        db: Db::connect(&db.url, 2).await.unwrap(),
-        policy: hot.policy.clone(),
-        gs_substitute: hot.gs_substitute.clone(),
-        mrn_from_ai91: hot.mrn_from_ai91,
-        pix: None,
-    };
+    let plain = pooled_twin(hot, &db.url).await;
     let other = Db::connect(&db.url, 1).await.unwrap();
-    let d = common::demo();
-    let band = d
-        .wristbands
-        .iter()
-        .find(|b| b.expect_status == "match")
-        .unwrap();
-    let nhs = d
-        .patients
-        .iter()
-        .find(|p| p.wristband_scan == band.scan)
-        .unwrap()
-        .nhs_number
-        .clone();
+    let (band, nhs) = matching_band();
     let set_text_expiry = "UPDATE identifiers SET expires_at = '2099-12-31' WHERE domain = 'gsrn' AND nhs_number = $1";
     let refused = sqlx::query(set_text_expiry)
         .bind(&nhs)
@@ -333,12 +328,7 @@ async fn writer_thread_and_other_connections_keep_one_chain() {
 async fn a_closed_database_is_never_a_match_and_never_audited() {
     let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
     let app = common::TestApp::start(db.config()).await;
-    let d = common::demo();
-    let band = d
-        .wristbands
-        .iter()
-        .find(|b| b.expect_status == "match")
-        .unwrap();
+    let (band, _) = matching_band();
     assert_eq!(
         summary(&app.state.identifier.identify(&band.scan, None).await).0,
         "match"
