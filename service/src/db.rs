@@ -69,7 +69,8 @@ pub struct Db {
     /// The audit trail's group-commit writer, once [`Db::start_hot_paths`] ran.
     pub(crate) audit_writer: Option<crate::audit::Writer>,
     /// The SQLite database file, when the URL names one (not in memory).
-    sqlite_file: Option<std::path::PathBuf>,
+    /// (Shared: every request clones the `Db` in the service's state.)
+    sqlite_file: Option<std::sync::Arc<std::path::Path>>,
     /// Direct SQLite readers, once [`Db::start_hot_paths`] ran on a database file.
     pub(crate) direct: Option<std::sync::Arc<crate::sqlite_direct::Readers>>,
 }
@@ -198,7 +199,7 @@ impl Db {
             backend,
             audit_writer: None,
             sqlite_file: if backend == Backend::Sqlite {
-                crate::sqlite_direct::file_of(url)
+                crate::sqlite_direct::file_of(url).map(std::sync::Arc::from)
             } else {
                 None
             },
@@ -247,7 +248,7 @@ impl Db {
             return;
         }
         if let Some(file) = &self.sqlite_file {
-            match crate::sqlite_direct::Readers::open(file.clone()) {
+            match crate::sqlite_direct::Readers::open(file.to_path_buf()) {
                 Ok(r) => self.direct = Some(std::sync::Arc::new(r)),
                 // Correct but slower: everything through the pool.
                 Err(e) => tracing::warn!(error = %e, "no direct SQLite connection; using the pool"),

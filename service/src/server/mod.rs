@@ -61,8 +61,9 @@ pub struct AppState {
     pub auth_failures: Arc<RateLimiter>,
     /// Recently read token rows.
     pub token_cache: Arc<auth::TokenCache>,
-    /// PIX manager address for readiness (host:port), if configured.
-    pub pix_addr: Option<String>,
+    /// PIX manager address for readiness (host:port), if configured (shared: the state
+    /// is cloned for every request).
+    pub pix_addr: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -183,7 +184,7 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
                     Duration::from_secs(p.cache_ttl_seconds),
                     budget,
                 )),
-                Some(addr),
+                Some(Arc::from(addr)),
             )
         }
         None => (None, None),
@@ -322,7 +323,7 @@ async fn readyz(State(state): State<AppState>) -> Result<axum::Json<serde_json::
         let ok = matches!(
             tokio::time::timeout(
                 Duration::from_secs(1),
-                tokio::net::TcpStream::connect(addr.as_str())
+                tokio::net::TcpStream::connect(&**addr)
             )
             .await,
             Ok(Ok(_))
