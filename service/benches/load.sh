@@ -13,9 +13,11 @@
 # the demo data (SQLite in a temporary directory). The server's resident memory is
 # sampled every second, and its CPU time. Prints one table: requests, errors (anything
 # but 2xx, and connection errors), latency percentiles, RSS at the start and end of the
-# phase and its maximum, and the server's CPU time per request (user + system, a figure
-# that other load on the machine disturbs less than latency); then the identify/trivial
-# p99 ratio.
+# phase and its maximum, the server's CPU time per request (user + system), and the whole
+# machine's busy and steal shares during the phase (steal: on a virtual machine, time its
+# host gave to someone else); then the identify/trivial p99 ratio. On a virtual machine
+# whose host is busy every figure moves; where no steal is reported, the trivial phase's
+# CPU per request is the tell (on the development VM: about 20 µs quiet, 35-40 busy).
 #
 #   service/benches/load.sh                       # 5000 req/s, 60 s per phase
 #   RATE=2000 DURATION=20 service/benches/load.sh # a shorter run
@@ -105,6 +107,13 @@ stop_server() {
     wait "$server_pid" 2>/dev/null || true
 }
 
+# The machine's CPU time so far, as "busy,steal,total" clock ticks (/proc/stat): busy is
+# everything but idle and I/O wait; steal is time a virtual machine's host ran something
+# else while this machine wanted its CPUs.
+cpu_ticks() {
+    awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6 "," $9 "," t }' /proc/stat
+}
+
 # phase NAME RATE METHOD PATH [oha args...]
 phase() {
     local name="$1" rate="$2" method="$3" path="$4"
@@ -113,11 +122,12 @@ phase() {
     if [ "$WARMUP" -gt 0 ]; then
         oha --no-tui -z "${WARMUP}s" -q "$rate" -c "$CONNECTIONS" -m "$method" "$@" "$url" >/dev/null 2>&1 || true
     fi
-    local t0
+    local t0 cpu0
     t0="$(date +%s)"
+    cpu0="$(cpu_ticks)"
     oha --no-tui "${oha_json[@]}" --latency-correction -w -z "${DURATION}s" -q "$rate" \
         -c "$CONNECTIONS" -m "$method" "$@" "$url" >"$work/oha-$name.json"
-    echo "$name $rate $t0 $(date +%s)" >>"$work/phases.txt"
+    echo "$name $rate $t0 $(date +%s) $cpu0 $(cpu_ticks)" >>"$work/phases.txt"
 }
 
 identify_args=(-H "Authorization: Bearer $token" -T application/json -D "$work/body.json")
@@ -165,7 +175,9 @@ import json, os, sys
 work, before, after = sys.argv[1], sys.argv[2], sys.argv[3]
 rows = []
 for line in open(os.path.join(work, "phases.txt")):
-    name, rate, t0, t1 = line.split()
+    name, rate, t0, t1, c0, c1 = line.split()
+    (b0, s0, n0), (b1, s1, n1) = ([int(x) for x in c.split(",")] for c in (c0, c1))
+    busy, steal = (100 * (b1 - b0) / max(n1 - n0, 1), 100 * (s1 - s0) / max(n1 - n0, 1))
     d = json.load(open(os.path.join(work, f"oha-{name}.json")))
     codes = {str(k): v for k, v in (d.get("statusCodeDistribution") or {}).items()}
     ok = sum(v for k, v in codes.items() if k.startswith("2"))
@@ -186,11 +198,12 @@ for line in open(os.path.join(work, "phases.txt")):
         cpu_us = (cpu[-1][1] - cpu[0][1]) / tick * 1e6 / ((cpu[-1][0] - cpu[0][0]) * int(rate))
     rows.append((name, int(rate), ok + errs, errs, float(d["summary"].get("requestsPerSec") or 0),
                  ms("p50"), ms("p90"), ms("p99"), ms("p99.9"), 1000 * float(d["summary"].get("slowest") or 0),
-                 rss[0] // 1024 if rss else 0, rss[-1] // 1024 if rss else 0, max(rss) // 1024 if rss else 0, cpu_us))
+                 rss[0] // 1024 if rss else 0, rss[-1] // 1024 if rss else 0, max(rss) // 1024 if rss else 0, cpu_us,
+                 busy, steal))
 print(f"load average before {before}, after {after}")
-print(f"{'phase':<9} {'rate/s':>7} {'requests':>9} {'errors':>6} {'done/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'p99.9 ms':>8} {'max ms':>8} {'RSS start':>9} {'RSS end':>8} {'RSS max':>8} {'CPU µs/req':>10}")
+print(f"{'phase':<9} {'rate/s':>7} {'requests':>9} {'errors':>6} {'done/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'p99.9 ms':>8} {'max ms':>8} {'RSS start':>9} {'RSS end':>8} {'RSS max':>8} {'CPU µs/req':>10} {'busy %':>6} {'steal %':>7}")
 for r in rows:
-    print(f"{r[0]:<9} {r[1]:>7} {r[2]:>9} {r[3]:>6} {r[4]:>8.0f} {r[5]:>7.2f} {r[6]:>7.2f} {r[7]:>7.2f} {r[8]:>8.2f} {r[9]:>8.1f} {r[10]:>6} MiB {r[11]:>4} MiB {r[12]:>4} MiB {r[13]:>10.0f}")
+    print(f"{r[0]:<9} {r[1]:>7} {r[2]:>9} {r[3]:>6} {r[4]:>8.0f} {r[5]:>7.2f} {r[6]:>7.2f} {r[7]:>7.2f} {r[8]:>8.2f} {r[9]:>8.1f} {r[10]:>6} MiB {r[11]:>4} MiB {r[12]:>4} MiB {r[13]:>10.0f} {r[14]:>6.0f} {r[15]:>7.1f}")
 by = {r[0]: r for r in rows}
 for name in by:
     d = json.load(open(os.path.join(work, f"oha-{name}.json")))
