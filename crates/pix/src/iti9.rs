@@ -174,6 +174,19 @@ pub enum BuildError {
         /// 1-based repetition.
         repetition: usize,
     },
+    /// PIXm (ITI-83) only: `sourceIdentifier` is `system|value`, and the source domain has
+    /// neither a URI nor an OID to be its system (an HL7 v2 namespace alone is not one).
+    #[error("sourceIdentifier: the source domain has neither a URI nor an OID to name it in PIXm")]
+    NoSourceSystem,
+    /// PIXm (ITI-83) only: `targetSystem` number `repetition` (1-based) has neither a URI
+    /// nor an OID.
+    #[error(
+        "targetSystem {repetition}: the target domain has neither a URI nor an OID to name it in PIXm"
+    )]
+    NoTargetSystem {
+        /// 1-based position among the target domains.
+        repetition: usize,
+    },
     /// A control id is empty or too long (MSH-10 ≤ 20, QPD-2 ≤ 32 characters).
     #[error("{field}: control id must be 1..={max} characters")]
     BadControlId {

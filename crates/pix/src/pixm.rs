@@ -137,8 +137,50 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
+/// Whether `query` can be sent as a PIXm query at all: an identifier value, and a FHIR
+/// system (a URI or an OID) for the source domain and for every target domain. A domain
+/// known only by an HL7 v2 namespace can be asked over ITI-9 but not over PIXm, where
+/// [`request_target`] would send an empty system. The PIXm client calls this before it
+/// spends a circuit-breaker trial or a request on the query, so that a configuration
+/// mistake is reported as such and never trips the breaker for every other query.
+///
+/// ```
+/// use bedside_pix::domain::{Domain, PixQuery};
+/// use bedside_pix::iti9::BuildError;
+/// use bedside_pix::pixm::check_query;
+/// let ok = PixQuery::nhs_number_for("K1234567", Domain::parse("urn:oid:2.999.826.0.1.1")?);
+/// assert_eq!(check_query(&ok), Ok(()));
+/// let hl7_only = PixQuery::nhs_number_for("K1234567", Domain::parse("TRUST_MRN&&")?);
+/// assert_eq!(check_query(&hl7_only), Err(BuildError::NoSourceSystem));
+/// let mut empty = ok.clone();
+/// empty.value.clear();
+/// assert_eq!(check_query(&empty), Err(BuildError::EmptyIdentifier));
+/// # Ok::<(), bedside_pix::domain::DomainError>(())
+/// ```
+///
+/// # Errors
+/// The first rule the query breaks.
+pub fn check_query(query: &PixQuery) -> Result<(), crate::iti9::BuildError> {
+    use crate::iti9::BuildError;
+    if query.value.is_empty() {
+        return Err(BuildError::EmptyIdentifier);
+    }
+    if query.source_domain.fhir_system().is_empty() {
+        return Err(BuildError::NoSourceSystem);
+    }
+    if let Some(i) = query
+        .target_domains
+        .iter()
+        .position(|d| d.fhir_system().is_empty())
+    {
+        return Err(BuildError::NoTargetSystem { repetition: i + 1 });
+    }
+    Ok(())
+}
+
 /// The request target (path and query) for `GET [base]/Patient/$ihe-pix`: one
-/// `sourceIdentifier=system|value` and one `targetSystem` per target domain.
+/// `sourceIdentifier=system|value` and one `targetSystem` per target domain. It does
+/// not judge the query: [`check_query`] says whether it can be sent.
 /// `base_path` is the server base path (e.g. `/fhir`, or `` for the root).
 ///
 /// ```

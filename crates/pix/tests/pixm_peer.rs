@@ -7,6 +7,7 @@ mod common;
 
 use bedside_pix::client::{AttemptError, PixClient, PixError};
 use bedside_pix::domain::{Domain, PixQuery};
+use bedside_pix::iti9::BuildError;
 use bedside_pix::net::{PixmClient, PixmConfig};
 use bedside_pix::outcome::{OutcomeKind, PixOutcome};
 use bedside_pix::pixm::PixmError;
@@ -138,5 +139,53 @@ fn failures_are_unavailable_or_rejected_never_found() {
             kind(dead.query(&q("K1234567")).await),
             OutcomeKind::Unavailable
         );
+    });
+}
+
+#[test]
+fn a_query_pixm_cannot_express_is_refused_without_tripping_the_breaker() {
+    // No manager at all: a query that is sent fails (connection refused), and with a
+    // threshold of one that single failure opens the circuit.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut cfg = PixmConfig::new(&format!("http://127.0.0.1:{port}/fhir"));
+    cfg.breaker_threshold = 1;
+    cfg.breaker_open_for = Duration::from_secs(60);
+    let c = PixmClient::new(cfg).unwrap();
+    // A hospital-number domain known only by its HL7 v2 namespace has no FHIR system.
+    let hl7_only = PixQuery::nhs_number_for("K1234567", Domain::parse("TRUST_MRN&&").unwrap());
+    let mut no_target = q("K1234567");
+    no_target
+        .target_domains
+        .push(Domain::parse("OTHER&&").unwrap());
+    rt().block_on(async {
+        for _ in 0..3 {
+            match c.query(&hl7_only).await {
+                Err(PixError::InvalidQuery(BuildError::NoSourceSystem)) => {}
+                other => panic!("{other:?}"),
+            }
+            match c.query(&no_target).await {
+                Err(PixError::InvalidQuery(BuildError::NoTargetSystem { repetition: 2 })) => {}
+                other => panic!("{other:?}"),
+            }
+            match c.query(&q("")).await {
+                Err(PixError::InvalidQuery(BuildError::EmptyIdentifier)) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        // None of them counted: the circuit is still closed, so this one is sent ...
+        match c.query(&q("K1234567")).await {
+            Err(PixError::CannotConfirm { .. }) => {}
+            other => panic!("{other:?}"),
+        }
+        // ... and its failure opens it.
+        match c.query(&q("K1234567")).await {
+            Err(PixError::CircuitOpen { .. }) => {}
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(kind(c.query(&hl7_only).await), OutcomeKind::Unavailable);
     });
 }

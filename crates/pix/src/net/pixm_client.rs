@@ -226,11 +226,8 @@ impl PixmClient {
     }
 
     async fn run(&self, query: &PixQuery) -> Result<PixOutcome, PixError> {
-        if query.value.is_empty() {
-            return Err(PixError::InvalidQuery(
-                crate::iti9::BuildError::EmptyIdentifier,
-            ));
-        }
+        // Refuse queries PIXm cannot express before touching the breaker.
+        pixm::check_query(query)?;
         if let Ok(mut b) = self.breaker.lock() {
             b.allow(Instant::now()).map_err(|r| PixError::CircuitOpen {
                 retry_after_ms: r.retry_after.as_millis() as u64,
