@@ -158,7 +158,19 @@ impl Config {
         }
     }
 
-    /// Checks ranges.
+    /// Checks that the settings can work: ranges, names, and a hospital-number domain
+    /// (`mrn_domain`) the configured PIX exchange can name.
+    ///
+    /// ```
+    /// use bedside::config::{Config, PixSettings};
+    /// let mut cfg = Config::default();
+    /// cfg.pix = Some(PixSettings { exchange: "https://hie.example/fhir".into(), timeout_ms: 2000, cache_ttl_seconds: 60, pool_size: 4 });
+    /// assert!(cfg.validate().is_ok()); // mrn_domain is an OID by default
+    /// cfg.mrn_domain = "TRUST_MRN&&".into(); // an HL7 v2 namespace only
+    /// assert!(cfg.validate().is_err());
+    /// cfg.pix.as_mut().unwrap().exchange = "mllp://hie.example:2575".into();
+    /// assert!(cfg.validate().is_ok());
+    /// ```
     ///
     /// # Errors
     /// A value that cannot work.
@@ -192,6 +204,18 @@ impl Config {
         }
         if self.pool_size == 0 {
             return Err(ConfigError::Invalid("pool_size must be > 0".into()));
+        }
+        if let Some(p) = &self.pix {
+            let domain = bedside_pix::domain::Domain::parse(&self.mrn_domain)
+                .map_err(|e| ConfigError::Invalid(format!("mrn_domain: {e}")))?;
+            let pixm = p.exchange.starts_with("http://") || p.exchange.starts_with("https://");
+            if pixm && domain.fhir_system().is_empty() {
+                return Err(ConfigError::Invalid(
+                    "mrn_domain: a PIXm exchange names the hospital-number domain by a URI or \
+                     an OID; an HL7 v2 namespace alone is enough only over mllp://"
+                        .into(),
+                ));
+            }
         }
         for (name, address) in &self.printers {
             if name.is_empty()

@@ -242,6 +242,17 @@ fn usage_errors_exit_2() {
             "--exchange",
             "mllp://127.0.0.1:1",
         ],
+        // PIXm names every domain by a URI or an OID; a namespace alone cannot be sent.
+        &[
+            "pix",
+            "query",
+            "--id",
+            "K1",
+            "--domain",
+            "TRUST_MRN&&",
+            "--exchange",
+            "http://127.0.0.1:1/fhir",
+        ],
     ] {
         let (code, _) = bedside(args, None);
         assert_eq!(code, 2, "{args:?}");

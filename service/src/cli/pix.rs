@@ -79,6 +79,16 @@ fn query(args: &QueryArgs) -> ExitCode {
     if !targets.is_empty() {
         q.target_domains = targets;
     }
+    // A query the chosen transport cannot express is the caller's mistake, not an outcome.
+    let pixm = args.exchange.starts_with("https://") || args.exchange.starts_with("http://");
+    let expressible = if pixm {
+        bedside_pix::pixm::check_query(&q)
+    } else {
+        bedside_pix::iti9::check_query(&q)
+    };
+    if let Err(e) = expressible {
+        return usage(&format!("the query cannot be sent: {e}"));
+    }
     let timeout = Duration::from_millis(args.timeout_ms.max(1));
     let client: Box<dyn PixClient> = if let Some(addr) = args.exchange.strip_prefix("mllp://") {
         let addr = addr.trim_end_matches('/');
@@ -88,7 +98,7 @@ fn query(args: &QueryArgs) -> ExitCode {
         let mut cfg = MllpConfig::new(addr);
         cfg.response_timeout = timeout;
         Box::new(MllpClient::new(cfg))
-    } else if args.exchange.starts_with("https://") || args.exchange.starts_with("http://") {
+    } else if pixm {
         let mut cfg = PixmConfig::new(&args.exchange);
         cfg.timeout = timeout;
         cfg.bearer_token = std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty());
