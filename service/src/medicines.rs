@@ -611,11 +611,31 @@ pub async fn evaluate(
             }
         }
     } else {
-        problems.push(warn(
-            "product",
-            "batch_not_in_barcode",
-            "No batch in the barcode: the recall list cannot be checked.",
-        ));
+        // Without a batch the recall list cannot clear this pack: if any batch of the
+        // product is recalled with a block, the pack in hand may be one of them.
+        let recalled = sqlx::query(
+            "SELECT notice FROM recalls WHERE gtin = $1 AND action = 'block' ORDER BY batch LIMIT 1",
+        )
+        .bind(&gtin)
+        .fetch_optional(&db.pool)
+        .await?;
+        match recalled {
+            Some(r) => {
+                let notice: String = r.try_get(0)?;
+                problems.push(block(
+                    "product",
+                    "batch_unknown_product_recalled",
+                    format!(
+                        "No batch in the barcode, and a batch of this product is recalled ({notice}) — do not give; ask pharmacy"
+                    ),
+                ));
+            }
+            None => problems.push(warn(
+                "product",
+                "batch_not_in_barcode",
+                "No batch in the barcode: the recall list cannot be checked.",
+            )),
+        }
     }
     if let Some(serial) = pack.serial {
         let used =

@@ -155,6 +155,22 @@ async fn five_rights(db: common::TestDb) {
         ],
         "{v}"
     );
+    // A pack of a product with a recalled batch, but no batch in its barcode: the recall
+    // list cannot clear it, so it is stopped, not merely warned about.
+    let v = verify(
+        &app,
+        &fx.req(&format!("]d201{}21NOBATCH1", fx.gtin(0)), 2.0, "oral"),
+    )
+    .await;
+    assert_eq!(v["outcome"], "stop", "{v}");
+    assert!(
+        codes(&v).contains(&"batch_unknown_product_recalled".to_owned()),
+        "{v}"
+    );
+    assert!(
+        !codes(&v).contains(&"batch_not_in_barcode".to_owned()),
+        "{v}"
+    );
     let v = verify(&app, &fx.req(&fx.d.patients[1].wristband_scan, 2.0, "oral")).await;
     assert_eq!(codes(&v), ["not_a_medicine_pack"]);
 
