@@ -185,7 +185,54 @@ pub(crate) struct Internal {
     pub(crate) location: Option<(String, String)>,
     pub(crate) quantity_milli: i64,
     pub(crate) dose_milli: i64,
+    /// The patient's doses of the ordered medicine (all their orders for its VMP) as the
+    /// checks read them: how many, and the latest `given_at`. Recording reads them again
+    /// under a lock and refuses if they changed.
+    pub(crate) doses_seen: Option<DoseState>,
     pub(crate) facts: serde_json::Map<String, serde_json::Value>,
+}
+
+/// How many doses of one medicine (a VMP) a patient has had from any of their orders,
+/// and when the latest was given.
+pub(crate) type DoseState = (i64, Option<i64>);
+
+/// [`DoseState`] for `$1` (NHS number) and `$2` (VMP id).
+const DOSES_SQL: &str = "SELECT COUNT(*), MAX(a.given_at) FROM administrations a JOIN orders o ON o.id = a.order_id WHERE o.nhs_number = $1 AND o.vmp_id = $2";
+
+fn dose_state(r: &sqlx::any::AnyRow) -> Result<DoseState, sqlx::Error> {
+    Ok((r.try_get(0)?, r.try_get(1)?))
+}
+
+/// The shortest time between two consecutive doses of a regular order (minutes, across
+/// midnight too; a day for a single time), or `None` when `times` is not a valid list.
+///
+/// ```
+/// use bedside::medicines::shortest_gap_minutes;
+/// assert_eq!(shortest_gap_minutes("08:00,14:00,22:00"), Some(360));
+/// assert_eq!(shortest_gap_minutes("22:00, 06:00"), Some(480));
+/// assert_eq!(shortest_gap_minutes("09:00"), Some(1440));
+/// assert_eq!(shortest_gap_minutes("9am"), None);
+/// ```
+#[must_use]
+pub fn shortest_gap_minutes(times: &str) -> Option<i64> {
+    let mut minutes = Vec::new();
+    for t in times.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        let (h, m) = t.split_once(':')?;
+        if h.len() != 2 || m.len() != 2 {
+            return None;
+        }
+        let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+        if !(0..24).contains(&h) || !(0..60).contains(&m) {
+            return None;
+        }
+        minutes.push(h * 60 + m);
+    }
+    minutes.sort_unstable();
+    minutes.dedup();
+    let first = *minutes.first()?;
+    let last = *minutes.last()?;
+    let wrap = first + 1440 - last;
+    Some(minutes.windows(2).map(|w| w[1] - w[0]).fold(wrap, i64::min))
 }
 
 /// Formats thousandths of a unit: 1_000_000 mg → `1 g`, 500_000 → `500 mg`, 2_500 → `2.5 mg`.
@@ -821,7 +868,18 @@ pub async fn evaluate(
         ));
     }
 
-    // Right time.
+    // Right time. Every dose of this medicine the patient has had, from any of their
+    // orders: the minimum PRN interval and a regular dose given too soon after another
+    // are about the medicine, not the order line.
+    let doses = dose_state(
+        &sqlx::query(DOSES_SQL)
+            .bind(internal.nhs_number.as_deref().unwrap_or(order.nhs.as_str()))
+            .bind(&order.vmp_id)
+            .fetch_one(&db.pool)
+            .await?,
+    )?;
+    internal.doses_seen = Some(doses);
+    let last_dose = doses.1;
     let mut due_note = None;
     let due_at = if order.kind == "regular" {
         match nearest_due(&order.times, now) {
@@ -879,24 +937,37 @@ pub async fn evaluate(
                             when(at)
                         ),
                     ));
+                } else if let (Some(last), Some(gap)) =
+                    (last_dose, shortest_gap_minutes(&order.times))
+                {
+                    // Due windows of close times overlap: the 08:00 dose given late and
+                    // the 10:00 dose early can both be "due" minutes apart.
+                    let since = now - last;
+                    if (0..gap * MINUTE_MS / 2).contains(&since) {
+                        problems.push(warn(
+                            "time",
+                            "too_soon_after_last_dose",
+                            format!(
+                                "Too soon: this medicine was last given at {}, {} ago; the doses are prescribed {} apart.",
+                                when(last),
+                                duration_words(since),
+                                duration_words(gap * MINUTE_MS)
+                            ),
+                        ));
+                    }
                 }
                 Some(due)
             }
         }
     } else {
-        let last = sqlx::query("SELECT MAX(given_at) FROM administrations WHERE order_id = $1")
-            .bind(&order.id)
-            .fetch_one(&db.pool)
-            .await?
-            .try_get::<Option<i64>, _>(0)?;
-        if let Some(last) = last {
+        if let Some(last) = last_dose {
             let since = now - last;
             if order.min_interval > 0 && since < order.min_interval * MINUTE_MS {
                 problems.push(block(
                     "time",
                     "prn_too_soon",
                     format!(
-                        "Too soon: last given at {}; the minimum interval is {}.",
+                        "Too soon: this medicine was last given at {}; the minimum interval is {}.",
                         when(last),
                         duration_words(order.min_interval * MINUTE_MS)
                     ),
@@ -1043,11 +1114,15 @@ pub struct Recorded {
 
 /// Why recording was refused.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum RecordRefusal {
     /// Block problems, or warn problems without a valid override reason.
     Refused(Evaluation, &'static str),
     /// The dose was recorded by someone else meanwhile (unique constraint).
     Duplicate(Evaluation),
+    /// Another dose of this medicine was recorded for the patient after the checks read
+    /// its doses (another nurse, another instance): the time checks no longer hold.
+    RecordedMeanwhile(Evaluation),
 }
 
 /// Records a checked dose: the insert and its audit row commit together; the
@@ -1124,6 +1199,49 @@ pub async fn record(
         .facts
         .insert("override_reason".into(), json!(override_reason));
     let mut tx = db.pool.begin().await?;
+    // The time checks read the patient's doses of this medicine before this transaction.
+    // Take their orders for it as a lock (a second record waits here, on any instance),
+    // read the doses again, and refuse if one was recorded meanwhile: two PRN doses either
+    // side of a slot boundary, or two regular doses of overlapping windows, would
+    // otherwise both pass their checks and both be stored.
+    let lock = match db.backend {
+        crate::db::Backend::Postgres => {
+            "SELECT id FROM orders WHERE nhs_number = $1 AND vmp_id = $2 ORDER BY id FOR UPDATE"
+        }
+        // SQLite has one writer: a write as the transaction's first statement takes it.
+        crate::db::Backend::Sqlite => {
+            "UPDATE orders SET status = status WHERE nhs_number = $1 AND vmp_id = $2"
+        }
+    };
+    sqlx::query(lock)
+        .bind(&nhs)
+        .bind(&order.vmp_id)
+        .execute(&mut *tx)
+        .await?;
+    let doses = dose_state(
+        &sqlx::query(DOSES_SQL)
+            .bind(&nhs)
+            .bind(&order.vmp_id)
+            .fetch_one(&mut *tx)
+            .await?,
+    )?;
+    if Some(doses) != ev.internal.doses_seen {
+        // The same dose (this order, this due time) is a duplicate; any other dose of
+        // the medicine changes what the time checks said.
+        let same_dose =
+            sqlx::query("SELECT 1 FROM administrations WHERE order_id = $1 AND due_at = $2")
+                .bind(&order.id)
+                .bind(due)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
+        let _ = tx.rollback().await;
+        return Ok(Err(if same_dose {
+            RecordRefusal::Duplicate(ev)
+        } else {
+            RecordRefusal::RecordedMeanwhile(ev)
+        }));
+    }
     let inserted = sqlx::query("INSERT INTO administrations (order_id, nhs_number, due_at, given_at, gtin, batch, expiry, serial, quantity_milli, dose_milli, staff_gsrn, checker_gsrn, location_gln, location_ext, override_reason, token_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id")
         .bind(&order.id)
         .bind(&nhs)

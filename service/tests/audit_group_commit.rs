@@ -69,6 +69,9 @@ async fn concurrent_appends_keep_one_chain(db: common::TestDb) {
                     "product_scan": format!("]d201{}1728123110PA2811\u{1d}21GC{i}", d.medicines[0].gtin),
                     "staff_scan": d.staff[0].badge_scan,
                     "quantity": 2, "route": "oral", "order_id": format!("GC-{i}"),
+                    // Ten doses of one medicine minutes apart: from the second on the
+                    // service warns `too_soon_after_last_dose`; the reason records them.
+                    "override_reason": "clinical_need_documented",
                 })
                 .to_string();
                 let r = common::http(

@@ -69,6 +69,8 @@ async fn give(
         Ok((_, rec)) => Ok(rec.administration_id),
         Err(RecordRefusal::Refused(_, code)) => Err(code),
         Err(RecordRefusal::Duplicate(_)) => Err("duplicate_administration"),
+        Err(RecordRefusal::RecordedMeanwhile(_)) => Err("recorded_meanwhile"),
+        Err(other) => panic!("{other:?}"),
     };
     (shown, r)
 }

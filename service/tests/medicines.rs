@@ -450,6 +450,8 @@ async fn one_dose_recorded_once(db: common::TestDb) {
             201 => created += 1,
             409 => {
                 let code = r.json()["code"].as_str().unwrap().to_owned();
+                // The same dose: refused as a duplicate, whether the loser checked
+                // before or after the winner recorded.
                 assert!(
                     code == "duplicate_administration" || code == "administration_refused",
                     "{code}"

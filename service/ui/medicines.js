@@ -367,6 +367,7 @@ async function record(body) {
   if (r.status === 409 && d.code) {
     const titles = {
       duplicate_administration: ['stop', 'cross', 'ALREADY GIVEN — do not give again'],
+      recorded_meanwhile: ['stop', 'cross', 'ANOTHER DOSE WAS JUST RECORDED — do not give, scan again'],
       administration_refused: ['stop', 'cross', 'STOP — not recorded, do not give'],
       override_required: ['wait', 'warn', 'NOT RECORDED — a reason is needed'],
     };

@@ -588,6 +588,11 @@ async fn administration_record(
                     "duplicate_administration",
                     "this dose has already been recorded: do not give it again",
                 ),
+                RecordRefusal::RecordedMeanwhile(ev) => (
+                    ev,
+                    "recorded_meanwhile",
+                    "another dose of this medicine was recorded for this patient while this one was being checked: do not give; scan again",
+                ),
             };
             state
                 .metrics
