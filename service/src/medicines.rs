@@ -32,6 +32,39 @@ pub const OVERRIDE_REASONS: [&str; 5] = [
     "expiry_checked_on_pack",
 ];
 
+/// Whether override reason `reason` answers the warning `code`.
+///
+/// A documented clinical need answers every warning (the universal fallback, so a dose
+/// with warnings of several kinds can always be recorded with a reason); the others
+/// answer only the warnings they are about: the prescriber for timing and documentation,
+/// the recall notice for batch warnings, the pack for a missing expiry. An override's
+/// reason then says something true about what was overridden.
+///
+/// ```
+/// use bedside::medicines::override_answers;
+/// assert!(override_answers("recall_notice_checked", "batch_warning"));
+/// assert!(!override_answers("recall_notice_checked", "too_early"));
+/// assert!(override_answers("clinical_need_documented", "expiry_not_in_barcode"));
+/// assert!(!override_answers("made_up", "too_early"));
+/// ```
+#[must_use]
+pub fn override_answers(reason: &str, code: &str) -> bool {
+    const TIME: [&str; 4] = [
+        "too_early",
+        "too_late",
+        "clock_change",
+        "too_soon_after_last_dose",
+    ];
+    match reason {
+        "clinical_need_documented" => true,
+        "prescriber_consulted" => TIME.contains(&code) || code == "unknown_location",
+        "timing_agreed_with_prescriber" => TIME.contains(&code),
+        "recall_notice_checked" => matches!(code, "batch_warning" | "batch_not_in_barcode"),
+        "expiry_checked_on_pack" => code == "expiry_not_in_barcode",
+        _ => false,
+    }
+}
+
 /// The request of both administration endpoints.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -173,6 +206,10 @@ pub struct Evaluation {
     /// was moved, or happened twice and means its first occurrence.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due_note: Option<String>,
+    /// For `warn`: the override reason codes that answer every warning (see
+    /// [`override_answers`]); recording needs one of them. Absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub override_reasons: Vec<&'static str>,
     #[serde(skip)]
     pub(crate) internal: Internal,
 }
@@ -1064,9 +1101,18 @@ fn finish(
     internal
         .facts
         .insert("quantity_milli".into(), json!(internal.quantity_milli));
+    let override_reasons = if outcome == Outcome::Warn {
+        OVERRIDE_REASONS
+            .into_iter()
+            .filter(|r| problems.iter().all(|p| override_answers(r, p.code)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Evaluation {
         outcome,
         problems,
+        override_reasons,
         patient,
         order,
         pack,
@@ -1116,7 +1162,9 @@ pub struct Recorded {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum RecordRefusal {
-    /// Block problems, or warn problems without a valid override reason.
+    /// Block problems (`administration_refused`), warn problems without an override
+    /// reason (`override_required`) or with one that does not answer all of them
+    /// (`override_reason_not_applicable`).
     Refused(Evaluation, &'static str),
     /// The dose was recorded by someone else meanwhile (unique constraint).
     Duplicate(Evaluation),
@@ -1176,8 +1224,14 @@ pub async fn record(
     match ev.outcome {
         Outcome::Stop => return Ok(Err(RecordRefusal::Refused(ev, "administration_refused"))),
         Outcome::Warn => match override_reason {
-            Some(r) if OVERRIDE_REASONS.contains(&r) => {}
-            _ => return Ok(Err(RecordRefusal::Refused(ev, "override_required"))),
+            Some(r) if ev.override_reasons.contains(&r) => {}
+            Some(_) => {
+                return Ok(Err(RecordRefusal::Refused(
+                    ev,
+                    "override_reason_not_applicable",
+                )));
+            }
+            None => return Ok(Err(RecordRefusal::Refused(ev, "override_required"))),
         },
         Outcome::Give => {}
     }

@@ -275,6 +275,15 @@ async fn five_rights(db: common::TestDb) {
             .unwrap()
             .starts_with("Not due now: due at")
     );
+    assert_eq!(
+        v["override_reasons"],
+        json!([
+            "prescriber_consulted",
+            "clinical_need_documented",
+            "timing_agreed_with_prescriber"
+        ]),
+        "{v}"
+    );
     add_order(
         &app,
         "T-AMOX-NOW",
@@ -296,9 +305,33 @@ async fn five_rights(db: common::TestDb) {
         (Some("warn"), vec!["batch_warning".to_owned()]),
         "{v}"
     );
+    assert_eq!(
+        v["override_reasons"],
+        json!(["clinical_need_documented", "recall_notice_checked"]),
+        "{v}"
+    );
     app.post_json("/v1/administrations", &nurse, &warned)
         .await
         .assert_problem(409, "override_required");
+    // A reason about something else (the timing) does not answer a recall warning.
+    app.post_json(
+        "/v1/administrations",
+        &nurse,
+        &with(
+            warned.clone(),
+            "override_reason",
+            json!("timing_agreed_with_prescriber"),
+        ),
+    )
+    .await
+    .assert_problem(409, "override_reason_not_applicable");
+    let stored = sqlx::query("SELECT COUNT(*) FROM administrations WHERE order_id = 'T-AMOX-NOW'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .try_get::<i64, _>(0)
+        .unwrap();
+    assert_eq!(stored, 0, "a refused override stores nothing");
     app.post_json(
         "/v1/administrations",
         &nurse,

@@ -257,7 +257,18 @@ const OUTCOMES = {
   stop: { tone: 'stop', iconKind: 'cross', title: 'STOP — do not give', say: 'Stop. Do not give.' },
 };
 
-function recordControls(outcome, body) {
+/**
+ * The reasons to offer for a warning: those the service says answer every warning
+ * (`override_reasons`), in the order and words of OVERRIDE_REASONS. An answer without
+ * the list offers none, so nothing can be recorded on a guess.
+ */
+export function offeredReasons(d) {
+  const allowed = Array.isArray(d.override_reasons) ? d.override_reasons : [];
+  return OVERRIDE_REASONS.filter(([v]) => allowed.includes(v));
+}
+
+function recordControls(d, body) {
+  const outcome = d.outcome;
   if (outcome === 'stop') return el('p', {}, 'Do not give. Nothing can be recorded.');
   if (role !== 'nurse') return el('p', {}, 'Only a nurse records a dose.');
   const wrap = el('div', { class: 'actions' });
@@ -265,7 +276,7 @@ function recordControls(outcome, body) {
   if (outcome === 'warn') {
     select = el('select', { id: 'override-reason', required: true },
       el('option', { value: '' }, 'Choose a reason'),
-      OVERRIDE_REASONS.map(([v, words]) => el('option', { value: v }, words)));
+      offeredReasons(d).map(([v, words]) => el('option', { value: v }, words)));
     wrap.append(el('div', { class: 'field' }, el('label', { for: 'override-reason' }, 'Reason for giving despite the warning'), select));
   }
   const button = el('button', { type: 'button', class: 'button', id: 'record' },
@@ -300,7 +311,7 @@ function renderCheck(d, body, meta, { recorded = null } = {}) {
   if (items.length) parts.push(el('h3', {}, 'Problems'), el('ul', { class: 'problems' }, items));
   const details = detailsList(d);
   if (details) parts.push(details);
-  if (!recorded) parts.push(recordControls(d.outcome, body));
+  if (!recorded) parts.push(recordControls(d, body));
   parts.push(startClock(meta));
   showResult(section, { tone: o.tone, iconKind: o.iconKind, title: o.title, body: parts, focus: true });
   const firstProblem = Array.isArray(d.problems) && d.problems[0] ? ` ${d.problems[0].message}` : '';
@@ -370,6 +381,7 @@ async function record(body) {
       recorded_meanwhile: ['stop', 'cross', 'ANOTHER DOSE WAS JUST RECORDED — do not give, scan again'],
       administration_refused: ['stop', 'cross', 'STOP — not recorded, do not give'],
       override_required: ['wait', 'warn', 'NOT RECORDED — a reason is needed'],
+      override_reason_not_applicable: ['wait', 'warn', 'NOT RECORDED — that reason does not cover the warnings'],
     };
     const [tone, iconKind, title] = titles[d.code] || ['stop', 'cross', 'NOT RECORDED'];
     const items = problemItems(d.problems);

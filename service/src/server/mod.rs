@@ -578,6 +578,11 @@ async fn administration_record(
                     "override_required",
                     "warnings need an override reason code to record this dose",
                 ),
+                RecordRefusal::Refused(ev, "override_reason_not_applicable") => (
+                    ev,
+                    "override_reason_not_applicable",
+                    "this override reason does not answer every warning: choose one from override_reasons",
+                ),
                 RecordRefusal::Refused(ev, _) => (
                     ev,
                     "administration_refused",
