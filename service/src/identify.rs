@@ -312,7 +312,15 @@ pub struct PixResolver {
     domain: Domain,
     ttl: Duration,
     budget: Duration,
-    cache: Mutex<HashMap<String, (Instant, PixCached)>>,
+    cache: Mutex<PixCache>,
+}
+
+/// Cached PIX answers and a generation that every invalidation bumps: an answer whose
+/// query started before an invalidation is not stored after it.
+#[derive(Debug, Default)]
+struct PixCache {
+    generation: u64,
+    answers: HashMap<String, (Instant, PixCached)>,
 }
 
 impl std::fmt::Debug for PixResolver {
@@ -337,24 +345,31 @@ impl PixResolver {
             domain,
             ttl,
             budget,
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(PixCache::default()),
         }
     }
 
-    /// Drops every cached answer (e.g. on an ITI-10 notification).
+    /// Drops every cached answer (e.g. on an ITI-10 notification), including answers to
+    /// queries still in flight: they are not stored when they arrive.
     pub fn invalidate(&self) {
         if let Ok(mut c) = self.cache.lock() {
-            c.clear();
+            c.generation = c.generation.wrapping_add(1);
+            c.answers.clear();
         }
     }
 
     async fn lookup(&self, mrn: &str) -> (Result<PixCached, PixError>, bool) {
-        if let Ok(c) = self.cache.lock()
-            && let Some((at, v)) = c.get(mrn)
-            && at.elapsed() < self.ttl
-        {
-            return (Ok(v.clone()), true);
-        }
+        let generation = match self.cache.lock() {
+            Ok(c) => {
+                if let Some((at, v)) = c.answers.get(mrn)
+                    && at.elapsed() < self.ttl
+                {
+                    return (Ok(v.clone()), true);
+                }
+                Some(c.generation)
+            }
+            Err(_) => None,
+        };
         let q = PixQuery::nhs_number_for(mrn, self.domain.clone());
         let result = match tokio::time::timeout(self.budget, self.client.query(&q)).await {
             Ok(Ok(PixOutcome::Found { nhs_number, .. })) => Ok(PixCached::Found(nhs_number)),
@@ -369,11 +384,13 @@ impl PixResolver {
         if let Ok(v @ PixCached::Found(_)) = &result
             && !self.ttl.is_zero()
             && let Ok(mut c) = self.cache.lock()
+            && Some(c.generation) == generation
         {
-            if c.len() > 10_000 {
-                c.clear();
+            if c.answers.len() > 10_000 {
+                c.answers.clear();
             }
-            c.insert(mrn.to_owned(), (Instant::now(), v.clone()));
+            c.answers
+                .insert(mrn.to_owned(), (Instant::now(), v.clone()));
         }
         (result, false)
     }

@@ -151,6 +151,54 @@ async fn agreeing_answer_matches_and_is_cached() {
     app.stop().await;
 }
 
+/// An ITI-8/ITI-10 notification that arrives while a query is in flight empties the
+/// cache, and the answer to that query (asked before the change) is not stored after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_in_flight_during_an_invalidation_is_not_cached() {
+    let d = common::demo();
+    let p = &d.patients[0];
+    assert_eq!(p.nhs_number, "9990001235", "the slow manager's answer");
+    let m = manager(Mode::Slow(400)).await;
+    let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
+    let mut cfg = db.config();
+    cfg.pix = Some(PixSettings {
+        exchange: format!("mllp://{}", m.addr),
+        timeout_ms: 5_000,
+        cache_ttl_seconds: 60,
+        pool_size: 4,
+    });
+    let app = common::TestApp::start(cfg).await;
+    let nurse = common::token("nurse");
+    let ident = app.state.identifier.clone();
+    let scan = p.wristband_scan.clone();
+    let first = tokio::spawn(async move { ident.identify(&scan, None).await });
+    // The manager has the query; the notification lands before its answer.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while m.queries.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(m.queries.load(Ordering::SeqCst), 1);
+    app.state.identifier.pix.as_ref().unwrap().invalidate();
+    let first = first.await.unwrap();
+    assert_eq!(first.decision.status().as_str(), "match");
+    // Not from the cache: the manager is asked again.
+    let r = app.identify(&nurse, &p.wristband_scan).await;
+    assert_eq!(r["status"], "match", "{r}");
+    assert_eq!(
+        m.queries.load(Ordering::SeqCst),
+        2,
+        "asked again, not cached"
+    );
+    // That answer, asked after the change, is cached.
+    app.identify(&nurse, &p.wristband_scan).await;
+    assert_eq!(
+        m.queries.load(Ordering::SeqCst),
+        2,
+        "the fresh answer is cached"
+    );
+    app.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stale_index_entry_is_refreshed_by_pix() {
     let d = common::demo();
