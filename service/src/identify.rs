@@ -477,6 +477,10 @@ impl Identifier {
         self.resolve(scan, open_record, &mut ev, &mut facts).await;
         let decision = ev.decide();
         facts.insert("status".into(), json!(decision.status()));
+        if let Decision::Match(m) = &decision {
+            // What agreed, as the answer says it: the audit row alone shows why.
+            facts.insert("sources".into(), json!(m.sources()));
+        }
         facts.insert(
             "reasons".into(),
             json!(

@@ -139,6 +139,15 @@ async fn agreeing_answer_matches_and_is_cached() {
         r["sources"].as_array().unwrap().iter().any(|s| s == "pix"),
         "{r}"
     );
+    // The audit row says what agreed, as the answer does.
+    let detail: String = sqlx::query_scalar(
+        "SELECT detail FROM audit WHERE action = 'identify' ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let detail: Value = serde_json::from_str(&detail).unwrap();
+    assert_eq!(detail["sources"], r["sources"], "{detail}");
     app.identify(&nurse, &p.wristband_scan).await;
     assert_eq!(
         m.queries.load(Ordering::SeqCst),
