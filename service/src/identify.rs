@@ -29,7 +29,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
-use crate::clock::{Ymd, now_ms};
+use crate::clock::now_ms;
 use crate::db::Db;
 
 /// The four answers.
@@ -549,7 +549,9 @@ impl Identifier {
             }
         };
         let now = now_ms();
-        let today = Ymd::from_ms(now);
+        // The ward's date, not UTC's: a baby born just after midnight BST has today's
+        // date of birth, which is not in the future.
+        let today = crate::clock::london_date(now);
         let mut policy = self.policy.clone();
         if let Ok(t) = Date::new(
             u16::try_from(today.year).unwrap_or(9999),
