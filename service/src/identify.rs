@@ -662,6 +662,11 @@ impl Identifier {
             }
             let verdict = judge_summary(&rows, &nhs);
             facts.insert(format!("index_{domain}"), json!(verdict.as_str()));
+            let number = if domain == "mrn" {
+                "hospital number"
+            } else {
+                "wristband number (GSRN)"
+            };
             match verdict {
                 IndexVerdict::Agrees => {
                     if !ev.sources.contains(&"index") {
@@ -682,17 +687,17 @@ impl Identifier {
                     if self.pix.is_none() || domain != "mrn" {
                         ev.refuse(Reason::new(
                             ReasonCode::StaleIndexEntry,
-                            "The link for this hospital number is out of date and cannot be refreshed now. Use the downtime procedure.",
+                            format!("The link for this {number} is out of date and cannot be refreshed now. Use the downtime procedure."),
                         ));
                     }
                 }
                 IndexVerdict::Merged => ev.refuse(Reason::new(
                     ReasonCode::MergedIdentifier,
-                    "This wristband's hospital number was merged into another record. Reprint the wristband.",
+                    format!("This wristband's {number} was merged into another record. Reprint the wristband."),
                 )),
                 IndexVerdict::Several => ev.refuse(Reason::new(
                     ReasonCode::MultipleNhsNumbers,
-                    "This hospital number is linked to more than one NHS number. Do not proceed: report it.",
+                    format!("This {number} is linked to more than one NHS number. Do not proceed: report it."),
                 )),
                 IndexVerdict::Disagrees => ev.refuse(Reason::new(
                     ReasonCode::IndexDisagreesWithBand,
