@@ -240,6 +240,24 @@ fn dose_state(r: &sqlx::any::AnyRow) -> Result<DoseState, sqlx::Error> {
     Ok((r.try_get(0)?, r.try_get(1)?))
 }
 
+/// The `(hour, minute)` of each time in a regular order's comma-separated `HH:MM` list
+/// (blank entries skipped), or `None` when any time is malformed.
+fn schedule_times(times: &str) -> Option<Vec<(u8, u8)>> {
+    times
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            let (h, m) = t.split_once(':')?;
+            if h.len() != 2 || m.len() != 2 {
+                return None;
+            }
+            let (h, m): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
+            (h < 24 && m < 60).then_some((h, m))
+        })
+        .collect()
+}
+
 /// The shortest time between two consecutive doses of a regular order (minutes, across
 /// midnight too; a day for a single time), or `None` when `times` is not a valid list.
 ///
@@ -252,18 +270,10 @@ fn dose_state(r: &sqlx::any::AnyRow) -> Result<DoseState, sqlx::Error> {
 /// ```
 #[must_use]
 pub fn shortest_gap_minutes(times: &str) -> Option<i64> {
-    let mut minutes = Vec::new();
-    for t in times.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-        let (h, m) = t.split_once(':')?;
-        if h.len() != 2 || m.len() != 2 {
-            return None;
-        }
-        let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
-        if !(0..24).contains(&h) || !(0..60).contains(&m) {
-            return None;
-        }
-        minutes.push(h * 60 + m);
-    }
+    let mut minutes: Vec<i64> = schedule_times(times)?
+        .into_iter()
+        .map(|(h, m)| i64::from(h) * 60 + i64::from(m))
+        .collect();
     minutes.sort_unstable();
     minutes.dedup();
     let first = *minutes.first()?;
@@ -403,18 +413,10 @@ impl DueSlot {
 /// any time is malformed or the list is empty.
 #[must_use]
 pub fn nearest_due(times: &str, now: i64) -> Option<DueSlot> {
-    let mut parsed = Vec::new();
-    for t in times.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-        let (h, m) = t.split_once(':')?;
-        if h.len() != 2 || m.len() != 2 {
-            return None;
-        }
-        let (h, m): (u8, u8) = (h.parse().ok()?, m.parse().ok()?);
-        if h >= 24 || m >= 60 {
-            return None;
-        }
-        parsed.push((format!("{h:02}:{m:02}"), h, m));
-    }
+    let parsed: Vec<(String, u8, u8)> = schedule_times(times)?
+        .into_iter()
+        .map(|(h, m)| (format!("{h:02}:{m:02}"), h, m))
+        .collect();
     let today = crate::clock::london_date(now);
     let mut best: Option<DueSlot> = None;
     for d in [-1, 0, 1] {
