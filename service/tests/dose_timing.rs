@@ -14,52 +14,18 @@ mod common;
 
 use bedside::clock::parse_instant;
 use bedside::demo::DemoOrder;
-use bedside::medicines::{AdministrationRequest, Outcome, RecordRefusal, evaluate, record};
-use sqlx::Row;
+use bedside::medicines::{Outcome, RecordRefusal, evaluate, record};
 
 fn t(s: &str) -> i64 {
     parse_instant(s).unwrap()
 }
 
-/// Two 500 mg paracetamol tablets (the prescribed 1 g) for the first demo patient.
-fn request(order: &str, serial: &str) -> AdministrationRequest {
-    let d = common::demo();
-    AdministrationRequest {
-        patient_scan: d.patients[0].wristband_scan.clone(),
-        product_scan: format!(
-            "]d201{}1728123110PA2811\u{1d}21{serial}",
-            d.medicines[0].gtin
-        ),
-        staff_scan: d.staff[0].badge_scan.clone(),
-        checker_scan: None,
-        location_scan: None,
-        quantity: 2.0,
-        route: "oral".into(),
-        order_id: Some(order.into()),
-        open_patient_nhs_number: None,
-        override_reason: None,
-    }
-}
-
 async fn add_order(app: &common::TestApp, o: DemoOrder) {
-    let mut conn = app.state.db.pool.acquire().await.unwrap();
-    bedside::demo::insert_order(&mut conn, &o, t("2026-01-01T00:00:00Z"))
-        .await
-        .unwrap();
+    app.insert_order(&o, t("2026-01-01T00:00:00Z")).await;
 }
 
 fn codes(ev: &bedside::medicines::Evaluation) -> Vec<&'static str> {
     ev.problems.iter().map(|p| p.code).collect()
-}
-
-async fn recorded(app: &common::TestApp, order: &str) -> i64 {
-    sqlx::query("SELECT COUNT(*) FROM administrations WHERE order_id = $1")
-        .bind(order)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
-        .try_get::<i64, _>(0)
-        .unwrap()
 }
 
 async fn across_doses(db: common::TestDb) {
@@ -80,14 +46,24 @@ async fn across_doses(db: common::TestDb) {
     // Two checks two seconds apart, either side of 12:00 UTC (a 4-hour slot boundary):
     // both are "give", and their doses are different slots.
     let (first, second) = (t("2026-06-01T11:59:58Z"), t("2026-06-01T12:00:01Z"));
-    let a = evaluate(ident, &request("T-PRN", "RACE-A"), None, first)
-        .await
-        .unwrap()
-        .unwrap();
-    let b = evaluate(ident, &request("T-PRN", "RACE-B"), None, second)
-        .await
-        .unwrap()
-        .unwrap();
+    let a = evaluate(
+        ident,
+        &common::paracetamol_request("T-PRN", "RACE-A"),
+        None,
+        first,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let b = evaluate(
+        ident,
+        &common::paracetamol_request("T-PRN", "RACE-B"),
+        None,
+        second,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(a.outcome, Outcome::Give, "{:?}", a.problems);
     assert_eq!(b.outcome, Outcome::Give, "{:?}", b.problems);
     assert_ne!(a.due_at, b.due_at, "different slots");
@@ -98,12 +74,17 @@ async fn across_doses(db: common::TestDb) {
         }
         other => panic!("the second dose must not be recorded: {other:?}"),
     }
-    assert_eq!(recorded(&app, "T-PRN").await, 1);
+    assert_eq!(app.administrations("T-PRN").await, 1);
     // Checked again, it says why.
-    let again = evaluate(ident, &request("T-PRN", "RACE-B"), None, second)
-        .await
-        .unwrap()
-        .unwrap();
+    let again = evaluate(
+        ident,
+        &common::paracetamol_request("T-PRN", "RACE-B"),
+        None,
+        second,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(again.outcome, Outcome::Stop);
     assert!(
         codes(&again).contains(&"prn_too_soon"),
@@ -115,16 +96,26 @@ async fn across_doses(db: common::TestDb) {
     // the PRN half an hour later is too soon.
     add_order(&app, common::paracetamol_order("T-REG", "08:00")).await;
     let at = t("2026-06-02T07:05:00Z"); // 08:05 BST
-    let ev = evaluate(ident, &request("T-REG", "REG-1"), None, at)
-        .await
-        .unwrap()
-        .unwrap();
+    let ev = evaluate(
+        ident,
+        &common::paracetamol_request("T-REG", "REG-1"),
+        None,
+        at,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(ev.outcome, Outcome::Give, "{:?}", ev.problems);
     record(ident, ev, None, actor, at).await.unwrap().unwrap();
-    let prn = evaluate(ident, &request("T-PRN", "PRN-2"), None, at + 30 * 60_000)
-        .await
-        .unwrap()
-        .unwrap();
+    let prn = evaluate(
+        ident,
+        &common::paracetamol_request("T-PRN", "PRN-2"),
+        None,
+        at + 30 * 60_000,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(prn.outcome, Outcome::Stop);
     let too_soon = prn
         .problems
@@ -143,17 +134,27 @@ async fn across_doses(db: common::TestDb) {
     // 09:00. The 08:00 dose given at 08:59, then at 09:01 the 10:00 dose is "due".
     add_order(&app, common::paracetamol_order("T-CLOSE", "08:00,10:00")).await;
     let late = t("2026-06-03T07:59:00Z");
-    let ev = evaluate(ident, &request("T-CLOSE", "CLOSE-1"), None, late)
-        .await
-        .unwrap()
-        .unwrap();
+    let ev = evaluate(
+        ident,
+        &common::paracetamol_request("T-CLOSE", "CLOSE-1"),
+        None,
+        late,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(ev.outcome, Outcome::Give, "{:?}", ev.problems);
     record(ident, ev, None, actor, late).await.unwrap().unwrap();
     let early = late + 2 * 60_000;
-    let ev = evaluate(ident, &request("T-CLOSE", "CLOSE-2"), None, early)
-        .await
-        .unwrap()
-        .unwrap();
+    let ev = evaluate(
+        ident,
+        &common::paracetamol_request("T-CLOSE", "CLOSE-2"),
+        None,
+        early,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(ev.due_at, Some(t("2026-06-03T09:00:00Z")), "the 10:00 dose");
     assert_eq!(ev.outcome, Outcome::Warn);
     assert_eq!(codes(&ev), ["too_soon_after_last_dose"]);
@@ -167,7 +168,7 @@ async fn across_doses(db: common::TestDb) {
         Err(RecordRefusal::Refused(_, "override_required")) => {}
         other => panic!("a warning needs a reason: {other:?}"),
     }
-    assert_eq!(recorded(&app, "T-CLOSE").await, 1);
+    assert_eq!(app.administrations("T-CLOSE").await, 1);
     record(
         ident,
         ev,
@@ -178,12 +179,12 @@ async fn across_doses(db: common::TestDb) {
     .await
     .unwrap()
     .unwrap();
-    assert_eq!(recorded(&app, "T-CLOSE").await, 2);
+    assert_eq!(app.administrations("T-CLOSE").await, 2);
     // An hour after the late 08:00 dose, the 10:00 dose is no longer too soon.
     add_order(&app, common::paracetamol_order("T-CLOSE2", "08:00,10:00")).await;
     let ev = evaluate(
         ident,
-        &request("T-CLOSE2", "CLOSE2-1"),
+        &common::paracetamol_request("T-CLOSE2", "CLOSE2-1"),
         None,
         t("2026-06-04T07:59:00Z"),
     )
@@ -196,7 +197,7 @@ async fn across_doses(db: common::TestDb) {
         .unwrap();
     let ev = evaluate(
         ident,
-        &request("T-CLOSE2", "CLOSE2-2"),
+        &common::paracetamol_request("T-CLOSE2", "CLOSE2-2"),
         None,
         t("2026-06-04T09:00:00Z"),
     )

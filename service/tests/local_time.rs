@@ -15,29 +15,10 @@ mod common;
 
 use bedside::clock::parse_instant;
 use bedside::demo::DemoOrder;
-use bedside::medicines::{AdministrationRequest, Outcome, RecordRefusal, evaluate, record};
+use bedside::medicines::{Outcome, RecordRefusal, evaluate, record};
 
 fn t(s: &str) -> i64 {
     parse_instant(s).unwrap()
-}
-
-fn request(order: &str, serial: &str) -> AdministrationRequest {
-    let d = common::demo();
-    AdministrationRequest {
-        patient_scan: d.patients[0].wristband_scan.clone(),
-        product_scan: format!(
-            "]d201{}1728123110PA2811\u{1d}21{serial}",
-            d.medicines[0].gtin
-        ),
-        staff_scan: d.staff[0].badge_scan.clone(),
-        checker_scan: None,
-        location_scan: None,
-        quantity: 2.0,
-        route: "oral".into(),
-        order_id: Some(order.into()),
-        open_patient_nhs_number: None,
-        override_reason: None,
-    }
 }
 
 async fn add_order(app: &common::TestApp, id: &str, times: &str) {
@@ -45,10 +26,7 @@ async fn add_order(app: &common::TestApp, id: &str, times: &str) {
         window_minutes: 30,
         ..common::paracetamol_order(id, times)
     };
-    let mut conn = app.state.db.pool.acquire().await.unwrap();
-    bedside::demo::insert_order(&mut conn, &o, t("2026-01-01T00:00:00Z"))
-        .await
-        .unwrap();
+    app.insert_order(&o, t("2026-01-01T00:00:00Z")).await;
 }
 
 /// Checks and records at `now`; returns the evaluation's due fields and the outcome.
@@ -59,7 +37,7 @@ async fn give(
     now: i64,
 ) -> (bedside::medicines::Evaluation, Result<i64, &'static str>) {
     let ident = &app.state.identifier;
-    let req = request(order, serial);
+    let req = common::paracetamol_request(order, serial);
     let ev = evaluate(ident, &req, None, now).await.unwrap().unwrap();
     let shown = ev.clone();
     let r = match record(ident, ev, None, "token:demo-nurse", now)

@@ -41,10 +41,8 @@ async fn add_order(
         min_interval_minutes: 240,
         max_per_24h: 4,
     };
-    let mut conn = app.state.db.pool.acquire().await.unwrap();
-    bedside::demo::insert_order(&mut conn, &o, bedside::clock::now_ms() - 60_000)
-        .await
-        .unwrap();
+    app.insert_order(&o, bedside::clock::now_ms() - 60_000)
+        .await;
 }
 
 fn pack(gtin: &str, batch: &str, serial: &str) -> String {
@@ -325,13 +323,11 @@ async fn five_rights(db: common::TestDb) {
     )
     .await
     .assert_problem(409, "override_reason_not_applicable");
-    let stored = sqlx::query("SELECT COUNT(*) FROM administrations WHERE order_id = 'T-AMOX-NOW'")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap()
-        .try_get::<i64, _>(0)
-        .unwrap();
-    assert_eq!(stored, 0, "a refused override stores nothing");
+    assert_eq!(
+        app.administrations("T-AMOX-NOW").await,
+        0,
+        "a refused override stores nothing"
+    );
     app.post_json(
         "/v1/administrations",
         &nurse,
@@ -494,13 +490,7 @@ async fn one_dose_recorded_once(db: common::TestDb) {
         }
     }
     assert_eq!(created, 1);
-    let n = sqlx::query("SELECT COUNT(*) FROM administrations WHERE order_id = 'T-RACE'")
-        .fetch_one(&a.state.db.pool)
-        .await
-        .unwrap()
-        .try_get::<i64, _>(0)
-        .unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(a.administrations("T-RACE").await, 1);
     assert!(bedside::audit::verify(&a.state.db).await.unwrap().ok);
     a.stop().await;
     b.stop().await;

@@ -216,6 +216,26 @@ impl TestApp {
         r.json()
     }
 
+    /// Stores `o` as written at `created_ms`.
+    pub async fn insert_order(&self, o: &bedside::demo::DemoOrder, created_ms: i64) {
+        let mut conn = self.state.db.pool.acquire().await.unwrap();
+        bedside::demo::insert_order(&mut conn, o, created_ms)
+            .await
+            .unwrap();
+    }
+
+    /// How many administrations are recorded against order `order_id`.
+    pub async fn administrations(&self, order_id: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query("SELECT COUNT(*) FROM administrations WHERE order_id = $1")
+            .bind(order_id)
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
+            .try_get::<i64, _>(0)
+            .unwrap()
+    }
+
     pub async fn audit_rows(&self) -> i64 {
         use sqlx::Row;
         sqlx::query("SELECT COUNT(*) FROM audit")
@@ -365,6 +385,28 @@ pub fn paracetamol_order(id: &str, times: &str) -> bedside::demo::DemoOrder {
         window_minutes: 60,
         min_interval_minutes: 0,
         max_per_24h: 0,
+    }
+}
+
+/// The check of two 500 mg paracetamol tablets (the 1 g of [`paracetamol_order`]) by
+/// mouth for the first demo patient against order `order`: batch PA2811, serial `serial`,
+/// the first demo nurse's badge, no checker, location or override.
+pub fn paracetamol_request(order: &str, serial: &str) -> bedside::medicines::AdministrationRequest {
+    let d = demo();
+    bedside::medicines::AdministrationRequest {
+        patient_scan: d.patients[0].wristband_scan.clone(),
+        product_scan: format!(
+            "]d201{}1728123110PA2811\u{1d}21{serial}",
+            d.medicines[0].gtin
+        ),
+        staff_scan: d.staff[0].badge_scan.clone(),
+        checker_scan: None,
+        location_scan: None,
+        quantity: 2.0,
+        route: "oral".into(),
+        order_id: Some(order.into()),
+        open_patient_nhs_number: None,
+        override_reason: None,
     }
 }
 
