@@ -110,12 +110,14 @@ async fn manager(mode: Mode) -> Manager {
     Manager { addr, queries }
 }
 
-async fn app_with_pix(addr: &str, ttl: u64) -> (common::TestApp, common::TestDb) {
+/// The service on a fresh SQLite database with the manager at `addr`: answers cached for
+/// `ttl` seconds, a whole query bounded by `timeout_ms`.
+async fn app_with_pix(addr: &str, ttl: u64, timeout_ms: u64) -> (common::TestApp, common::TestDb) {
     let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
     let mut cfg = db.config();
     cfg.pix = Some(PixSettings {
         exchange: format!("mllp://{addr}"),
-        timeout_ms: 300,
+        timeout_ms,
         cache_ttl_seconds: ttl,
         pool_size: 4,
     });
@@ -131,7 +133,7 @@ async fn agreeing_answer_matches_and_is_cached() {
     let d = common::demo();
     let p = &d.patients[0];
     let m = manager(Mode::Found(p.nhs_number.clone())).await;
-    let (app, _db) = app_with_pix(&m.addr, 60).await;
+    let (app, _db) = app_with_pix(&m.addr, 60, 300).await;
     let nurse = common::token("nurse");
     let r = app.identify(&nurse, &p.wristband_scan).await;
     assert_eq!(r["status"], "match", "{r}");
@@ -168,15 +170,7 @@ async fn an_answer_in_flight_during_an_invalidation_is_not_cached() {
     let p = &d.patients[0];
     assert_eq!(p.nhs_number, "9990001235", "the slow manager's answer");
     let m = manager(Mode::Slow(400)).await;
-    let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
-    let mut cfg = db.config();
-    cfg.pix = Some(PixSettings {
-        exchange: format!("mllp://{}", m.addr),
-        timeout_ms: 5_000,
-        cache_ttl_seconds: 60,
-        pool_size: 4,
-    });
-    let app = common::TestApp::start(cfg).await;
+    let (app, _db) = app_with_pix(&m.addr, 60, 5_000).await;
     let nurse = common::token("nurse");
     let ident = app.state.identifier.clone();
     let scan = p.wristband_scan.clone();
@@ -222,7 +216,7 @@ async fn stale_index_entry_is_refreshed_by_pix() {
         .find(|p| stale.scan.starts_with(&p.wristband_scan[..28]))
         .unwrap();
     let m = manager(Mode::Found(who.nhs_number.clone())).await;
-    let (app, _db) = app_with_pix(&m.addr, 0).await;
+    let (app, _db) = app_with_pix(&m.addr, 0, 300).await;
     let r = app.identify(&common::token("nurse"), &stale.scan).await;
     assert_eq!(r["status"], "match", "{r}");
     app.stop().await;
@@ -252,7 +246,7 @@ async fn every_other_answer_is_never_a_match() {
     ];
     for (mode, status, code) in cases {
         let m = manager(mode.clone()).await;
-        let (app, _db) = app_with_pix(&m.addr, 60).await;
+        let (app, _db) = app_with_pix(&m.addr, 60, 300).await;
         let t = Instant::now();
         let r = app
             .identify(&common::token("nurse"), &p.wristband_scan)
@@ -287,7 +281,7 @@ async fn manager_down_is_unavailable_and_service_stays_responsive() {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = l.local_addr().unwrap().to_string();
     drop(l);
-    let (app, _db) = app_with_pix(&addr, 60).await;
+    let (app, _db) = app_with_pix(&addr, 60, 300).await;
     let p = common::demo().patients[0].wristband_scan.clone();
     for _ in 0..5 {
         let t = Instant::now();
@@ -312,15 +306,7 @@ async fn graceful_shutdown_finishes_in_flight_requests() {
     let p = d.patients[0].clone();
     // The manager answers after 700 ms; the timeout is 2 s, so the request is in flight.
     let m = manager(Mode::Slow(700)).await;
-    let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
-    let mut cfg = db.config();
-    cfg.pix = Some(PixSettings {
-        exchange: format!("mllp://{}", m.addr),
-        timeout_ms: 2000,
-        cache_ttl_seconds: 0,
-        pool_size: 4,
-    });
-    let app = common::TestApp::start(cfg).await;
+    let (app, _db) = app_with_pix(&m.addr, 0, 2000).await;
     let addr = app.addr;
     let body = serde_json::json!({"scan": p.wristband_scan}).to_string();
     let token = common::token("nurse");
