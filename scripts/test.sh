@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole test suite. Installs, idempotently, what the tests need on a
+# Runs the whole test suite: the cargo workspace's tests, then the Python
+# package's pytest suite. Installs, idempotently, what the tests need on a
 # fresh Debian machine: Python test peers (HL7 / FHIR stacks used as independent
 # counterparts), system packages listed in .ci/apt.txt and the web UI tests' npm
 # packages.
@@ -57,4 +58,20 @@ fi
 # shellcheck source=../.ci/postgres.sh
 . .ci/postgres.sh
 
-exec cargo test --workspace --all-features --locked "$@"
+# Both suites run, and the script fails if either does.
+status=0
+cargo test --workspace --all-features --locked "$@" || status=$?
+
+# The Python package (bindings/python, its own cargo workspace, excluded from the
+# one above): build it with the pinned maturin from .ci/requirements.txt, install
+# it into this Python, and run its pytest suite. pytest's exit status 5 (no tests
+# collected) is a failure like any other non-zero status.
+echo "building and installing the Python package (bindings/python)"
+if python3 -m pip install --quiet --disable-pip-version-check --no-build-isolation \
+        --force-reinstall --no-deps ./bindings/python; then
+    (cd bindings/python && python3 -m pytest -q -p no:cacheprovider) || status=$?
+else
+    echo "building the Python package failed" >&2
+    status=1
+fi
+exit "$status"

@@ -250,9 +250,9 @@ impl PySymbol {
 
     fn __repr__(&self) -> String {
         format!(
-            "Symbol(aim={:?}, data={:?})",
-            self.symbol.aim(),
-            bedside_gs1::printable(self.symbol.data())
+            "Symbol(aim={}, data={})",
+            gs1::py_literal(self.symbol.aim()),
+            gs1::py_literal(&bedside_gs1::printable(self.symbol.data()))
         )
     }
 }

@@ -26,6 +26,24 @@ pub(crate) fn input_bytes<'a>(what: &str, text: &'a Bound<'_, PyAny>) -> PyResul
     Err(errors::wrong_type(what, "str, bytes or bytearray", text))
 }
 
+/// `s` as a Python string literal (single quotes, backslash escapes), for reprs.
+pub(crate) fn py_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            ' '..='~' => out.push(c),
+            c if u32::from(c) < 0x100 => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c if u32::from(c) < 0x10000 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push_str(&format!("\\U{:08x}", u32::from(c))),
+        }
+    }
+    out.push('\'');
+    out
+}
+
 /// The input forms `parse(form=…)` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Form {
@@ -133,7 +151,11 @@ pub(crate) struct PyElement {
 #[pymethods]
 impl PyElement {
     fn __repr__(&self) -> String {
-        format!("Element(ai={:?}, value={:?})", self.ai, self.value)
+        format!(
+            "Element(ai={}, value={})",
+            py_literal(&self.ai),
+            py_literal(&self.value)
+        )
     }
 
     /// `(ai, value)`, so `ai, value = element` works.
@@ -417,15 +439,15 @@ impl PyMessage {
 
     fn __repr__(&self) -> String {
         match (&self.msg, &self.plain) {
-            (Some(m), _) => format!("Message({:?})", m.to_bracketed()),
+            (Some(m), _) => format!("Message({})", py_literal(&m.to_bracketed())),
             (None, Some(p)) => format!(
-                "Message(kind='plain', data={:?})",
-                bedside_gs1::printable(p)
+                "Message(kind='plain', data={})",
+                py_literal(&bedside_gs1::printable(p))
             ),
             (None, None) => format!(
-                "Message(kind={:?}, primary={:?})",
-                self.kind.name(),
-                self.primary.as_deref().unwrap_or("")
+                "Message(kind={}, primary={})",
+                py_literal(self.kind.name()),
+                py_literal(self.primary.as_deref().unwrap_or(""))
             ),
         }
     }
