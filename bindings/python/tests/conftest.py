@@ -95,4 +95,5 @@ def python_verdict(parse: Any, error: Any, data: Any, **kw: Any) -> Dict[str, An
 
 def demo_scans() -> List[str]:
     """The demo scan lines (GS as 0x1D), as ``bedside gs1 check`` reads them."""
-    return [line for line in DEMO_SCANS.read_text(encoding="utf-8").splitlines() if line]
+    # str.splitlines() would also split at GS (0x1D): lines end in "\n" only.
+    return [line for line in DEMO_SCANS.read_text(encoding="utf-8").split("\n") if line]
