@@ -84,6 +84,8 @@ const POSTGRES_AUDIT_HEAD: &str =
     include_str!("../migrations/postgres/0003_audit_head_trigger.sql");
 const SQLITE_EXPIRY_INTEGER: &str =
     include_str!("../migrations/sqlite/0004_identifier_expiry_integer.sql");
+const SQLITE_FEED_MESSAGES: &str = include_str!("../migrations/sqlite/0005_feed_messages.sql");
+const POSTGRES_FEED_MESSAGES: &str = include_str!("../migrations/postgres/0005_feed_messages.sql");
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.
 #[derive(Debug, Clone, Copy)]
@@ -130,6 +132,17 @@ impl Embedded {
                 false,
             ));
         }
+        // Version 4 is SQLite's alone; the numbers stay aligned across backends.
+        all.push(Migration::new(
+            5,
+            Cow::Borrowed("feed message keys"),
+            MigrationType::Simple,
+            Cow::Borrowed(match self.0 {
+                Backend::Sqlite => SQLITE_FEED_MESSAGES,
+                Backend::Postgres => POSTGRES_FEED_MESSAGES,
+            }),
+            false,
+        ));
         all
     }
 }

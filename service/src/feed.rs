@@ -8,15 +8,24 @@
 //!   resolving; a subsumed NHS number marks its patient record merged.
 //!
 //! Every event drops the PIX answer cache and is audited (actor `feed`).
+//!
+//! **Acknowledged means stored.** The listener answers `AA` only after [`apply`] has
+//! committed the event's change, its audit row and the message's key (sender MSH-3/MSH-4
+//! and MSH-10) in one transaction. A store that refuses or stalls gets the sender an `AE`
+//! (send again) and keeps nothing. A message sent again after a lost ACK is recognised by
+//! its key and answered `AA` without being applied twice; a key reused for a different
+//! message is refused (`AE`, ERR 205) rather than dropped as a repeat.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bedside_patient::NhsNumber;
 use bedside_pix::domain::Domain;
-use bedside_pix::feed::{Cx, FeedEvent};
-use bedside_pix::net::{ListenerConfig, MllpListener};
+use bedside_pix::feed::{Cx, FeedError, FeedEvent};
+use bedside_pix::net::{Delivery, ListenerConfig, MessageSource, MllpListener};
 use serde_json::json;
-use sqlx::AnyConnection;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
 
 use crate::clock::now_ms;
 use crate::identify::Identifier;
@@ -124,23 +133,174 @@ pub(crate) async fn merge_in(
     Ok(survivor_mrn)
 }
 
-/// Applies one event to the index.
+/// What [`apply`] did with one message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applied {
+    /// The event's change and its audit row were committed; the audit detail.
+    Stored(serde_json::Value),
+    /// The same message (same sender, MSH-10 and content) was stored before: nothing
+    /// was applied again.
+    Repeat,
+}
+
+/// Why [`apply`] stored nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// The database refused or failed; nothing was kept (the transaction rolled back).
+    #[error("the index could not be updated: {0}")]
+    Store(#[from] sqlx::Error),
+    /// The sender used this MSH-10 before for a message with other content.
+    #[error("MSH-10 was already used by this sender for another message")]
+    ControlIdReused,
+}
+
+/// How long [`apply`] may take before its transaction is abandoned (rolled back) and the
+/// sender answered `AE`. Below the listener's own 30 s limit, so the answer is ours.
+const APPLY_BUDGET: Duration = Duration::from_secs(20);
+
+/// Message keys older than this are forgotten at start-up: a sender resends after a lost
+/// ACK within minutes, and the key also catches control ids reused within this window.
+const KEY_RETENTION_MS: i64 = 90 * 24 * 60 * 60 * 1000;
+
+/// The sender's name in the message key: MSH-3 and MSH-4, as sent.
+fn sender_key(source: &MessageSource) -> String {
+    format!("{}|{}", source.application, source.facility)
+}
+
+/// A digest of what the event says (kind, trigger and every identifier component), so
+/// that a message sent again is told apart from another message under the same MSH-10.
+/// Timestamps are left out: an engine that resends may stamp MSH-7 anew.
+fn fingerprint(event: &FeedEvent) -> String {
+    fn put(h: &mut Sha256, part: &str) {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    fn ids(h: &mut Sha256, list: &[Cx]) {
+        h.update((list.len() as u64).to_be_bytes());
+        for cx in list {
+            for part in [
+                &cx.value,
+                &cx.namespace,
+                &cx.universal_id,
+                &cx.universal_id_type,
+                &cx.type_code,
+            ] {
+                put(h, part);
+            }
+        }
+    }
+    let mut h = Sha256::new();
+    match event {
+        FeedEvent::Link {
+            trigger,
+            identifiers,
+            ..
+        } => {
+            put(&mut h, "link");
+            put(&mut h, trigger.as_str());
+            ids(&mut h, identifiers);
+        }
+        FeedEvent::Update {
+            trigger,
+            identifiers,
+            ..
+        } => {
+            put(&mut h, "update");
+            put(&mut h, trigger.as_str());
+            ids(&mut h, identifiers);
+        }
+        FeedEvent::Merge {
+            survivor, subsumed, ..
+        } => {
+            put(&mut h, "merge");
+            ids(&mut h, survivor);
+            ids(&mut h, subsumed);
+        }
+        other => {
+            put(&mut h, "other");
+            put(&mut h, &format!("{other:?}"));
+        }
+    }
+    h.finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+}
+
+/// Records the message's key in the caller's transaction. `Ok(false)`: the same message
+/// was stored before.
+async fn claim_key(
+    conn: &mut AnyConnection,
+    sender: &str,
+    control_id: &str,
+    digest: &str,
+    now: i64,
+) -> Result<bool, ApplyError> {
+    let seen =
+        sqlx::query("SELECT digest FROM feed_messages WHERE sender = $1 AND control_id = $2")
+            .bind(sender)
+            .bind(control_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some(row) = seen {
+        let earlier: String = row.try_get(0)?;
+        return if earlier == digest {
+            Ok(false)
+        } else {
+            Err(ApplyError::ControlIdReused)
+        };
+    }
+    // Two instances racing on the same message: the primary key refuses the second,
+    // whose sender is answered AE and, sending again, finds the key.
+    sqlx::query(
+        "INSERT INTO feed_messages (sender, control_id, digest, received_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(sender)
+    .bind(control_id)
+    .bind(digest)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
+}
+
+/// Applies one message's event to the index: its change, its audit row and its key in
+/// one transaction, committed before this returns `Ok` (and before the sender is
+/// acknowledged). A message without MSH-10 cannot be recognised when sent again and is
+/// applied each time (its change is idempotent; its audit row is not).
 ///
 /// # Errors
-/// Database errors (the event is then not applied; the audit says so).
+/// [`ApplyError::Store`] when the database fails (nothing is kept);
+/// [`ApplyError::ControlIdReused`] when the key names another message (nothing is kept).
 pub async fn apply(
     ident: &Identifier,
     mrn_domain: &Domain,
+    source: &MessageSource,
     event: &FeedEvent,
-) -> Result<serde_json::Value, sqlx::Error> {
+) -> Result<Applied, ApplyError> {
     let now = now_ms();
+    let sender = sender_key(source);
     let mut tx = ident.db.pool.begin().await?;
+    if !event.control_id().is_empty()
+        && !claim_key(
+            &mut tx,
+            &sender,
+            event.control_id(),
+            &fingerprint(event),
+            now,
+        )
+        .await?
+    {
+        tx.rollback().await?;
+        return Ok(Applied::Repeat);
+    }
     let detail = match event {
         FeedEvent::Link { identifiers, .. } | FeedEvent::Update { identifiers, .. } => {
             let (nhs, mrns, rejected) = split(ident, mrn_domain, identifiers);
             link_in(&mut tx, &mrns, &nhs, "feed", now).await?;
             json!({"event": if matches!(event, FeedEvent::Link { .. }) { "link" } else { "update" },
-                   "control_id": event.control_id(), "mrns": mrns, "nhs_numbers": nhs, "rejected_nhs_numbers": rejected})
+                   "control_id": event.control_id(), "sender": sender, "mrns": mrns, "nhs_numbers": nhs,
+                   "rejected_nhs_numbers": rejected})
         }
         FeedEvent::Merge {
             survivor, subsumed, ..
@@ -149,21 +309,65 @@ pub async fn apply(
             let (old_nhs, old_mrns, _) = split(ident, mrn_domain, subsumed);
             let survivor_mrn =
                 merge_in(&mut tx, &s_nhs, &s_mrns, &old_nhs, &old_mrns, "feed", now).await?;
-            json!({"event": "merge", "control_id": event.control_id(), "subsumed_mrns": old_mrns,
-                   "subsumed_nhs_numbers": old_nhs, "survivor_mrn": survivor_mrn, "survivor_nhs_numbers": s_nhs})
+            json!({"event": "merge", "control_id": event.control_id(), "sender": sender,
+                   "subsumed_mrns": old_mrns, "subsumed_nhs_numbers": old_nhs,
+                   "survivor_mrn": survivor_mrn, "survivor_nhs_numbers": s_nhs})
         }
-        other => json!({"event": "ignored", "control_id": other.control_id()}),
+        other => json!({"event": "ignored", "control_id": other.control_id(), "sender": sender}),
     };
     crate::audit::append_in(&mut tx, "feed", "index.feed", &detail).await?;
     tx.commit().await?;
     if let Some(p) = &ident.pix {
         p.invalidate();
     }
-    Ok(detail)
+    Ok(Applied::Stored(detail))
 }
 
-/// Binds the ITI-8/ITI-10 listener and applies its events in order, on background tasks.
-/// Returns the bound address.
+/// Decides one delivery: applies it within [`APPLY_BUDGET`] and answers the listener
+/// only then. Logs carry the control id and outcome, never identifiers.
+async fn decide(ident: &Identifier, mrn_domain: &Domain, delivery: Delivery) {
+    let control_id = delivery.event().control_id().to_owned();
+    let outcome = tokio::time::timeout(
+        APPLY_BUDGET,
+        apply(ident, mrn_domain, delivery.source(), delivery.event()),
+    )
+    .await;
+    match outcome {
+        Ok(Ok(Applied::Stored(_))) => {
+            tracing::info!(control_id, "index feed event stored");
+            delivery.accept();
+        }
+        Ok(Ok(Applied::Repeat)) => {
+            tracing::info!(
+                control_id,
+                "index feed message sent again: stored before, not applied twice"
+            );
+            delivery.accept();
+        }
+        Ok(Err(ApplyError::ControlIdReused)) => {
+            tracing::warn!(
+                control_id,
+                "index feed message refused: control id reused for another message"
+            );
+            delivery.refuse(FeedError::ControlIdReused { control_id });
+        }
+        Ok(Err(ApplyError::Store(e))) => {
+            tracing::error!(control_id, error = %e, "index feed event not stored (database); answered AE");
+            delivery.refuse(FeedError::NotStored);
+        }
+        Err(_) => {
+            tracing::error!(
+                control_id,
+                "index feed event not stored in time; answered AE"
+            );
+            delivery.refuse(FeedError::NotStored);
+        }
+    }
+}
+
+/// Binds the ITI-8/ITI-10 listener and applies its messages in arrival order, one at a
+/// time, on a background task; each sender is answered only after its message was
+/// decided. Returns the bound address.
 ///
 /// # Errors
 /// The address cannot be bound.
@@ -174,18 +378,23 @@ pub async fn start(
 ) -> std::io::Result<std::net::SocketAddr> {
     let listener = MllpListener::bind(addr, ListenerConfig::default()).await?;
     let local = listener.local_addr()?;
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<FeedEvent>(256);
+    let forget = now_ms() - KEY_RETENTION_MS;
+    if let Err(e) = sqlx::query("DELETE FROM feed_messages WHERE received_at < $1")
+        .bind(forget)
+        .execute(&ident.db.pool)
+        .await
+    {
+        tracing::warn!(error = %e, "old feed message keys could not be pruned");
+    }
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Delivery>(256);
     tokio::spawn(async move {
         if let Err(e) = listener.run(tx).await {
             tracing::error!(error = %e.kind(), "feed listener stopped");
         }
     });
     tokio::spawn(async move {
-        while let Some(event) = rx.recv().await {
-            match apply(&ident, &mrn_domain, &event).await {
-                Ok(_) => tracing::info!("index feed event applied"),
-                Err(_) => tracing::error!("index feed event could not be applied (database)"),
-            }
+        while let Some(delivery) = rx.recv().await {
+            decide(&ident, &mrn_domain, delivery).await;
         }
     });
     Ok(local)

@@ -259,6 +259,21 @@ pub enum FeedError {
     /// The event could not be handed to the application (AE, code 207).
     #[error("application internal error: event not delivered")]
     NotDelivered,
+    /// The application did not confirm that it stored the event: its store refused the
+    /// write, or did not answer in time (AE, code 207). Nothing of the event was kept;
+    /// the sender should send the same message (same MSH-10) again.
+    #[error("application internal error: event not stored, send it again")]
+    NotStored,
+    /// This sender already used this MSH-10 for a different message (AE, code 205). The
+    /// earlier message stands and this one is not applied: a sender that reuses control
+    /// ids would otherwise have its later messages dropped as repeats.
+    #[error(
+        "MSH-10: control id {control_id:?} was already used by this sender for another message"
+    )]
+    ControlIdReused {
+        /// MSH-10.
+        control_id: String,
+    },
     /// A value could not be decoded (code 102).
     #[error("{segment}-{field}: {source}")]
     BadValue {
@@ -321,7 +336,10 @@ impl FeedError {
             ),
             Self::Unparseable(_) => ("MSH^1".into(), "102", "Data type error"),
             Self::TooLarge => ("MSH^1".into(), "100", "Segment sequence error"),
-            Self::NotDelivered => (String::new(), "207", "Application internal error"),
+            Self::NotDelivered | Self::NotStored => {
+                (String::new(), "207", "Application internal error")
+            }
+            Self::ControlIdReused { .. } => ("MSH^1^10".into(), "205", "Duplicate key identifier"),
             Self::BadValue { segment, field, .. } => {
                 (format!("{segment}^1^{field}"), "102", "Data type error")
             }

@@ -3,7 +3,7 @@
 #![allow(missing_docs, clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use bedside_pix::feed::{FeedEvent, Trigger};
-use bedside_pix::net::{ListenerConfig, MllpListener};
+use bedside_pix::net::{Delivery, ListenerConfig, MllpListener};
 use std::process::Command;
 
 #[test]
@@ -18,8 +18,16 @@ fn acks_and_events() {
             .await
             .unwrap();
         let port = l.local_addr().unwrap().port();
-        let (tx, rx) = tokio::sync::mpsc::channel(64);
+        let (tx, mut deliveries) = tokio::sync::mpsc::channel::<Delivery>(64);
         tokio::spawn(l.run(tx));
+        // The application: keeps each event, then accepts it (AA only after that).
+        let (kept, rx) = tokio::sync::mpsc::channel(64);
+        tokio::spawn(async move {
+            while let Some(d) = deliveries.recv().await {
+                let _ = kept.send(d.event().clone()).await;
+                d.accept();
+            }
+        });
         (port, rx)
     });
     let script = format!("{}/tests/peers/feed_source.py", env!("CARGO_MANIFEST_DIR"));
@@ -151,5 +159,105 @@ fn listener_stops_when_the_event_receiver_is_gone() {
             .await
             .unwrap()
             .unwrap();
+    });
+}
+
+/// One MLLP exchange on a fresh connection: the ACK text, and how long it took.
+async fn exchange(port: u16, msg: &str) -> (String, std::time::Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let started = std::time::Instant::now();
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let mut framed = vec![0x0b];
+    framed.extend_from_slice(msg.as_bytes());
+    framed.extend_from_slice(&[0x1c, 0x0d]);
+    s.write_all(&framed).await.unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while !buf.windows(2).any(|w| w == [0x1c, 0x0d]) {
+        let n = s.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "listener closed without an ACK");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    (
+        String::from_utf8_lossy(&buf).into_owned(),
+        started.elapsed(),
+    )
+}
+
+fn a01(control_id: &str) -> String {
+    format!(
+        "MSH|^~\\&|PAS|RXX|BEDSIDE_PPID|BEDSIDE|20261125120000||ADT^A01^ADT_A01|{control_id}|P|2.5\r\
+         EVN|A01\rPID|||K1234567^^^TRUST_MRN&2.999.826.0.1.1&ISO^MR\rPV1||I\r"
+    )
+}
+
+#[test]
+fn aa_only_after_the_application_accepts_and_ae_when_it_does_not() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let cfg = ListenerConfig {
+            apply_timeout: std::time::Duration::from_millis(600),
+            ..ListenerConfig::default()
+        };
+        let l = MllpListener::bind("127.0.0.1:0", cfg).await.unwrap();
+        let port = l.local_addr().unwrap().port();
+        let (tx, mut deliveries) = tokio::sync::mpsc::channel::<Delivery>(8);
+        tokio::spawn(l.run(tx));
+        // The application decides by control id: slow accept, refuse, drop, never answer.
+        tokio::spawn(async move {
+            let mut parked = Vec::new();
+            while let Some(d) = deliveries.recv().await {
+                assert_eq!(d.source().application, "PAS");
+                assert_eq!(d.source().facility, "RXX");
+                match d.event().control_id() {
+                    "SLOW" => {
+                        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                        d.accept();
+                    }
+                    "REFUSE" => d.refuse(bedside_pix::feed::FeedError::NotStored),
+                    "REUSED" => d.refuse(bedside_pix::feed::FeedError::ControlIdReused {
+                        control_id: "REUSED".into(),
+                    }),
+                    "DROP" => drop(d),
+                    _ => parked.push(d), // never answered
+                }
+            }
+        });
+
+        // AA, and not before the application accepted.
+        let (ack, took) = exchange(port, &a01("SLOW")).await;
+        assert!(ack.contains("\rMSA|AA|SLOW"), "{ack}");
+        assert!(took >= std::time::Duration::from_millis(300), "{took:?}");
+
+        // A store that refused: AE with ERR 207, so the sender sends it again.
+        let (ack, _) = exchange(port, &a01("REFUSE")).await;
+        assert!(ack.contains("\rMSA|AE|REFUSE"), "{ack}");
+        assert!(
+            ack.contains("207^Application internal error^HL70357"),
+            "{ack}"
+        );
+
+        // A control id reused for another message: AE with ERR 205 at MSH-10.
+        let (ack, _) = exchange(port, &a01("REUSED")).await;
+        assert!(ack.contains("\rMSA|AE|REUSED"), "{ack}");
+        assert!(
+            ack.contains("ERR||MSH^1^10|205^Duplicate key identifier^HL70357|E"),
+            "{ack}"
+        );
+
+        // Dropped unanswered: AE, never AA.
+        let (ack, _) = exchange(port, &a01("DROP")).await;
+        assert!(ack.contains("\rMSA|AE|DROP"), "{ack}");
+
+        // Never answered: AE once the apply timeout has passed.
+        let (ack, took) = exchange(port, &a01("STALL")).await;
+        assert!(ack.contains("\rMSA|AE|STALL"), "{ack}");
+        assert!(took >= std::time::Duration::from_millis(600), "{took:?}");
     });
 }

@@ -15,7 +15,7 @@ use bedside_pix::domain::{Domain, PixQuery};
 use bedside_pix::er7::{Message, OwnedField, OwnedMessage, OwnedSegment, Separators};
 use bedside_pix::feed::{FeedEvent, Trigger};
 use bedside_pix::mllp::{self, Decoder};
-use bedside_pix::net::{ListenerConfig, MllpClient, MllpConfig, MllpListener, MllpTls};
+use bedside_pix::net::{Delivery, ListenerConfig, MllpClient, MllpConfig, MllpListener, MllpTls};
 use bedside_pix::outcome::{OutcomeKind, PixOutcome};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
@@ -547,8 +547,25 @@ fn listener_over_tls_acks_a_feed_and_refuses_plaintext() {
         };
         let l = MllpListener::bind("127.0.0.1:0", cfg).await.unwrap();
         let addr = l.local_addr().unwrap().to_string();
-        let (tx, mut rx) = tokio::sync::mpsc::channel(8);
+        let (tx, mut deliveries) = tokio::sync::mpsc::channel::<Delivery>(8);
         let server = tokio::spawn(l.run(tx));
+        // The application: keeps each event, then accepts it (AA only after that).
+        let (kept, mut rx) = tokio::sync::mpsc::channel(8);
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    d = deliveries.recv() => match d {
+                        Some(d) => {
+                            let _ = kept.send(d.event().clone()).await;
+                            d.accept();
+                        }
+                        None => break,
+                    },
+                    // The test dropped its receiver: stop taking deliveries too.
+                    () = kept.closed() => break,
+                }
+            }
+        });
 
         // A TLS client's ADT^A01 is acknowledged AA and delivered as a typed event.
         let ack = tls_feed(&addr, &ca, "T-A01").await;

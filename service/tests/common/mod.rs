@@ -477,3 +477,151 @@ pub fn spawn_serve(
     let addr = addr.parse().unwrap();
     (child, addr, stderr)
 }
+
+/// A PostgreSQL cluster of one test's own, so that the test can stop and start the server
+/// under a running service without disturbing the shared test server. Built with the same
+/// binaries and user as `.ci/postgres.sh` (which installed them). Stopped and removed on drop.
+pub struct PrivatePostgres {
+    pub url: String,
+    dir: tempdir::TempDir,
+    bindir: std::path::PathBuf,
+    port: u16,
+    user: Option<String>,
+}
+
+impl PrivatePostgres {
+    /// `None` where the shared test server is not configured (locally; CI always has it).
+    pub fn start() -> Option<PrivatePostgres> {
+        postgres_url()?;
+        let bindir = std::fs::read_dir("/usr/lib/postgresql")
+            .expect("PostgreSQL binaries under /usr/lib/postgresql (.ci/postgres.sh installs them)")
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|b| b.join("pg_ctl").exists())
+            .max()
+            .expect("pg_ctl under /usr/lib/postgresql/*/bin");
+        // PostgreSQL refuses to run as root: the same user as .ci/postgres.sh.
+        let is_root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+            .unwrap_or(false);
+        let user = is_root.then(|| {
+            let exists = |u: &str| {
+                std::process::Command::new("id")
+                    .arg(u)
+                    .output()
+                    .map(|o| o.status.success())
+                    .unwrap_or(false)
+            };
+            if exists("postgres") {
+                "postgres".to_owned()
+            } else {
+                assert!(exists("bedside-pg"), "no non-root user for PostgreSQL");
+                "bedside-pg".to_owned()
+            }
+        });
+        let dir = tempdir::TempDir::new("pg");
+        if let Some(u) = &user {
+            let ok = std::process::Command::new("chown")
+                .arg(u)
+                .arg(dir.path())
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "chown the cluster directory");
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let pg = PrivatePostgres {
+            url: format!("postgres://bedside@127.0.0.1:{port}/postgres"),
+            dir,
+            bindir,
+            port,
+            user,
+        };
+        let data = pg.dir.path().join("data");
+        let out = pg
+            .command("initdb")
+            .arg("-D")
+            .arg(&data)
+            .args(["-U", "bedside", "-A", "trust", "-E", "UTF8", "--no-locale"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        pg.start_again();
+        Some(pg)
+    }
+
+    fn command(&self, tool: &str) -> std::process::Command {
+        let exe = self.bindir.join(tool);
+        match &self.user {
+            Some(u) => {
+                let mut c = std::process::Command::new("runuser");
+                c.args(["-u", u, "--"]).arg(exe);
+                c
+            }
+            None => std::process::Command::new(exe),
+        }
+    }
+
+    fn pg_ctl(&self, args: &[&str]) {
+        let data = self.dir.path().join("data");
+        let out = self
+            .command("pg_ctl")
+            .arg("-D")
+            .arg(&data)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "pg_ctl {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Starts the server (again), on the same port.
+    pub fn start_again(&self) {
+        let opts = format!(
+            "-c listen_addresses=127.0.0.1 -c port={} -c unix_socket_directories={} -c fsync=off",
+            self.port,
+            self.dir.path().display()
+        );
+        let log = self.dir.path().join("server.log");
+        self.pg_ctl(&[
+            "-l",
+            &log.display().to_string(),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            &opts,
+            "start",
+        ]);
+    }
+
+    /// Stops the server at once (`-m immediate`: connections are cut, as in a crash).
+    pub fn stop(&self) {
+        self.pg_ctl(&["-m", "immediate", "-w", "stop"]);
+    }
+}
+
+impl Drop for PrivatePostgres {
+    fn drop(&mut self) {
+        let data = self.dir.path().join("data");
+        let _ = self
+            .command("pg_ctl")
+            .arg("-D")
+            .arg(&data)
+            .args(["-m", "immediate", "-w", "stop"])
+            .output();
+    }
+}

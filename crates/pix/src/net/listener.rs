@@ -1,4 +1,5 @@
-//! ITI-8 / ITI-10 receiver: an MLLP server that ACKs ADT messages and emits typed events.
+//! ITI-8 / ITI-10 receiver: an MLLP server that hands each ADT message to the application
+//! as a typed [`Delivery`] and answers `AA` only once the application says it stored it.
 
 use super::{BoxIo, unix_millis};
 use crate::er7::Message;
@@ -11,7 +12,82 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
+
+/// Who sent a message: MSH-3 (sending application) and MSH-4 (sending facility), as
+/// sent. With MSH-10 it names a message uniquely, so a receiver can recognise a message
+/// sent again after a lost ACK.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MessageSource {
+    /// MSH-3, unescaped.
+    pub application: String,
+    /// MSH-4, unescaped.
+    pub facility: String,
+}
+
+impl MessageSource {
+    fn of(msg: &Message<'_>) -> Self {
+        let text = |field: usize| {
+            msg.msh()
+                .field(field)
+                .text()
+                .map(|t| t.into_owned())
+                .unwrap_or_default()
+        };
+        Self {
+            application: text(3),
+            facility: text(4),
+        }
+    }
+}
+
+/// One received event, waiting for the application's verdict.
+///
+/// The listener answers the sender only after [`Delivery::accept`] (`AA`) or
+/// [`Delivery::refuse`] (`AE`/`AR` with ERR). A delivery dropped unanswered is answered
+/// `AE` ([`FeedError::NotDelivered`]), and one not answered within
+/// [`ListenerConfig::apply_timeout`] `AE` ([`FeedError::NotStored`]): the sender keeps the
+/// message and sends it again. Accept only after the event's change is durable.
+///
+/// ```
+/// # async fn demo(mut rx: tokio::sync::mpsc::Receiver<bedside_pix::net::Delivery>) {
+/// while let Some(delivery) = rx.recv().await {
+///     // ... store delivery.event() in one committed transaction, then:
+///     delivery.accept();
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Delivery {
+    event: FeedEvent,
+    source: MessageSource,
+    reply: oneshot::Sender<Result<(), FeedError>>,
+}
+
+impl Delivery {
+    /// The typed event.
+    #[must_use]
+    pub fn event(&self) -> &FeedEvent {
+        &self.event
+    }
+
+    /// Who sent it (MSH-3, MSH-4); with the event's control id (MSH-10) it names the
+    /// message.
+    #[must_use]
+    pub fn source(&self) -> &MessageSource {
+        &self.source
+    }
+
+    /// The event's change is committed: the sender gets `AA`.
+    pub fn accept(self) {
+        let _ = self.reply.send(Ok(()));
+    }
+
+    /// The event was not applied: the sender gets `error`'s ACK code and ERR segment.
+    pub fn refuse(self, error: FeedError) {
+        let _ = self.reply.send(Err(error));
+    }
+}
 
 /// Listener settings.
 ///
@@ -29,6 +105,9 @@ pub struct ListenerConfig {
     pub frame_timeout: Duration,
     /// An idle connection is closed after this long. Default 300 s.
     pub idle_timeout: Duration,
+    /// How long the application may take to accept or refuse a [`Delivery`] before the
+    /// sender is answered `AE` (send again). Default 30 s.
+    pub apply_timeout: Duration,
     /// MLLP over TLS (feature `tls`).
     #[cfg(feature = "tls")]
     pub tls: Option<Arc<rustls::ServerConfig>>,
@@ -41,6 +120,7 @@ impl core::fmt::Debug for ListenerConfig {
             .field("max_frame", &self.max_frame)
             .field("frame_timeout", &self.frame_timeout)
             .field("idle_timeout", &self.idle_timeout)
+            .field("apply_timeout", &self.apply_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -52,6 +132,7 @@ impl Default for ListenerConfig {
             max_frame: mllp::DEFAULT_MAX_FRAME,
             frame_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(300),
+            apply_timeout: Duration::from_secs(30),
             #[cfg(feature = "tls")]
             tls: None,
         }
@@ -60,16 +141,18 @@ impl Default for ListenerConfig {
 
 /// An MLLP server for ITI-10 (`ADT^A31`) and ITI-8 (`ADT^A01/A04/A05/A08/A40`).
 ///
-/// Each message is answered on its connection, in order: AA only after its event was
-/// handed to the channel; AE/AR with ERR otherwise (see [`crate::feed`]).
+/// Each message is answered on its connection, in order, and the next frame on that
+/// connection is read only after the answer: `AA` only after the application accepted its
+/// [`Delivery`] (that is, stored it); `AE`/`AR` with ERR otherwise (see [`crate::feed`]).
 ///
 /// ```no_run
 /// # async fn demo() -> std::io::Result<()> {
 /// let listener = bedside_pix::net::MllpListener::bind("127.0.0.1:0", Default::default()).await?;
 /// let (tx, mut rx) = tokio::sync::mpsc::channel(64);
 /// tokio::spawn(listener.run(tx));
-/// while let Some(event) = rx.recv().await {
-///     println!("{event:?}");
+/// while let Some(delivery) = rx.recv().await {
+///     println!("{:?} from {:?}", delivery.event(), delivery.source());
+///     delivery.accept();
 /// }
 /// # Ok(()) }
 /// ```
@@ -115,7 +198,7 @@ impl MllpListener {
         self.listener.local_addr()
     }
 
-    /// Accepts connections until the event receiver is dropped (or accept fails),
+    /// Accepts connections until the delivery receiver is dropped (or accept fails),
     /// serving each on its own task.
     ///
     /// ```no_run
@@ -124,7 +207,7 @@ impl MllpListener {
     /// l.run(tx).await
     /// # }
     /// ```
-    pub async fn run(self, events: mpsc::Sender<FeedEvent>) -> std::io::Result<()> {
+    pub async fn run(self, events: mpsc::Sender<Delivery>) -> std::io::Result<()> {
         loop {
             let (tcp, _) = tokio::select! {
                 r = self.listener.accept() => r?,
@@ -177,7 +260,7 @@ async fn handle_frame(
     frame: &[u8],
     cfg: &ListenerConfig,
     counter: &AtomicU64,
-    events: &mpsc::Sender<FeedEvent>,
+    events: &mpsc::Sender<Delivery>,
 ) -> Vec<u8> {
     let msg = match Message::parse(frame) {
         Ok(m) => m,
@@ -186,15 +269,28 @@ async fn handle_frame(
             return ack_for(None, fe.ack_code(), Some(&fe), cfg, counter);
         }
     };
-    match feed::interpret_feed(&msg) {
-        Ok(event) => {
-            if events.send(event).await.is_ok() {
-                ack_for(Some(&msg), AckCode::Accept, None, cfg, counter)
-            } else {
-                let fe = FeedError::NotDelivered;
-                ack_for(Some(&msg), fe.ack_code(), Some(&fe), cfg, counter)
-            }
+    let event = match feed::interpret_feed(&msg) {
+        Ok(event) => event,
+        Err(fe) => return ack_for(Some(&msg), fe.ack_code(), Some(&fe), cfg, counter),
+    };
+    let (reply, verdict) = oneshot::channel();
+    let delivery = Delivery {
+        event,
+        source: MessageSource::of(&msg),
+        reply,
+    };
+    // The whole hand-over, queueing included, is bounded: a stalled application gets
+    // the sender an AE (send again), never an AA.
+    let outcome = tokio::time::timeout(cfg.apply_timeout, async {
+        if events.send(delivery).await.is_err() {
+            return Err(FeedError::NotDelivered);
         }
+        verdict.await.unwrap_or(Err(FeedError::NotDelivered))
+    })
+    .await
+    .unwrap_or(Err(FeedError::NotStored));
+    match outcome {
+        Ok(()) => ack_for(Some(&msg), AckCode::Accept, None, cfg, counter),
         Err(fe) => ack_for(Some(&msg), fe.ack_code(), Some(&fe), cfg, counter),
     }
 }
@@ -203,7 +299,7 @@ async fn serve(
     mut io: BoxIo,
     cfg: &ListenerConfig,
     counter: &AtomicU64,
-    events: &mpsc::Sender<FeedEvent>,
+    events: &mpsc::Sender<Delivery>,
 ) {
     let mut decoder = Decoder::new(cfg.max_frame);
     let mut buf = vec![0u8; 8192];

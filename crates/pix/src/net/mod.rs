@@ -5,7 +5,8 @@
 //!   one outstanding request per connection, a response timeout after which the connection
 //!   is closed (never reused), one retry on a fresh connection with new control ids, and a
 //!   circuit breaker.
-//! - [`MllpListener`]: ITI-8/ITI-10 receiver that ACKs and emits [`crate::feed::FeedEvent`]s.
+//! - [`MllpListener`]: ITI-8/ITI-10 receiver that hands each event to the application as a
+//!   [`Delivery`] and answers `AA` only after the application accepted (stored) it.
 //! - [`PixmClient`]: ITI-83 over HTTP(S) with hyper and rustls (ring provider).
 //!
 //! ```no_run
@@ -27,7 +28,7 @@ mod listener;
 mod mllp_client;
 mod pixm_client;
 
-pub use listener::{ListenerConfig, MllpListener};
+pub use listener::{Delivery, ListenerConfig, MessageSource, MllpListener};
 #[cfg(feature = "tls")]
 pub use mllp_client::MllpTls;
 pub use mllp_client::{MllpClient, MllpConfig};
