@@ -316,6 +316,7 @@ pub async fn apply(
         other => json!({"event": "ignored", "control_id": other.control_id(), "sender": sender}),
     };
     crate::audit::append_in(&mut tx, "feed", "index.feed", &detail).await?;
+    crate::notify::announce_in(&mut tx, ident.db.backend, crate::notify::Invalidation::Pix).await?;
     tx.commit().await?;
     if let Some(p) = &ident.pix {
         p.invalidate();

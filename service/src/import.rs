@@ -214,6 +214,7 @@ pub async fn apply(db: &Db, rows: &[Row], actor: &str) -> Result<usize, sqlx::Er
         }),
     )
     .await?;
+    crate::notify::announce_in(&mut tx, db.backend, crate::notify::Invalidation::Pix).await?;
     tx.commit().await?;
     Ok(rows.len())
 }

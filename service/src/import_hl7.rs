@@ -475,6 +475,7 @@ pub async fn apply(db: &Db, ops: &[Op], actor: &str) -> Result<Summary, sqlx::Er
         }),
     )
     .await?;
+    crate::notify::announce_in(&mut tx, db.backend, crate::notify::Invalidation::Pix).await?;
     tx.commit().await?;
     Ok(Summary {
         imported: patients.len(),

@@ -199,6 +199,8 @@ pub async fn revoke(db: &Db, id: &str, actor: &str, now: i64) -> Result<Revoked,
     let at: Option<i64> = row.try_get(0)?;
     if changed > 0 {
         crate::audit::append_in(&mut tx, actor, "token.revoked", &json!({"token_id": id})).await?;
+        crate::notify::announce_in(&mut tx, db.backend, crate::notify::Invalidation::Tokens)
+            .await?;
     }
     tx.commit().await?;
     Ok(Revoked {

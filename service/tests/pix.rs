@@ -330,3 +330,127 @@ async fn graceful_shutdown_finishes_in_flight_requests() {
     // And no new connection is accepted any more.
     assert!(std::net::TcpStream::connect(addr).is_err());
 }
+
+/// Two instances on one PostgreSQL database, each with its own PIX answer cache (TTL
+/// 60 s): a merge sent to instance A's feed drops B's cache within a second (LISTEN/NOTIFY),
+/// so B asks the manager again and stops matching the merged-away hospital number; a token
+/// revoked through A's database is refused by B at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_at_one_instance_drops_every_instances_cache() {
+    let Some(db) = common::TestDb::new(common::Backend::Postgres).await else {
+        return;
+    };
+    let d = common::demo();
+    let p = &d.patients[0];
+    let m = manager(Mode::Found(p.nhs_number.clone())).await;
+    let with_pix = || {
+        let mut cfg = db.config();
+        cfg.pix = Some(PixSettings {
+            exchange: format!("mllp://{}", m.addr),
+            timeout_ms: 2000,
+            cache_ttl_seconds: 60,
+            pool_size: 2,
+        });
+        cfg
+    };
+    let a = common::TestApp::start(with_pix()).await;
+    let b = common::TestApp::start(with_pix()).await;
+    let feed = a.state.start_feed("127.0.0.1:0").await.unwrap();
+    let nurse = common::token("nurse");
+
+    // B matches and caches the manager's answer.
+    assert_eq!(
+        b.identify(&nurse, &p.wristband_scan).await["status"],
+        "match"
+    );
+    assert_eq!(
+        b.identify(&nurse, &p.wristband_scan).await["status"],
+        "match"
+    );
+    assert_eq!(
+        m.queries.load(Ordering::SeqCst),
+        1,
+        "B's second answer from its cache"
+    );
+
+    // A40 to A: p's hospital number merged away.
+    let a40 = format!(
+        "MSH|^~\\&|PAS|RXX|BEDSIDE_PPID|BEDSIDE|20261125120000||ADT^A40^ADT_A39|X1|P|2.5\rEVN|A40\r\
+         PID|||K9999995^^^TRUST_MRN&2.999.826.0.1.1&ISO^MR~{}^^^NHS&2.16.840.1.113883.2.1.4.1&ISO^NH\r\
+         MRG|{}^^^TRUST_MRN&2.999.826.0.1.1&ISO^MR\r",
+        p.nhs_number, p.mrn
+    );
+    let acked = {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut s = tokio::net::TcpStream::connect(feed).await.unwrap();
+        let mut framed = vec![0x0b];
+        framed.extend_from_slice(a40.as_bytes());
+        framed.extend_from_slice(&[0x1c, 0x0d]);
+        s.write_all(&framed).await.unwrap();
+        let mut buf = vec![0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(10), s.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    assert!(acked.contains("MSA|AA|X1"), "{acked}");
+    let since = Instant::now();
+
+    // Within one second B's cache is gone: B asks the manager again, and refuses.
+    let mut last = Value::Null;
+    while since.elapsed() < Duration::from_secs(1) {
+        let before = m.queries.load(Ordering::SeqCst);
+        last = b.identify(&nurse, &p.wristband_scan).await;
+        if m.queries.load(Ordering::SeqCst) > before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        m.queries.load(Ordering::SeqCst) >= 2,
+        "B still answered from its cache {:?} after A's merge",
+        since.elapsed()
+    );
+    assert_ne!(last["status"], "match", "{last}");
+    assert_eq!(reason(&last), "merged_identifier", "{last}");
+
+    // A token in use at B (its row now in B's one-second token cache) is revoked through
+    // A's database: B refuses it well before its cache would have expired.
+    let created = bedside::tokens::create(
+        &a.state.db,
+        bedside::server::auth::Role::Nurse,
+        "ward 7 scanner",
+        None,
+        "test",
+        bedside::clock::now_ms(),
+    )
+    .await
+    .unwrap();
+    let body = serde_json::json!({"scan": d.patients[1].wristband_scan});
+    let used = b.post_json("/v1/identify", &created.token, &body).await;
+    assert_eq!(used.status, 200, "{}", used.text());
+    bedside::tokens::revoke(&a.state.db, &created.id, "test", bedside::clock::now_ms())
+        .await
+        .unwrap();
+    let since = Instant::now();
+    let mut status = 200;
+    while since.elapsed() < Duration::from_millis(400) {
+        status = b
+            .post_json("/v1/identify", &created.token, &body)
+            .await
+            .status;
+        if status == 401 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        status,
+        401,
+        "B still accepted a revoked token {:?} after",
+        since.elapsed()
+    );
+    a.stop().await;
+    b.stop().await;
+}

@@ -193,6 +193,13 @@ pub struct TokenCache {
 }
 
 impl TokenCache {
+    /// Forgets every row (a revocation elsewhere: read them again).
+    pub fn clear(&self) {
+        if let Ok(mut rows) = self.rows.lock() {
+            rows.clear();
+        }
+    }
+
     fn get(&self, id: &str) -> Option<TokenRow> {
         let rows = self.rows.lock().ok()?;
         let (at, row) = rows.get(id)?;

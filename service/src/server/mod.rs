@@ -196,13 +196,32 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
         mrn_from_ai91: cfg.band_mrn_from_ai91,
         pix,
     };
+    let identifier = Arc::new(identifier);
+    let token_cache = Arc::new(auth::TokenCache::default());
+    if db.backend == crate::db::Backend::Postgres {
+        // Changes committed by other instances (and CLI imports) drop our caches too.
+        let (ident, tokens) = (identifier.clone(), token_cache.clone());
+        crate::notify::spawn_listener(
+            cfg.effective_database_url(),
+            Arc::new(move |what| {
+                if what != Some(crate::notify::Invalidation::Tokens)
+                    && let Some(p) = &ident.pix
+                {
+                    p.invalidate();
+                }
+                if what != Some(crate::notify::Invalidation::Pix) {
+                    tokens.clear();
+                }
+            }),
+        );
+    }
     Ok(AppState {
         limiter: Arc::new(RateLimiter::new(cfg.rate_limit_per_minute)),
         auth_failures: Arc::new(RateLimiter::new(cfg.auth_failures_per_minute)),
-        token_cache: Arc::new(auth::TokenCache::default()),
+        token_cache,
         cfg: Arc::new(cfg),
         db,
-        identifier: Arc::new(identifier),
+        identifier,
         metrics: Arc::new(Metrics::default()),
         pix_addr,
     })
