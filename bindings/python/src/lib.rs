@@ -6,7 +6,9 @@
 //! Every Rust error becomes a typed exception deriving from `bedside.BedsideError`
 //! (see `errors.rs`); the crates never panic on any input, and each call into them
 //! is also guarded so that a contained fault is an `InternalError`, not a
-//! `PanicException`. No `unsafe` code is written here: PyO3 owns the FFI.
+//! `PanicException`. The crate forbids `unsafe` code: PyO3 owns the FFI.
+
+#![forbid(unsafe_code)]
 
 use pyo3::prelude::*;
 
