@@ -311,22 +311,22 @@ fn default_reader() -> &'static Reader {
 
 /// Reads GS1 DataMatrix and GS1-128 symbols from PNG or JPEG bytes.
 #[pyfunction]
-#[pyo3(signature = (image, *, budget_ms=None, datamatrix=true, code128=true, exhaustive=false, max_symbols=16))]
+#[pyo3(signature = (image_bytes, *, budget_ms=None, datamatrix=true, code128=true, exhaustive=false, max_symbols=16))]
 pub(crate) fn read(
     py: Python<'_>,
-    image: &Bound<'_, PyAny>,
+    image_bytes: &Bound<'_, PyAny>,
     budget_ms: Option<u64>,
     datamatrix: bool,
     code128: bool,
     exhaustive: bool,
     max_symbols: usize,
 ) -> PyResult<PyReadResult> {
-    let bytes: Vec<u8> = if let Ok(b) = image.cast::<PyBytes>() {
+    let bytes: Vec<u8> = if let Ok(b) = image_bytes.cast::<PyBytes>() {
         b.as_bytes().to_vec()
-    } else if let Ok(b) = image.cast::<PyByteArray>() {
+    } else if let Ok(b) = image_bytes.cast::<PyByteArray>() {
         b.to_vec()
     } else {
-        return Err(errors::wrong_type("image", "bytes or bytearray", image));
+        return Err(errors::wrong_type("image_bytes", "bytes or bytearray", image_bytes));
     };
     if budget_ms == Some(0) {
         return Err(PyValueError::new_err("budget_ms must be at least 1"));

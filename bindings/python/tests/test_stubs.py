@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import subprocess
+import sys
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -100,3 +102,24 @@ def test_exceptions_derive_from_bedside_error() -> None:
 def test_typed_marker_is_installed() -> None:
     assert (STUB_DIR / "py.typed").exists()
     assert (STUB_DIR / "__init__.pyi").exists()
+
+
+def _mypy(args: List[str], cwd: Path) -> "subprocess.CompletedProcess[str]":
+    try:
+        import mypy  # noqa: F401 - only to fail with what to install
+    except ImportError as missing:
+        pytest.fail(f"{missing}: `pip install -r .ci/requirements.txt` (mypy is pinned there)")
+    return subprocess.run([sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_mypy_stubtest_finds_the_stubs_true_to_the_runtime(tmp_path: Path) -> None:
+    # mypy's own checker of stubs against the imported runtime: signatures
+    # (including __new__), finality, __all__, positional-only dunder parameters.
+    done = _mypy(["mypy.stubtest", "bedside"], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_example_type_checks_strictly_against_the_stubs(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parents[3] / "examples" / "python" / "check_scans.py"
+    done = _mypy(["mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(script)], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -6,6 +6,16 @@ from bedside import gs1 as gs1
 from bedside import nhs as nhs
 from bedside import wristband as wristband
 
+__all__ = [
+    "BedsideError",
+    "InternalError",
+    "__version__",
+    "barcode",
+    "gs1",
+    "nhs",
+    "wristband",
+]
+
 __version__: str
 
 class BedsideError(ValueError):

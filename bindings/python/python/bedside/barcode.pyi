@@ -1,11 +1,21 @@
 """GS1 symbols: encode GS1 DataMatrix and GS1-128 to PNG or SVG, read PNG/JPEG images."""
 
-from typing import List, Literal, Optional, Tuple, Union
+from typing import List, Literal, Optional, Tuple, Union, final
 
 from bedside import BedsideError
 from bedside.gs1 import Message
 
-Data = Union[Message, str, bytes, bytearray]
+__all__ = [
+    "EncodeError",
+    "ImageError",
+    "ReadResult",
+    "Symbol",
+    "encode_datamatrix",
+    "encode_gs1_128",
+    "read",
+]
+
+_Data = Union[Message, str, bytes, bytearray]
 
 class EncodeError(BedsideError):
     """A message that cannot be encoded as a symbol, or a symbol that cannot be drawn."""
@@ -20,6 +30,7 @@ class ImageError(BedsideError):
 
     reason: Literal["unknown_format", "malformed", "bad_dimensions", "bad_frame_length", "image"]
 
+@final
 class Symbol:
     """One symbol found in an image. Only one whose ``message`` is set may feed
     identification."""
@@ -45,6 +56,7 @@ class Symbol:
     def gs1_error(self) -> Optional[str]:
         """Why the symbol is not usable as GS1, or ``None``."""
 
+@final
 class ReadResult:
     """What one ``read`` found."""
 
@@ -60,7 +72,7 @@ class ReadResult:
     def __len__(self) -> int: ...
 
 def encode_datamatrix(
-    data: Data,
+    data: _Data,
     *,
     format: Literal["png", "svg"] = "png",
     module_px: int = 4,
@@ -72,7 +84,7 @@ def encode_datamatrix(
     UTF-8 SVG. Text is parsed in any form first (``Gs1Error`` if invalid)."""
 
 def encode_gs1_128(
-    data: Data,
+    data: _Data,
     *,
     format: Literal["png", "svg"] = "png",
     module_px: int = 2,
@@ -85,7 +97,7 @@ def encode_gs1_128(
     (GS1's 48-character limit enforced unless ``enforce_length_limit=False``)."""
 
 def read(
-    image: Union[bytes, bytearray],
+    image_bytes: Union[bytes, bytearray],
     *,
     budget_ms: Optional[int] = None,
     datamatrix: bool = True,

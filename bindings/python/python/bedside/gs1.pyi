@@ -2,14 +2,26 @@
 (scan data with an AIM identifier, bracketed, ``^`` unbracketed, element strings,
 GS1 Digital Link URIs) and render a message in every form."""
 
-from typing import Iterator, List, Literal, Optional, Tuple, Union, overload
+from typing import Iterator, List, Literal, Optional, Tuple, Union, final
 
 from bedside import BedsideError
 
-Form = Literal["auto", "scan", "bracketed", "unbracketed", "element_string", "digital_link"]
-Symbology = Literal["datamatrix", "qr", "gs1-128", "databar", "dotcode", "ean-13", "ean-8"]
-Kind = Literal["gs1", "digital_link", "plain", "primary"]
-ErrorClass = Literal[
+__all__ = [
+    "DICTIONARY_RELEASE",
+    "MAX_INPUT",
+    "Element",
+    "Gs1Error",
+    "Message",
+    "NotGs1Error",
+    "ai_title",
+    "parse",
+    "printable",
+]
+
+_Form = Literal["auto", "scan", "bracketed", "unbracketed", "element_string", "digital_link"]
+_Symbology = Literal["datamatrix", "qr", "gs1-128", "databar", "dotcode", "ean-13", "ean-8"]
+_Kind = Literal["gs1", "digital_link", "plain", "primary"]
+_ErrorClass = Literal[
     "UNKNOWN_AI", "BAD_LENGTH", "BAD_CHARSET", "BAD_CHECK_DIGIT", "BAD_DATE", "BAD_TIME",
     "BAD_CODE", "BAD_VALUE", "INVALID_PAIR", "MISSING_REQUISITE", "CONFLICTING_REPEAT",
     "DIGSIG_SERIAL", "DL_SYNTAX", "DL_KEY_QUALIFIER", "SCAN_AIM", "SYNTAX", "LIMIT",
@@ -24,7 +36,7 @@ class Gs1Error(BedsideError):
     """GS1 data that is not valid. ``str(e)`` is a message for people; the attributes
     are for programs."""
 
-    error_class: ErrorClass
+    error_class: _ErrorClass
     """The stable class, e.g. ``"BAD_CHECK_DIGIT"`` (the same names as ``bedside gs1 check``)."""
     ai: Optional[str]
     """The AI concerned, when there is one."""
@@ -40,6 +52,7 @@ class Gs1Error(BedsideError):
 class NotGs1Error(BedsideError):
     """A rendering asked of plain (non-GS1) data, which carries no AIs."""
 
+@final
 class Element:
     """One AI element of a message. ``ai, value = element`` unpacks it."""
 
@@ -59,9 +72,10 @@ class Element:
     def fnc1_required(self) -> bool:
         """Whether a separator must follow the value when another AI follows."""
     def __iter__(self) -> Iterator[str]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class Message:
     """A parsed, fully validated input: GS1 AI data, a Digital Link URI, or plain
     (non-GS1) data, which carries no AIs (``is_gs1`` false, no elements; its
@@ -71,13 +85,13 @@ class Message:
     def elements(self) -> Tuple[Element, ...]:
         """The AI elements in input order (empty for plain data)."""
     @property
-    def kind(self) -> Kind:
+    def kind(self) -> _Kind:
         """What the input carried: GS1 AI data, a Digital Link URI, plain data or EAN/UPC."""
     @property
     def is_gs1(self) -> bool:
         """Whether the input carried GS1 AIs; plain data never does."""
     @property
-    def symbology(self) -> Optional[Symbology]:
+    def symbology(self) -> Optional[_Symbology]:
         """The symbology named by the input's AIM identifier, or ``None``."""
     @property
     def plain_data(self) -> Optional[bytes]:
@@ -93,12 +107,12 @@ class Message:
         """Query parameters of a Digital Link URI that are not AIs and were ignored."""
     def get(self, ai: str, default: Optional[str] = None) -> Optional[str]:
         """The value of the first occurrence of ``ai``, or ``default``."""
-    def __getitem__(self, ai: str) -> str:
+    def __getitem__(self, ai: str, /) -> str:
         """The value of ``ai``; ``KeyError`` when absent."""
-    def __contains__(self, ai: str) -> bool: ...
+    def __contains__(self, ai: str, /) -> bool: ...
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[Element]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def pairs(self) -> List[Tuple[str, str]]:
         """``(ai, value)`` pairs in input order."""
     def bracketed(self) -> str:
@@ -112,7 +126,7 @@ class Message:
     def digital_link(self, stem: Optional[str] = None) -> str:
         """A GS1 Digital Link URI under ``stem`` (default ``https://id.gs1.org``);
         ``Gs1Error`` when the data has no primary key or a non-attribute AI."""
-    def scan_data(self, symbology: Symbology = "datamatrix") -> str:
+    def scan_data(self, symbology: _Symbology = "datamatrix") -> str:
         """AIM identifier plus element string, ``]d2…``; ``bedside.barcode.EncodeError``
         for EAN/UPC or a composite message."""
 
@@ -122,7 +136,7 @@ def parse(
     gs_substitute: Optional[str] = None,
     requisites: bool = True,
     strip_line_endings: bool = True,
-    form: Form = "auto",
+    form: _Form = "auto",
     permit_zero_suppressed_gtin: bool = False,
 ) -> Message:
     """Parses and fully validates GS1 data with the embedded dictionary.

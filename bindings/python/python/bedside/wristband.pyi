@@ -1,11 +1,13 @@
 """The DCB1077 patient wristband check over a scanned GS1 band."""
 
 import datetime
-from typing import Iterable, List, Literal, Optional, Tuple, Union
+from typing import Iterable, List, Literal, Optional, Tuple, Union, final
 
 from bedside import BedsideError
 from bedside.gs1 import Message
 from bedside.nhs import NhsNumber
+
+__all__ = ["Policy", "PolicyError", "Wristband", "WristbandError", "check"]
 
 class WristbandError(BedsideError):
     """A GS1 message that is not an acceptable patient wristband. Messages never
@@ -31,11 +33,12 @@ class PolicyError(BedsideError):
 
     reason: Literal["no_gsrn_prefix", "bad_gsrn_prefix", "bad_today"]
 
+@final
 class Policy:
     """What a band must satisfy beyond the fixed DCB1077 rules."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         gsrn_prefixes: Iterable[str],
         *,
         allow_test: bool = False,
@@ -43,7 +46,7 @@ class Policy:
         require_date_of_birth: bool = True,
         allow_local_ais: bool = False,
         today: Optional[datetime.date] = None,
-    ) -> None:
+    ) -> "Policy":
         """``gsrn_prefixes``: the 7-digit GS1 company prefixes under which the trust
         embeds the NHS number in the GSRN. ``today``: a date of birth after it is
         refused. Raises ``PolicyError``."""
@@ -58,6 +61,7 @@ class Policy:
     def allow_test(self) -> bool:
         """Whether 999 test-range NHS numbers are accepted."""
 
+@final
 class Wristband:
     """An accepted patient wristband. Names are decoded from GS1 percent-encoding."""
 
