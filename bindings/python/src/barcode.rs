@@ -326,7 +326,11 @@ pub(crate) fn read(
     } else if let Ok(b) = image_bytes.cast::<PyByteArray>() {
         b.to_vec()
     } else {
-        return Err(errors::wrong_type("image_bytes", "bytes or bytearray", image_bytes));
+        return Err(errors::wrong_type(
+            "image_bytes",
+            "bytes or bytearray",
+            image_bytes,
+        ));
     };
     if budget_ms == Some(0) {
         return Err(PyValueError::new_err("budget_ms must be at least 1"));
