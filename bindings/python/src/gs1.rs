@@ -437,6 +437,23 @@ impl PyMessage {
         }
     }
 
+    /// Consistent with `==`: the kind, the elements and the composite split, the
+    /// plain data and the primary digits.
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.kind.name().hash(&mut h);
+        if let Some(m) = &self.msg {
+            for e in m.iter() {
+                (e.ai().as_str(), e.value()).hash(&mut h);
+            }
+            m.composite_index().hash(&mut h);
+        }
+        self.plain.hash(&mut h);
+        self.primary.hash(&mut h);
+        h.finish()
+    }
+
     fn __repr__(&self) -> String {
         match (&self.msg, &self.plain) {
             (Some(m), _) => format!("Message({})", py_literal(&m.to_bracketed())),

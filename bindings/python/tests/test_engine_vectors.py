@@ -108,3 +108,14 @@ def test_bytes_and_str_inputs_agree() -> None:
         as_str = python_verdict(gs1.parse, gs1.Gs1Error, v["input"], form="scan")
         as_bytes = python_verdict(gs1.parse, gs1.Gs1Error, v["input"].encode("utf-8"), form="scan")
         assert as_str == as_bytes, v["input"]
+
+
+def test_equal_messages_hash_alike_whatever_their_form() -> None:
+    forms = ["(01)09506000134352(17)261231(10)AB1", "^010950600013435217261231^10AB1",
+             "]d2010950600013435217261231\x1d10AB1", "010950600013435217261231\x1d10AB1"]
+    messages = [gs1.parse(f) for f in forms]
+    assert all(m == messages[0] for m in messages)
+    assert len({hash(m) for m in messages}) == 1 and len(set(messages)) == 1
+    other = gs1.parse("(01)09506000134352(17)261231(10)AB2")
+    assert other != messages[0] and len(set(messages + [other])) == 2
+    assert gs1.parse("]d1AB") == gs1.parse("]d1AB") and gs1.parse("]d1AB") != gs1.parse("]Q1AC")
