@@ -7,7 +7,7 @@ use bedside_barcode::datamatrix::{self, DataMatrixOptions, Shape};
 use bedside_barcode::gs1_128::{self, Gs1_128Options};
 use bedside_barcode::reader::{Reader, ReaderOptions, Symbol, Symbology};
 use bedside_barcode::{EncodeError as RustEncodeError, ImageError as RustImageError};
-use bedside_barcode::{RenderError, RenderOptions};
+use bedside_barcode::{MAX_PIXELS, RenderError, RenderOptions};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyTuple};
@@ -88,11 +88,31 @@ fn format_arg(format: Option<&str>) -> PyResult<Format> {
     }
 }
 
-fn render_opts(module_px: u32, quiet_zone: Option<usize>) -> RenderOptions {
-    RenderOptions {
+/// Render options, refusing a quiet zone that could not fit any image.
+///
+/// `bedside-barcode` sizes the image as `width + 2 * quiet_zone` modules in
+/// 64-bit arithmetic; a quiet zone of 2^63 modules or more wraps that to a
+/// small number, passes the size check and draws a blank image. Any quiet
+/// zone over `MAX_PIXELS` modules is too large whatever the module size, so
+/// refusing those here is exact and keeps the wrap out of reach.
+fn render_opts(
+    py: Python<'_>,
+    module_px: u32,
+    quiet_zone: Option<usize>,
+) -> PyResult<RenderOptions> {
+    if let Some(q) = quiet_zone
+        && u64::try_from(q).map_or(true, |q| q > MAX_PIXELS)
+    {
+        return Err(raise::<EncodeError>(
+            py,
+            format!("a quiet zone of {q} modules does not fit in an image"),
+            &[("reason", obj(py, "too_large"))],
+        ));
+    }
+    Ok(RenderOptions {
         module_px,
         quiet_zone,
-    }
+    })
 }
 
 /// Encodes GS1 data as a GS1 DataMatrix (ECC 200, FNC1 first) and draws it.
@@ -129,7 +149,7 @@ pub(crate) fn encode_datamatrix<'py>(
         shape,
         ..DataMatrixOptions::default()
     };
-    let ropts = render_opts(module_px, quiet_zone);
+    let ropts = render_opts(py, module_px, quiet_zone)?;
     let out = guard(py, || {
         let symbol = py
             .detach(|| datamatrix::encode(&message, &opts))
@@ -175,7 +195,7 @@ pub(crate) fn encode_gs1_128<'py>(
         bar_height,
         enforce_length_limit,
     };
-    let ropts = render_opts(module_px, quiet_zone);
+    let ropts = render_opts(py, module_px, quiet_zone)?;
     let out = guard(py, || {
         let symbol = gs1_128::encode(&message, &opts).map_err(|e| encode_error(py, &e))?;
         Ok(match format {

@@ -104,6 +104,13 @@ def test_encode_refusals_are_typed() -> None:
     with pytest.raises(EncodeError) as e:
         barcode.encode_datamatrix(PAYLOADS[3], module_px=100_000)
     assert e.value.reason == "too_large"
+    # Quiet zones too large for any image, including ones whose doubling wraps 64 bits.
+    for q in (10**9, 2**62, 2**63, 2**64 - 1):
+        for encode in (barcode.encode_datamatrix, barcode.encode_gs1_128):
+            for fmt in ("png", "svg"):
+                with pytest.raises(EncodeError) as e:
+                    encode(PAYLOADS[3], quiet_zone=q, format=fmt)
+                assert e.value.reason == "too_large", (encode, q, fmt)
     with pytest.raises(gs1.Gs1Error):
         barcode.encode_datamatrix("(01)09506000134353")
     with pytest.raises(gs1.NotGs1Error):
