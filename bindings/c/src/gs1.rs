@@ -3,7 +3,9 @@
 use std::ffi::c_char;
 
 use bedside_gs1::dict::Dictionary;
-use bedside_gs1::{Ai, Content, Error, ErrorClass, Message, Options, Parser, Scan, Symbology};
+use bedside_gs1::{
+    Ai, Content, Error, ErrorClass, MAX_AIS, Message, Options, Parser, Scan, Symbology,
+};
 
 use crate::abi::{
     BedsideBuffer, BedsideBytes, BedsideStatus, buffer_out, clear_handle, guard, guard_free,
@@ -290,8 +292,11 @@ pub(crate) unsafe fn options<'a>(
 /// [`bedside_gs1_result_free`]. Immutable; may be read from several threads.
 pub struct BedsideGs1Result {
     outcome: Outcome,
-    /// The AIs of the message's elements, kept so that views of them stay valid.
-    ais: Vec<(Ai, usize, bool)>,
+    /// The AIs of the message's elements, kept so that views of their digits
+    /// stay valid; inline, so that a parse allocates no more than it must.
+    ais: [Option<Ai>; MAX_AIS],
+    /// Number of elements.
+    count: usize,
 }
 
 // The result lives in one Box whichever variant it holds, so the size
@@ -311,17 +316,18 @@ impl BedsideGs1Result {
         match parsed {
             Ok(scan) => {
                 let scan = scan.into_owned();
-                let ais = scan
-                    .message()
-                    .map(|m| {
-                        m.iter()
-                            .map(|e| (e.ai(), e.offset(), e.fnc1_required()))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let mut ais = [None; MAX_AIS];
+                let mut count = 0;
+                if let Some(m) = scan.message() {
+                    for (slot, e) in ais.iter_mut().zip(m.iter()) {
+                        *slot = Some(e.ai());
+                        count += 1;
+                    }
+                }
                 BedsideGs1Result {
                     outcome: Outcome::Parsed(scan),
                     ais,
+                    count,
                 }
             }
             Err(error) => BedsideGs1Result {
@@ -330,7 +336,8 @@ impl BedsideGs1Result {
                     message: error.to_string(),
                     error,
                 },
-                ais: Vec::new(),
+                ais: [None; MAX_AIS],
+                count: 0,
             },
         }
     }
@@ -342,7 +349,8 @@ impl BedsideGs1Result {
                 symbology: None,
                 content: Content::Plain(std::borrow::Cow::Owned(input.to_vec())),
             }),
-            ais: Vec::new(),
+            ais: [None; MAX_AIS],
+            count: 0,
         }
     }
 
@@ -504,7 +512,7 @@ impl BedsideGs1Result {
                         _ => BedsideContentKind::None,
                     },
                     symbology: BedsideGs1Symbology::of(scan.symbology),
-                    element_count: if message.is_some() { self.ais.len() } else { 0 },
+                    element_count: if message.is_some() { self.count } else { 0 },
                     ..BedsideGs1Info::default()
                 }
             }
@@ -563,21 +571,21 @@ pub unsafe extern "C" fn bedside_gs1_result_element(
             return Err(BedsideStatus::NullPointer);
         }
         let m = r.message().ok_or(BedsideStatus::OutOfRange)?;
-        let (ai, offset, fnc1) = r.ais.get(index).ok_or(BedsideStatus::OutOfRange)?;
-        let value = m
-            .iter()
-            .nth(index)
-            .map(|e| e.value())
+        let ai = r
+            .ais
+            .get(index)
+            .and_then(Option::as_ref)
             .ok_or(BedsideStatus::OutOfRange)?;
+        let e = m.iter().nth(index).ok_or(BedsideStatus::OutOfRange)?;
         // SAFETY: checked non-NULL above; forwarded from the caller.
         unsafe {
             write_out(
                 element,
                 BedsideGs1Element {
                     ai: BedsideBytes::str(ai.as_str()),
-                    value: BedsideBytes::str(value),
-                    offset: *offset,
-                    fnc1_required: u8::from(*fnc1),
+                    value: BedsideBytes::str(e.value()),
+                    offset: e.offset(),
+                    fnc1_required: u8::from(e.fnc1_required()),
                 },
             )
         }

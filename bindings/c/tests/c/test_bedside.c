@@ -22,6 +22,31 @@
 
 #include "bedside.h"
 
+/*
+ * The layouts bindings/c/README.md gives to C# (StructLayout.Sequential) and
+ * Java (JNA, Panama offsets) on 64-bit targets: a change here is an ABI change.
+ */
+#if SIZE_MAX == UINT64_MAX
+#include <stddef.h>
+_Static_assert(sizeof(BedsideBytes) == 16, "BedsideBytes");
+_Static_assert(sizeof(BedsideBuffer) == 24, "BedsideBuffer");
+_Static_assert(sizeof(BedsideGs1Options) == 24 && offsetof(BedsideGs1Options, gs_substitute) == 8, "options");
+_Static_assert(sizeof(BedsideGs1Info) == 88 && offsetof(BedsideGs1Info, element_count) == 80, "gs1 info");
+_Static_assert(offsetof(BedsideGs1Info, error_offset) == 24 && offsetof(BedsideGs1Info, error_message) == 40, "gs1 info");
+_Static_assert(sizeof(BedsideGs1Element) == 48, "gs1 element");
+_Static_assert(sizeof(BedsideNhsInfo) == 240 && offsetof(BedsideNhsInfo, formatted) == 29, "nhs info");
+_Static_assert(offsetof(BedsideNhsInfo, message) == 48, "nhs info");
+_Static_assert(sizeof(BedsideWristbandInfo) == 192, "wristband info");
+_Static_assert(offsetof(BedsideWristbandInfo, error_message) == 48, "wristband info");
+_Static_assert(offsetof(BedsideWristbandInfo, nhs_number_display) == 80, "wristband info");
+_Static_assert(offsetof(BedsideWristbandInfo, family_name) == 128, "wristband info");
+_Static_assert(offsetof(BedsideWristbandInfo, given_name) == 144, "wristband info");
+_Static_assert(offsetof(BedsideWristbandInfo, birth_year) == 178 && offsetof(BedsideWristbandInfo, sex) == 185,
+               "wristband info");
+_Static_assert(sizeof(BedsideWristbandPolicyConfig) == 24, "policy config");
+_Static_assert(sizeof(BedsideReaderOptions) == 12, "reader options");
+#endif
+
 static int checks = 0;
 
 #define EXPECT(cond)                                                                 \
