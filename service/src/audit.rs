@@ -23,13 +23,11 @@ use crate::clock::now_ms;
 use crate::crypto::sha256_hex;
 use crate::db::Db;
 
-/// The `prev_hash` of the first row.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub use bedside_ward::audit::{BrokenLink, GENESIS, VerifyReport, canonical};
 
-/// The canonical content hashed for one row.
-#[must_use]
-pub fn canonical(seq: i64, at: i64, actor: &str, action: &str, detail: &str, prev: &str) -> String {
-    format!("{seq}\n{at}\n{actor}\n{action}\n{detail}\n{prev}")
+/// A row's facts as the JSON text stored and hashed.
+fn detail_json(detail: &(impl serde::Serialize + ?Sized)) -> Result<String, sqlx::Error> {
+    serde_json::to_string(detail).map_err(|e| sqlx::Error::Encode(Box::new(e)))
 }
 
 /// Appends one event inside the caller's transaction (so a recorded administration and
@@ -41,8 +39,9 @@ pub async fn append_in(
     conn: &mut AnyConnection,
     actor: &str,
     action: &str,
-    detail: &serde_json::Value,
+    detail: &(impl serde::Serialize + ?Sized),
 ) -> Result<i64, sqlx::Error> {
+    let detail = detail_json(detail)?;
     // Take the chain-tip lock first (row lock on PostgreSQL, write lock on SQLite) and
     // read the tip in the same statement.
     let head = sqlx::query(LOCK_HEAD).fetch_one(&mut *conn).await?;
@@ -50,7 +49,6 @@ pub async fn append_in(
     let prev_hash: String = head.try_get(1)?;
     let seq = prev_seq + 1;
     let at = now_ms();
-    let detail = detail.to_string();
     let hash = sha256_hex(canonical(seq, at, actor, action, &detail, &prev_hash).as_bytes());
     sqlx::query(
         "INSERT INTO audit (seq, at, actor, action, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -80,7 +78,7 @@ pub async fn append(
     db: &Db,
     actor: &str,
     action: &str,
-    detail: &serde_json::Value,
+    detail: &(impl serde::Serialize + ?Sized),
 ) -> Result<i64, sqlx::Error> {
     if let Some(w) = &db.audit_writer {
         return w.append(actor, action, detail).await;
@@ -273,13 +271,13 @@ impl Writer {
         &self,
         actor: &str,
         action: &str,
-        detail: &serde_json::Value,
+        detail: &(impl serde::Serialize + ?Sized),
     ) -> Result<i64, sqlx::Error> {
         let (done, wait) = oneshot::channel();
         let job = Job {
             actor: actor.to_owned(),
             action: action.to_owned(),
-            detail: detail.to_string(),
+            detail: detail_json(detail)?,
             done,
         };
         let queued = async {
@@ -582,84 +580,34 @@ async fn commit_slice(
     }
 }
 
-/// The first broken link found by [`verify`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BrokenLink {
-    /// The row at fault (or the head's sequence number).
-    pub seq: i64,
-    /// What is wrong.
-    pub reason: String,
-}
-
-/// The result of checking the chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct VerifyReport {
-    /// Rows checked.
-    pub rows: i64,
-    /// True when every link holds and the head matches the last row.
-    pub ok: bool,
-    /// The first broken link.
-    pub first_broken: Option<BrokenLink>,
-}
-
 /// Recomputes the whole chain in sequence order.
 ///
 /// # Errors
 /// Database errors (a broken chain is a report, not an error).
 pub async fn verify(db: &Db) -> Result<VerifyReport, sqlx::Error> {
-    let mut rows = 0i64;
-    let mut expected_prev = GENESIS.to_owned();
-    let mut expected_seq = 1i64;
-    let mut last_seq = 0i64;
+    let mut check = bedside_ward::audit::ChainCheck::default();
     let page = 1000i64;
     loop {
         let batch = select_events(
             db,
             "WHERE seq >= $1 ORDER BY seq LIMIT $2",
-            &[expected_seq, page],
+            &[check.next_seq(), page],
         )
         .await?;
         let n = batch.len();
-        for r in batch {
-            let StoredEvent {
-                seq,
-                at,
-                actor,
-                action,
-                detail,
-                prev_hash: prev,
-                hash,
-            } = r;
-            let broken = |reason: &str| VerifyReport {
-                rows,
-                ok: false,
-                first_broken: Some(BrokenLink {
-                    seq,
-                    reason: reason.to_owned(),
-                }),
+        for r in &batch {
+            let row = bedside_ward::audit::RowRef {
+                seq: r.seq,
+                at: r.at,
+                actor: &r.actor,
+                action: &r.action,
+                detail: &r.detail,
+                prev_hash: &r.prev_hash,
+                hash: &r.hash,
             };
-            if seq != expected_seq {
-                return Ok(VerifyReport {
-                    rows,
-                    ok: false,
-                    first_broken: Some(BrokenLink {
-                        seq: expected_seq,
-                        reason: format!("row {expected_seq} is missing"),
-                    }),
-                });
+            if let Err(report) = check.push(row) {
+                return Ok(report);
             }
-            if prev != expected_prev {
-                return Ok(broken("prev_hash does not equal the previous row's hash"));
-            }
-            let recomputed =
-                sha256_hex(canonical(seq, at, &actor, &action, &detail, &prev).as_bytes());
-            if recomputed != hash {
-                return Ok(broken("content does not match its hash (row altered)"));
-            }
-            rows += 1;
-            expected_prev = hash;
-            expected_seq = seq + 1;
-            last_seq = seq;
         }
         if i64::try_from(n).unwrap_or(0) < page {
             break;
@@ -670,19 +618,5 @@ pub async fn verify(db: &Db) -> Result<VerifyReport, sqlx::Error> {
         .await?;
     let head_seq: i64 = head.try_get(0)?;
     let head_hash: String = head.try_get(1)?;
-    if head_seq != last_seq || head_hash != expected_prev {
-        return Ok(VerifyReport {
-            rows,
-            ok: false,
-            first_broken: Some(BrokenLink {
-                seq: head_seq,
-                reason: "chain head does not match the last row (rows removed at the end?)".into(),
-            }),
-        });
-    }
-    Ok(VerifyReport {
-        rows,
-        ok: true,
-        first_broken: None,
-    })
+    Ok(check.finish(head_seq, &head_hash))
 }

@@ -14,7 +14,7 @@ mod common;
 
 use bedside::clock::parse_instant;
 use bedside::demo::DemoOrder;
-use bedside::medicines::{Outcome, RecordRefusal, evaluate, record};
+use bedside::medicines::{Outcome, RecordRefusal, RefusalCode, evaluate, record};
 
 fn t(s: &str) -> i64 {
     parse_instant(s).unwrap()
@@ -25,7 +25,7 @@ async fn add_order(app: &common::TestApp, o: DemoOrder) {
 }
 
 fn codes(ev: &bedside::medicines::Evaluation) -> Vec<&'static str> {
-    ev.problems.iter().map(|p| p.code).collect()
+    ev.problems.iter().map(|p| p.code.as_str()).collect()
 }
 
 async fn across_doses(db: common::TestDb) {
@@ -165,7 +165,7 @@ async fn across_doses(db: common::TestDb) {
         warning.message
     );
     match record(ident, ev.clone(), None, actor, early).await.unwrap() {
-        Err(RecordRefusal::Refused(_, "override_required")) => {}
+        Err(RecordRefusal::Refused(_, RefusalCode::OverrideRequired)) => {}
         other => panic!("a warning needs a reason: {other:?}"),
     }
     assert_eq!(app.administrations("T-CLOSE").await, 1);

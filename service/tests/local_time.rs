@@ -45,7 +45,7 @@ async fn give(
         .unwrap()
     {
         Ok((_, rec)) => Ok(rec.administration_id),
-        Err(RecordRefusal::Refused(_, code)) => Err(code),
+        Err(RecordRefusal::Refused(_, code)) => Err(code.as_str()),
         Err(RecordRefusal::Duplicate(_)) => Err("duplicate_administration"),
         Err(RecordRefusal::RecordedMeanwhile(_)) => Err("recorded_meanwhile"),
         Err(other) => panic!("{other:?}"),
@@ -107,7 +107,7 @@ async fn both_clock_changes(db: common::TestDb) {
     let (ev, _) = give(&app, "SUMMER", "J1", t("2026-07-01T13:05:00Z")).await;
     assert_eq!(ev.due_display.as_deref(), Some("14:00 BST on 01-Jul-2026"));
     assert!(
-        ev.problems.iter().all(|p| p.right != "time"),
+        ev.problems.iter().all(|p| p.right.as_str() != "time"),
         "{:?}",
         ev.problems
     );

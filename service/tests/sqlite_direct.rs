@@ -23,7 +23,7 @@ fn summary(id: &bedside::identify::Identification) -> (String, Vec<String>) {
         id.decision
             .reasons()
             .iter()
-            .map(|r| r.code.as_str())
+            .map(|r| r.code.as_str().to_owned())
             .collect(),
     )
 }

@@ -425,7 +425,7 @@ async fn identify(
     for r in result.decision.reasons() {
         state
             .metrics
-            .inc("bedside_identify_reasons_total", "reason", &r.code.as_str());
+            .inc("bedside_identify_reasons_total", "reason", r.code.as_str());
     }
     tracing::info!(
         status = status.as_str(),
@@ -502,9 +502,11 @@ fn count_check(state: &AppState, ev: &crate::medicines::Evaluation) {
         .metrics
         .inc("bedside_administration_checks_total", "outcome", &outcome);
     for p in &ev.problems {
-        state
-            .metrics
-            .inc("bedside_administration_check_reasons_total", "code", p.code);
+        state.metrics.inc(
+            "bedside_administration_check_reasons_total",
+            "code",
+            p.code.as_str(),
+        );
     }
 }
 
@@ -548,7 +550,7 @@ async fn administration_record(
     caller: Caller,
     StrictJson(body): StrictJson<crate::medicines::AdministrationRequest>,
 ) -> Result<Response, Problem> {
-    use crate::medicines::{OVERRIDE_REASONS, RecordRefusal};
+    use crate::medicines::{OVERRIDE_REASONS, RecordRefusal, RefusalCode};
     caller.require(&[Role::Nurse])?;
     if let Some(r) = &body.override_reason
         && !OVERRIDE_REASONS.contains(&r.as_str())
@@ -592,17 +594,17 @@ async fn administration_record(
         }
         Err(refusal) => {
             let (ev, code, detail) = match refusal {
-                RecordRefusal::Refused(ev, "override_required") => (
+                RecordRefusal::Refused(ev, RefusalCode::OverrideRequired) => (
                     ev,
                     "override_required",
                     "warnings need an override reason code to record this dose",
                 ),
-                RecordRefusal::Refused(ev, "override_reason_not_applicable") => (
+                RecordRefusal::Refused(ev, RefusalCode::OverrideReasonNotApplicable) => (
                     ev,
                     "override_reason_not_applicable",
                     "this override reason does not answer every warning: choose one from override_reasons",
                 ),
-                RecordRefusal::Refused(ev, _) => (
+                RecordRefusal::Refused(ev, RefusalCode::AdministrationRefused) => (
                     ev,
                     "administration_refused",
                     "the checks stopped this administration: do not give",

@@ -1,0 +1,251 @@
+//! The audit trail's rules: what each row's facts are (typed, per action), the canonical
+//! form a row is hashed in, and the hash chain that makes a removed or altered row show.
+//!
+//! A row is `(seq, at, actor, action, detail, prev_hash, hash)`, where `detail` is the
+//! facts as JSON and `hash = SHA-256(canonical(seq, at, actor, action, detail,
+//! prev_hash))` in lowercase hex; the first row's `prev_hash` is [`GENESIS`]. The store
+//! writes and reads rows; [`ChainCheck`] judges them.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::identify::IdentifyFacts;
+use crate::medicines::CheckFacts;
+
+/// The `prev_hash` of the first row.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The canonical content hashed for one row.
+///
+/// ```
+/// assert_eq!(bedside_ward::audit::canonical(1, 2, "a", "b", "{}", "p"), "1\n2\na\nb\n{}\np");
+/// ```
+#[must_use]
+pub fn canonical(seq: i64, at: i64, actor: &str, action: &str, detail: &str, prev: &str) -> String {
+    format!("{seq}\n{at}\n{actor}\n{action}\n{detail}\n{prev}")
+}
+
+/// Lowercase hex SHA-256.
+#[must_use]
+pub fn sha256_hex(data: &[u8]) -> String {
+    use std::fmt::Write;
+    Sha256::digest(data)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// A row's hash: SHA-256 of its [`canonical`] form.
+#[must_use]
+pub fn row_hash(seq: i64, at: i64, actor: &str, action: &str, detail: &str, prev: &str) -> String {
+    sha256_hex(canonical(seq, at, actor, action, detail, prev).as_bytes())
+}
+
+/// One stored row, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct RowRef<'a> {
+    /// Sequence number (1, 2, …).
+    pub seq: i64,
+    /// Unix ms.
+    pub at: i64,
+    /// Who.
+    pub actor: &'a str,
+    /// What.
+    pub action: &'a str,
+    /// The facts, as stored.
+    pub detail: &'a str,
+    /// The previous row's hash.
+    pub prev_hash: &'a str,
+    /// This row's hash.
+    pub hash: &'a str,
+}
+
+/// The first broken link found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BrokenLink {
+    /// The row at fault (or the head's sequence number).
+    pub seq: i64,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// The result of checking the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// Rows checked.
+    pub rows: i64,
+    /// True when every link holds and the head matches the last row.
+    pub ok: bool,
+    /// The first broken link.
+    pub first_broken: Option<BrokenLink>,
+}
+
+/// Checks rows in sequence order, one at a time (so a store can page through them).
+///
+/// ```
+/// use bedside_ward::audit::{ChainCheck, RowRef, GENESIS, row_hash};
+/// let h1 = row_hash(1, 10, "a", "x", "{}", GENESIS);
+/// let mut c = ChainCheck::default();
+/// assert!(c.push(RowRef { seq: 1, at: 10, actor: "a", action: "x", detail: "{}", prev_hash: GENESIS, hash: &h1 }).is_ok());
+/// assert!(c.finish(1, &h1).ok);
+/// assert!(!ChainCheck::default().finish(1, &h1).ok, "rows removed at the end");
+/// ```
+#[derive(Debug, Clone)]
+pub struct ChainCheck {
+    rows: i64,
+    expected_prev: String,
+    expected_seq: i64,
+    last_seq: i64,
+}
+
+impl Default for ChainCheck {
+    fn default() -> Self {
+        ChainCheck {
+            rows: 0,
+            expected_prev: GENESIS.to_owned(),
+            expected_seq: 1,
+            last_seq: 0,
+        }
+    }
+}
+
+impl ChainCheck {
+    /// The next sequence number expected (where a store's next page starts).
+    #[must_use]
+    pub fn next_seq(&self) -> i64 {
+        self.expected_seq
+    }
+
+    /// Checks the next row.
+    ///
+    /// # Errors
+    /// The report of the first broken link (stop there).
+    pub fn push(&mut self, r: RowRef<'_>) -> Result<(), VerifyReport> {
+        let broken = |seq: i64, reason: String| VerifyReport {
+            rows: self.rows,
+            ok: false,
+            first_broken: Some(BrokenLink { seq, reason }),
+        };
+        if r.seq != self.expected_seq {
+            return Err(broken(
+                self.expected_seq,
+                format!("row {} is missing", self.expected_seq),
+            ));
+        }
+        if r.prev_hash != self.expected_prev {
+            return Err(broken(
+                r.seq,
+                "prev_hash does not equal the previous row's hash".into(),
+            ));
+        }
+        if row_hash(r.seq, r.at, r.actor, r.action, r.detail, r.prev_hash) != r.hash {
+            return Err(broken(
+                r.seq,
+                "content does not match its hash (row altered)".into(),
+            ));
+        }
+        self.rows += 1;
+        r.hash.clone_into(&mut self.expected_prev);
+        self.expected_seq = r.seq + 1;
+        self.last_seq = r.seq;
+        Ok(())
+    }
+
+    /// The verdict once every row was pushed, against the chain's recorded head.
+    #[must_use]
+    pub fn finish(self, head_seq: i64, head_hash: &str) -> VerifyReport {
+        if head_seq != self.last_seq || head_hash != self.expected_prev {
+            return VerifyReport {
+                rows: self.rows,
+                ok: false,
+                first_broken: Some(BrokenLink {
+                    seq: head_seq,
+                    reason: "chain head does not match the last row (rows removed at the end?)"
+                        .into(),
+                }),
+            };
+        }
+        VerifyReport {
+            rows: self.rows,
+            ok: true,
+            first_broken: None,
+        }
+    }
+}
+
+/// The facts of an identity index change (actions `index.feed`, `index.import`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexFacts {
+    /// NHS numbers linked (feed link/update, import).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nhs_numbers: Vec<String>,
+    /// The surviving NHS numbers of a merge.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub survivor_nhs_numbers: Vec<String>,
+    /// The NHS numbers merged away.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subsumed_nhs_numbers: Vec<String>,
+}
+
+/// A row's facts, read back by action: what the FHIR export and any other reader of the
+/// trail use instead of looking up JSON keys by name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fact {
+    /// `identify`.
+    Identify(Box<IdentifyFacts>),
+    /// `administration.verify`, `administration.recorded`, `administration.refused`.
+    Check(Box<CheckFacts>),
+    /// `index.feed`, `index.import`.
+    Index(IndexFacts),
+    /// Any other action (no patient in its facts).
+    Other,
+}
+
+impl Fact {
+    /// Reads a stored row's facts.
+    ///
+    /// # Errors
+    /// The detail does not have the shape its action's facts have (the row is then not
+    /// read as naming no patient: the caller must say it could not be read).
+    pub fn read(action: &str, detail: &str) -> Result<Fact, serde_json::Error> {
+        Ok(match action {
+            "identify" => Fact::Identify(Box::new(serde_json::from_str(detail)?)),
+            "administration.verify" | "administration.recorded" | "administration.refused" => {
+                Fact::Check(Box::new(serde_json::from_str(detail)?))
+            }
+            "index.feed" | "index.import" => Fact::Index(serde_json::from_str(detail)?),
+            _ => Fact::Other,
+        })
+    }
+
+    /// The NHS numbers the row is about, in a stable order, well-formed ones only.
+    #[must_use]
+    pub fn patients(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut push = |s: &str| {
+            if !s.is_empty() && !out.iter().any(|x| x == s) {
+                out.push(s.to_owned());
+            }
+        };
+        match self {
+            Fact::Identify(f) => f.nhs_numbers().into_iter().for_each(&mut push),
+            Fact::Check(f) => {
+                if let Some(n) = &f.nhs_number {
+                    push(n);
+                }
+                f.identify.nhs_numbers().into_iter().for_each(&mut push);
+            }
+            Fact::Index(f) => f
+                .nhs_numbers
+                .iter()
+                .chain(&f.survivor_nhs_numbers)
+                .chain(&f.subsumed_nhs_numbers)
+                .for_each(|n| push(n)),
+            Fact::Other => {}
+        }
+        out.retain(|n| n.len() == 10 && n.bytes().all(|b| b.is_ascii_digit()));
+        out
+    }
+}

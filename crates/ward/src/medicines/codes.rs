@@ -1,0 +1,282 @@
+//! The problem codes, the rights they belong to, their severities, and the override
+//! reasons that may answer them. Every serialised name is a contract
+//! (`problems[].code`, `override_reasons`, `POST /v1/administrations`'s `override_reason`).
+
+use serde::{Deserialize, Serialize};
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Never give.
+    Block,
+    /// Give only with an override reason.
+    Warn,
+}
+
+/// Which right (or safety check) a problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Right {
+    /// Right patient.
+    Patient,
+    /// Right medicine.
+    Medicine,
+    /// Right dose.
+    Dose,
+    /// Right route.
+    Route,
+    /// Right time.
+    Time,
+    /// The pack: expiry, recall, serial.
+    Product,
+    /// The giver and the second checker.
+    Staff,
+    /// What is recorded (the location).
+    Documentation,
+}
+
+impl Right {
+    /// The stable name (the serialised form).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Right::Patient => "patient",
+            Right::Medicine => "medicine",
+            Right::Dose => "dose",
+            Right::Route => "route",
+            Right::Time => "time",
+            Right::Product => "product",
+            Right::Staff => "staff",
+            Right::Documentation => "documentation",
+        }
+    }
+}
+
+impl Severity {
+    /// `block` or `warn`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Block => "block",
+            Severity::Warn => "warn",
+        }
+    }
+}
+
+macro_rules! problem_codes {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $right:ident, $severity:ident; )*) => {
+        /// Every problem the check can find.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ProblemCode {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ProblemCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ProblemCode] = &[$(ProblemCode::$variant),*];
+
+            /// The stable snake_case name (the serialised form).
+            #[must_use]
+            pub const fn as_str(self) -> &'static str {
+                match self { $(ProblemCode::$variant => $name,)* }
+            }
+
+            /// The right it is about.
+            #[must_use]
+            pub const fn right(self) -> Right {
+                match self { $(ProblemCode::$variant => Right::$right,)* }
+            }
+
+            /// Block (never give) or warn (give only with an override reason).
+            #[must_use]
+            pub const fn severity(self) -> Severity {
+                match self { $(ProblemCode::$variant => Severity::$severity,)* }
+            }
+
+            /// The code a name stands for.
+            #[must_use]
+            pub fn parse(s: &str) -> Option<ProblemCode> {
+                ProblemCode::ALL.iter().copied().find(|c| c.as_str() == s)
+            }
+        }
+    };
+}
+
+impl PartialEq<&str> for ProblemCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for ProblemCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+problem_codes! {
+    /// The wristband did not identify the patient (the reasons say why).
+    PatientNotConfirmed = "patient_not_confirmed", Patient, Block;
+    /// The staff scan is not a badge.
+    NotAStaffBadge = "not_a_staff_badge", Staff, Block;
+    /// The giver's badge is not registered.
+    UnknownStaff = "unknown_staff", Staff, Block;
+    /// The checker scan is not a badge.
+    CheckerNotAStaffBadge = "checker_not_a_staff_badge", Staff, Block;
+    /// The checker is the giver.
+    CheckerSameAsGiver = "checker_same_as_giver", Staff, Block;
+    /// The checker's badge is not registered.
+    UnknownChecker = "unknown_checker", Staff, Block;
+    /// The location scanned is not registered.
+    UnknownLocation = "unknown_location", Documentation, Warn;
+    /// The product scan is not a medicine pack.
+    NotAMedicinePack = "not_a_medicine_pack", Medicine, Block;
+    /// The pack's barcode has no expiry.
+    ExpiryNotInBarcode = "expiry_not_in_barcode", Product, Warn;
+    /// The pack has expired.
+    Expired = "expired", Product, Block;
+    /// The batch is recalled.
+    BatchRecalled = "batch_recalled", Product, Block;
+    /// The batch has a safety notice.
+    BatchWarning = "batch_warning", Product, Warn;
+    /// No batch, and some batch of the product is recalled.
+    BatchUnknownProductRecalled = "batch_unknown_product_recalled", Product, Block;
+    /// No batch: the recall list cannot be checked.
+    BatchNotInBarcode = "batch_not_in_barcode", Product, Warn;
+    /// This pack's serial was already used for a dose.
+    SerialAlreadyUsed = "serial_already_used", Product, Block;
+    /// The GTIN is not in the catalogue.
+    UnknownProduct = "unknown_product", Medicine, Block;
+    /// A high-risk medicine without a second checker.
+    SecondCheckerRequired = "second_checker_required", Staff, Block;
+    /// The named order is not this patient's.
+    OrderNotForPatient = "order_not_for_patient", Patient, Block;
+    /// No active order for the medicine.
+    NoActiveOrder = "no_active_order", Medicine, Block;
+    /// Several active orders: the caller must name one.
+    ChooseOrder = "choose_order", Medicine, Block;
+    /// The order is for another medicine.
+    WrongMedicine = "wrong_medicine", Medicine, Block;
+    /// The order is stopped, suspended, not started or ended.
+    OrderNotActive = "order_not_active", Medicine, Block;
+    /// Strength × quantity is not the prescribed dose.
+    WrongDose = "wrong_dose", Dose, Block;
+    /// Not the prescribed route.
+    WrongRoute = "wrong_route", Route, Block;
+    /// The product is not for the prescribed route.
+    ProductRouteMismatch = "product_route_mismatch", Route, Block;
+    /// A regular order without valid times.
+    NoSchedule = "no_schedule", Time, Block;
+    /// Two scheduled times fall on one instant (clocks going forward).
+    ClockChange = "clock_change", Time, Warn;
+    /// Before the due window.
+    TooEarly = "too_early", Time, Warn;
+    /// After the due window.
+    TooLate = "too_late", Time, Warn;
+    /// This dose was already recorded.
+    AlreadyGiven = "already_given", Time, Block;
+    /// Less than half the order's shortest gap since the last dose of the medicine.
+    TooSoonAfterLastDose = "too_soon_after_last_dose", Time, Warn;
+    /// Within an as-needed order's minimum interval.
+    PrnTooSoon = "prn_too_soon", Time, Block;
+    /// An as-needed order's 24-hour maximum reached.
+    Max24hReached = "max_24h_reached", Time, Block;
+}
+
+/// The reasons a nurse may give for recording a dose despite warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverrideReason {
+    /// The prescriber was consulted.
+    PrescriberConsulted,
+    /// A documented clinical need (answers every warning).
+    ClinicalNeedDocumented,
+    /// The timing was agreed with the prescriber.
+    TimingAgreedWithPrescriber,
+    /// The recall notice was checked.
+    RecallNoticeChecked,
+    /// The expiry was checked on the pack.
+    ExpiryCheckedOnPack,
+}
+
+impl OverrideReason {
+    /// Every reason, in the order the web UI offers them.
+    pub const ALL: [OverrideReason; 5] = [
+        OverrideReason::PrescriberConsulted,
+        OverrideReason::ClinicalNeedDocumented,
+        OverrideReason::TimingAgreedWithPrescriber,
+        OverrideReason::RecallNoticeChecked,
+        OverrideReason::ExpiryCheckedOnPack,
+    ];
+
+    /// Every reason's name, in [`OverrideReason::ALL`]'s order.
+    pub const NAMES: [&'static str; 5] = [
+        OverrideReason::ALL[0].as_str(),
+        OverrideReason::ALL[1].as_str(),
+        OverrideReason::ALL[2].as_str(),
+        OverrideReason::ALL[3].as_str(),
+        OverrideReason::ALL[4].as_str(),
+    ];
+
+    /// The stable name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OverrideReason::PrescriberConsulted => "prescriber_consulted",
+            OverrideReason::ClinicalNeedDocumented => "clinical_need_documented",
+            OverrideReason::TimingAgreedWithPrescriber => "timing_agreed_with_prescriber",
+            OverrideReason::RecallNoticeChecked => "recall_notice_checked",
+            OverrideReason::ExpiryCheckedOnPack => "expiry_checked_on_pack",
+        }
+    }
+
+    /// The reason a name stands for.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<OverrideReason> {
+        OverrideReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Whether this reason answers a problem. A documented clinical need answers every
+    /// warning (the universal fallback, so a dose with warnings of several kinds can
+    /// always be recorded with a reason); the others answer only the warnings they are
+    /// about: the prescriber for timing and documentation, the recall notice for batch
+    /// warnings, the pack for a missing expiry. No reason answers a block.
+    #[must_use]
+    pub fn answers(self, code: ProblemCode) -> bool {
+        use ProblemCode::*;
+        if code.severity() == Severity::Block {
+            return false;
+        }
+        let time = matches!(
+            code,
+            TooEarly | TooLate | ClockChange | TooSoonAfterLastDose
+        );
+        match self {
+            OverrideReason::ClinicalNeedDocumented => true,
+            OverrideReason::PrescriberConsulted => time || code == UnknownLocation,
+            OverrideReason::TimingAgreedWithPrescriber => time,
+            OverrideReason::RecallNoticeChecked => matches!(code, BatchWarning | BatchNotInBarcode),
+            OverrideReason::ExpiryCheckedOnPack => code == ExpiryNotInBarcode,
+        }
+    }
+}
+
+/// Whether override reason `reason` answers the warning `code`, by name (unknown names
+/// answer nothing).
+///
+/// ```
+/// use bedside_ward::medicines::override_answers;
+/// assert!(override_answers("recall_notice_checked", "batch_warning"));
+/// assert!(!override_answers("recall_notice_checked", "too_early"));
+/// assert!(override_answers("clinical_need_documented", "expiry_not_in_barcode"));
+/// assert!(!override_answers("made_up", "too_early"));
+/// ```
+#[must_use]
+pub fn override_answers(reason: &str, code: &str) -> bool {
+    match (OverrideReason::parse(reason), ProblemCode::parse(code)) {
+        (Some(r), Some(c)) => r.answers(c),
+        _ => false,
+    }
+}

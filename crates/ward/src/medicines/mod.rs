@@ -1,0 +1,1037 @@
+//! The medicines administration check (the five rights and product safety), judged.
+//!
+//! Checks, each a [`Problem`] with a typed [`ProblemCode`], the right it is about, a
+//! severity and words a tired nurse understands: right patient (the full identification
+//! of [`crate::identify`]), right medicine (GTIN → product catalogue → VMP → an active
+//! order for this patient), right dose (strength × quantity), right route, right time
+//! (regular due window, PRN minimum interval and 24-hour maximum, no duplicate), expiry
+//! (day `00` = end of month, judged on the latest UK date), batch recall (block or warn),
+//! serial not already used, staff badge known, second checker for high-risk medicines.
+//!
+//! The service gathers, this module judges: [`read_scans`] reads the badge, location and
+//! pack scans; the service reads what they refer to into [`CheckInputs`] (using
+//! [`choose_order`] to know which order's doses to read); [`check`] decides. Severity
+//! `block` can never be overridden; `warn` needs an [`OverrideReason`] that answers every
+//! warning.
+
+mod codes;
+mod schedule;
+
+pub use codes::{OverrideReason, ProblemCode, Right, Severity, override_answers};
+pub use schedule::{DueSlot, amount, nearest_due, shortest_gap_minutes};
+
+use bedside_gs1::dict::Dictionary;
+use bedside_gs1::keys::{Location, MedicinePack, StaffBadge};
+use bedside_gs1::{Content, Options, Parser};
+use serde::{Deserialize, Serialize};
+
+use crate::identify::{ConfirmPatient, Decision, Identification, IdentifyFacts, Reason};
+use crate::time::{DAY_MS, MINUTE_MS, Ymd, london_when, uk_today_conservative};
+
+/// The request of both administration endpoints.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdministrationRequest {
+    /// Wristband scan.
+    pub patient_scan: String,
+    /// Medicine pack scan.
+    pub product_scan: String,
+    /// Giver's staff badge scan (8017).
+    pub staff_scan: String,
+    /// Second checker's badge scan (high-risk medicines).
+    #[serde(default)]
+    pub checker_scan: Option<String>,
+    /// Location scan (414 + 254).
+    #[serde(default)]
+    pub location_scan: Option<String>,
+    /// Units given (tablets, ml, syringes…), e.g. 2 or 2.5.
+    pub quantity: f64,
+    /// Route of administration.
+    pub route: String,
+    /// The order, when the patient has several for this medicine.
+    #[serde(default)]
+    pub order_id: Option<String>,
+    /// NHS number of the record open on screen.
+    #[serde(default)]
+    pub open_patient_nhs_number: Option<String>,
+    /// Reason code overriding `warn` problems (recording only).
+    #[serde(default)]
+    pub override_reason: Option<String>,
+}
+
+/// Why a request could not even be checked (the caller's fault).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RequestError {
+    /// `quantity` is not a number above 0 and at most 1000.
+    #[error("quantity must be more than 0 and at most 1000")]
+    Quantity,
+    /// A scan, the route or the order id is empty or too long.
+    #[error("scans must be 1 to 4096 characters, route 1 to 40, order_id 1 to 64")]
+    Lengths,
+}
+
+/// Checks the request's ranges; returns the quantity in thousandths of a unit.
+///
+/// # Errors
+/// [`RequestError`] naming the range broken.
+pub fn validate(req: &AdministrationRequest) -> Result<i64, RequestError> {
+    if !req.quantity.is_finite() || req.quantity <= 0.0 || req.quantity > 1000.0 {
+        return Err(RequestError::Quantity);
+    }
+    let too_long = |s: &String| s.chars().count() > 4096;
+    let scans = [&req.patient_scan, &req.product_scan, &req.staff_scan];
+    if scans.iter().any(|s| s.is_empty() || too_long(s))
+        || req.checker_scan.as_ref().is_some_and(too_long)
+        || req.location_scan.as_ref().is_some_and(too_long)
+        || req.route.is_empty()
+        || req.route.len() > 40
+        || req
+            .order_id
+            .as_ref()
+            .is_some_and(|o| o.is_empty() || o.len() > 64)
+    {
+        return Err(RequestError::Lengths);
+    }
+    // In range, so the product fits easily.
+    Ok((req.quantity * 1000.0).round() as i64)
+}
+
+/// One failed check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Which right it is about.
+    pub right: Right,
+    /// Machine code.
+    pub code: ProblemCode,
+    /// Block or warn.
+    pub severity: Severity,
+    /// Plain words. No patient identifiers.
+    pub message: String,
+    /// For `patient_not_confirmed`: the identification reasons.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<Reason>,
+}
+
+impl Problem {
+    /// A problem with its code's right and severity.
+    #[must_use]
+    pub fn new(code: ProblemCode, message: impl Into<String>) -> Problem {
+        Problem {
+            right: code.right(),
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            reasons: Vec::new(),
+        }
+    }
+}
+
+/// The overall answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every check passed.
+    Give,
+    /// Only `warn` problems: give only with an override reason.
+    Warn,
+    /// At least one `block` problem: do not give.
+    Stop,
+}
+
+impl Outcome {
+    /// `give`, `warn` or `stop`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Give => "give",
+            Outcome::Warn => "warn",
+            Outcome::Stop => "stop",
+        }
+    }
+}
+
+/// Regular (scheduled times) or as-needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderKind {
+    /// Given at the order's scheduled London times.
+    Regular,
+    /// Given when needed, within a minimum interval and a 24-hour maximum.
+    Prn,
+}
+
+impl OrderKind {
+    /// `regular` or `prn`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OrderKind::Regular => "regular",
+            OrderKind::Prn => "prn",
+        }
+    }
+
+    /// Reads a stored kind: `regular`, anything else is as-needed (`prn`).
+    #[must_use]
+    pub fn parse(s: &str) -> OrderKind {
+        if s == "regular" {
+            OrderKind::Regular
+        } else {
+            OrderKind::Prn
+        }
+    }
+}
+
+/// An order (prescription line) as the store holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    /// Order id.
+    pub id: String,
+    /// The patient's NHS number.
+    pub nhs_number: String,
+    /// The medicine (VMP).
+    pub vmp_id: String,
+    /// Prescribed dose, thousandths of `dose_unit`.
+    pub dose_milli: i64,
+    /// Unit of the dose.
+    pub dose_unit: String,
+    /// Route.
+    pub route: String,
+    /// Regular or as-needed.
+    pub kind: OrderKind,
+    /// Regular: comma-separated London `HH:MM` times.
+    pub times: String,
+    /// Regular: minutes either side of a due time.
+    pub window_minutes: i64,
+    /// As-needed: minimum minutes between doses (0: none).
+    pub min_interval_minutes: i64,
+    /// As-needed: most doses in 24 hours (0: no limit).
+    pub max_per_24h: i64,
+    /// `active` or another status.
+    pub active: bool,
+    /// Start (Unix ms).
+    pub starts_at: i64,
+    /// End (Unix ms), if any.
+    pub ends_at: Option<i64>,
+}
+
+/// A catalogue product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    /// Product name.
+    pub name: String,
+    /// Its VMP.
+    pub vmp_id: String,
+    /// The VMP's name.
+    pub vmp_name: String,
+    /// Strength per unit handled, thousandths of `strength_unit`.
+    pub strength_milli: i64,
+    /// Unit of the strength.
+    pub strength_unit: String,
+    /// The unit handled (tablet, ml…).
+    pub per_unit: String,
+    /// Routes the product is for.
+    pub routes: Vec<String>,
+    /// Needs a second checker.
+    pub high_risk: bool,
+}
+
+/// What the recall list says about the pack's batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recall {
+    /// Do not give.
+    Block {
+        /// The notice reference.
+        notice: String,
+    },
+    /// A safety notice: check before giving.
+    Warn {
+        /// The notice reference.
+        notice: String,
+    },
+}
+
+/// A dose already recorded under the chosen order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GivenDose {
+    /// The due time it was recorded for.
+    pub due_at: i64,
+    /// When it was given.
+    pub given_at: i64,
+}
+
+/// How many doses of one medicine (a VMP) a patient has had from any of their orders,
+/// and when the latest was given. Recording reads it again under a lock and refuses if
+/// it changed.
+pub type DoseState = (i64, Option<i64>);
+
+/// The badge, location and pack scans, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scans {
+    /// The giver's GSRN, when the staff scan is a badge.
+    pub staff: Option<String>,
+    /// `None`: no checker scanned; `Some(None)`: the scan is not a badge.
+    pub checker: Option<Option<String>>,
+    /// `None`: no location scanned; `Some(None)`: the scan is not a location.
+    pub location: Option<Option<(String, String)>>,
+    /// The pack, when the product scan is a medicine pack.
+    pub pack: Option<PackScan>,
+}
+
+/// A medicine pack's keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackScan {
+    /// GTIN-14.
+    pub gtin: String,
+    /// Batch.
+    pub batch: Option<String>,
+    /// The last valid day of the expiry (day `00` = end of month).
+    pub expiry: Option<Ymd>,
+    /// Serial.
+    pub serial: Option<String>,
+}
+
+fn gs1<'a>(parser: &Parser<'_>, scan: &'a str) -> Option<bedside_gs1::Message<'a>> {
+    match parser.scan(scan.as_bytes()).ok()?.content {
+        Content::Gs1(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// Reads the staff, checker, location and pack scans (the expiry century window from
+/// `now`'s year).
+#[must_use]
+pub fn read_scans(req: &AdministrationRequest, gs_substitute: Option<&str>, now: i64) -> Scans {
+    let parser = Parser::new(
+        Dictionary::embedded(),
+        Options {
+            gs_substitute,
+            ..Options::default()
+        },
+    );
+    let badge = |s: &str| {
+        gs1(&parser, s).and_then(|m| {
+            StaffBadge::from_message(&m)
+                .ok()
+                .map(|b| b.gsrn.as_str().to_owned())
+        })
+    };
+    let year = u16::try_from(Ymd::from_ms(now).year).unwrap_or(2026);
+    let pack = gs1(&parser, &req.product_scan).and_then(|m| {
+        MedicinePack::from_message(&m, year).ok().map(|p| PackScan {
+            gtin: p.gtin.as_str().to_owned(),
+            batch: p.batch.map(str::to_owned),
+            expiry: p.expiry.map(|e| {
+                let (y, m, d) = e.last_valid_day();
+                Ymd {
+                    year: i64::from(y),
+                    month: m,
+                    day: d,
+                }
+            }),
+            serial: p.serial.map(str::to_owned),
+        })
+    });
+    Scans {
+        staff: badge(&req.staff_scan),
+        checker: req.checker_scan.as_deref().map(badge),
+        location: req.location_scan.as_deref().map(|l| {
+            gs1(&parser, l).and_then(|m| {
+                Location::from_message(&m).ok().map(|x| {
+                    (
+                        x.gln.as_str().to_owned(),
+                        x.extension.unwrap_or("").to_owned(),
+                    )
+                })
+            })
+        }),
+        pack,
+    }
+}
+
+/// The orders the store found for the dose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Orders {
+    /// The caller named an order: it, if it exists.
+    Named(Option<Order>),
+    /// The patient's active orders for the pack's VMP.
+    ForMedicine(Vec<Order>),
+}
+
+/// Everything the check reads from the store (and the identification), as of one moment.
+/// Fields the scans did not call for are left at their defaults and not looked at.
+#[derive(Debug, Clone)]
+pub struct CheckInputs {
+    /// The wristband's identification (right patient).
+    pub identification: Identification,
+    /// The giver's badge is registered and active.
+    pub staff_known: bool,
+    /// The checker's badge is registered and active.
+    pub checker_known: bool,
+    /// The location is registered.
+    pub location_known: bool,
+    /// The recall list on the pack's (GTIN, batch).
+    pub recall: Option<Recall>,
+    /// Without a batch: a block recall of any batch of the GTIN (its notice).
+    pub product_recalled: Option<String>,
+    /// The pack's (GTIN, serial) was already used for a dose.
+    pub serial_used: bool,
+    /// The catalogue entry of the pack's GTIN.
+    pub product: Option<Product>,
+    /// The orders found.
+    pub orders: Orders,
+    /// The patient's doses of the chosen order's medicine, from all their orders.
+    pub doses: DoseState,
+    /// Doses recorded under the chosen order in the last three days.
+    pub order_doses: Vec<GivenDose>,
+}
+
+/// The order the check will judge the dose against, as [`check`] chooses it: the named
+/// order if it is the patient's, else the patient's only active order for the medicine.
+/// The service uses it to know whose doses to read.
+///
+/// # Errors
+/// The problem that stops the dose: `order_not_for_patient`, `no_active_order` or
+/// `choose_order`.
+pub fn choose_order<'a>(orders: &'a Orders, nhs: &str) -> Result<&'a Order, ProblemCode> {
+    match orders {
+        Orders::Named(Some(o)) if o.nhs_number == nhs => Ok(o),
+        Orders::Named(_) => Err(ProblemCode::OrderNotForPatient),
+        Orders::ForMedicine(list) => match list.as_slice() {
+            [] => Err(ProblemCode::NoActiveOrder),
+            [one] => Ok(one),
+            _ => Err(ProblemCode::ChooseOrder),
+        },
+    }
+}
+
+/// The order the dose belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrderInfo {
+    /// Order id.
+    pub id: String,
+    /// VMP.
+    pub vmp_id: String,
+    /// Prescribed dose, e.g. `1 g`.
+    pub dose: String,
+    /// Route.
+    pub route: String,
+    /// `regular` or `prn`.
+    pub kind: OrderKind,
+}
+
+/// The product scanned.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackInfo {
+    /// GTIN.
+    pub gtin: String,
+    /// Product name, when known.
+    pub name: Option<String>,
+    /// Batch.
+    pub batch: Option<String>,
+    /// Expiry (`DD-Mmm-YYYY`, last valid day).
+    pub expiry: Option<String>,
+    /// Serial.
+    pub serial: Option<String>,
+    /// High risk.
+    pub high_risk: bool,
+}
+
+/// The pack's keys, for the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackFacts {
+    /// GTIN.
+    pub gtin: String,
+    /// Batch.
+    pub batch: Option<String>,
+    /// Expiry (`DD-Mmm-YYYY`).
+    pub expiry: Option<String>,
+    /// Serial.
+    pub serial: Option<String>,
+}
+
+/// The audit facts of one check (actions `administration.verify`, `.recorded`,
+/// `.refused`). Field names are the stored JSON keys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckFacts {
+    /// The wristband's identification.
+    pub identify: IdentifyFacts,
+    /// The pack's keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pack: Option<PackFacts>,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The problems' codes.
+    pub problems: Vec<ProblemCode>,
+    /// The order id.
+    pub order: Option<String>,
+    /// The due time (Unix ms).
+    pub due_at: Option<i64>,
+    /// The giver's GSRN.
+    pub staff: Option<String>,
+    /// The checker's GSRN.
+    pub checker: Option<String>,
+    /// The location (GLN, extension).
+    pub location: Option<(String, String)>,
+    /// The patient's NHS number, when identified.
+    pub nhs_number: Option<String>,
+    /// Units given, thousandths.
+    pub quantity_milli: i64,
+    /// Recording: the override reason given (`null` when none was needed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_reason: Option<Option<OverrideReason>>,
+    /// Recording: the administration's row id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub administration_id: Option<i64>,
+    /// A refused record: the refusal code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+}
+
+/// What recording needs and the audit trail keeps; never sent to the caller.
+#[derive(Debug, Clone)]
+pub struct Internal {
+    /// The patient's NHS number, when identified.
+    pub nhs_number: Option<String>,
+    /// The giver's GSRN.
+    pub staff_gsrn: Option<String>,
+    /// The checker's GSRN.
+    pub checker_gsrn: Option<String>,
+    /// The registered location.
+    pub location: Option<(String, String)>,
+    /// Units given, thousandths.
+    pub quantity_milli: i64,
+    /// The dose given, thousandths of the strength unit.
+    pub dose_milli: i64,
+    /// The patient's doses of the medicine as the checks read them.
+    pub doses_seen: Option<DoseState>,
+    /// The audit facts.
+    pub facts: CheckFacts,
+}
+
+/// The result of all checks.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    /// Give, warn or stop.
+    pub outcome: Outcome,
+    /// Failed checks.
+    pub problems: Vec<Problem>,
+    /// The identity to confirm (only when the patient was matched).
+    pub patient: Option<ConfirmPatient>,
+    /// The order.
+    pub order: Option<OrderInfo>,
+    /// The pack.
+    pub pack: Option<PackInfo>,
+    /// The dose the scanned quantity gives, e.g. `1 g`.
+    pub dose_given: Option<String>,
+    /// Due time (Unix ms) of the dose this would record.
+    pub due_at: Option<i64>,
+    /// Due time for people, in London (`14:00 GMT on 25-Nov-2026`).
+    pub due_display: Option<String>,
+    /// Said when the clocks change on the due day: the scheduled time did not exist and
+    /// was moved, or happened twice and means its first occurrence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_note: Option<String>,
+    /// For `warn`: the override reasons that answer every warning (see
+    /// [`override_answers`]); recording needs one of them. Absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub override_reasons: Vec<OverrideReason>,
+    /// What recording needs; never serialised.
+    #[serde(skip)]
+    pub internal: Internal,
+}
+
+impl Evaluation {
+    /// What the audit trail records about this check, as a JSON object.
+    #[must_use]
+    pub fn internal_facts(&self) -> serde_json::Map<String, serde_json::Value> {
+        match serde_json::to_value(&self.internal.facts) {
+            Ok(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        }
+    }
+}
+
+fn route_words(r: &str) -> String {
+    r.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '-')
+        .take(40)
+        .collect()
+}
+
+fn duration_words(ms: i64) -> String {
+    let m = ms.abs() / MINUTE_MS;
+    if m >= 60 {
+        format!("{} h {} min", m / 60, m % 60)
+    } else {
+        format!("{m} min")
+    }
+}
+
+/// The partial answer, filled in as the checks go.
+struct Partial {
+    problems: Vec<Problem>,
+    patient: Option<ConfirmPatient>,
+    order: Option<OrderInfo>,
+    pack: Option<PackInfo>,
+    dose_given: Option<String>,
+    due_at: Option<i64>,
+    due_note: Option<String>,
+    internal: Internal,
+}
+
+impl Partial {
+    fn push(&mut self, code: ProblemCode, message: impl Into<String>) {
+        self.problems.push(Problem::new(code, message));
+    }
+
+    fn finish(self) -> Evaluation {
+        let Partial {
+            problems,
+            patient,
+            order,
+            pack,
+            dose_given,
+            due_at,
+            due_note,
+            mut internal,
+        } = self;
+        let outcome = if problems.iter().any(|p| p.severity == Severity::Block) {
+            Outcome::Stop
+        } else if problems.is_empty() {
+            Outcome::Give
+        } else {
+            Outcome::Warn
+        };
+        let f = &mut internal.facts;
+        f.outcome = outcome;
+        f.problems = problems.iter().map(|p| p.code).collect();
+        f.order = order.as_ref().map(|o| o.id.clone());
+        f.due_at = due_at;
+        f.staff.clone_from(&internal.staff_gsrn);
+        f.checker.clone_from(&internal.checker_gsrn);
+        f.location.clone_from(&internal.location);
+        f.nhs_number.clone_from(&internal.nhs_number);
+        f.quantity_milli = internal.quantity_milli;
+        let override_reasons = if outcome == Outcome::Warn {
+            OverrideReason::ALL
+                .into_iter()
+                .filter(|r| problems.iter().all(|p| r.answers(p.code)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Evaluation {
+            outcome,
+            problems,
+            override_reasons,
+            patient,
+            order,
+            pack,
+            dose_given,
+            due_display: due_at.map(london_when),
+            due_note,
+            due_at,
+            internal,
+        }
+    }
+}
+
+/// Runs every check on what was read. `quantity_milli` is [`validate`]'s result; `now`
+/// the server clock.
+#[must_use]
+pub fn check(
+    req: &AdministrationRequest,
+    quantity_milli: i64,
+    scans: &Scans,
+    inputs: &CheckInputs,
+    now: i64,
+) -> Evaluation {
+    let id = &inputs.identification;
+    let mut ev = Partial {
+        problems: Vec::new(),
+        patient: None,
+        order: None,
+        pack: None,
+        dose_given: None,
+        due_at: None,
+        due_note: None,
+        internal: Internal {
+            nhs_number: None,
+            staff_gsrn: scans.staff.clone(),
+            checker_gsrn: scans.checker.clone().flatten(),
+            location: None,
+            quantity_milli,
+            dose_milli: 0,
+            doses_seen: None,
+            facts: CheckFacts {
+                identify: id.facts.clone(),
+                pack: None,
+                outcome: Outcome::Stop,
+                problems: Vec::new(),
+                order: None,
+                due_at: None,
+                staff: None,
+                checker: None,
+                location: None,
+                nhs_number: None,
+                quantity_milli,
+                override_reason: None,
+                administration_id: None,
+                refused: None,
+            },
+        },
+    };
+
+    // Right patient.
+    let nhs = match &id.decision {
+        Decision::Match(m) => {
+            ev.patient = Some(m.confirm());
+            Some(m.nhs_number().as_str().to_owned())
+        }
+        other => {
+            let mut p = Problem::new(
+                ProblemCode::PatientNotConfirmed,
+                format!(
+                    "Patient not confirmed ({}): {}",
+                    other.status().as_str(),
+                    other
+                        .reasons()
+                        .first()
+                        .map(|r| r.message.as_str())
+                        .unwrap_or("")
+                ),
+            );
+            p.reasons = other.reasons().to_vec();
+            ev.problems.push(p);
+            None
+        }
+    };
+    ev.internal.nhs_number.clone_from(&nhs);
+
+    // Staff and second checker.
+    match &scans.staff {
+        None => ev.push(
+            ProblemCode::NotAStaffBadge,
+            "The staff scan is not a staff badge. Scan your badge.",
+        ),
+        Some(_) if !inputs.staff_known => ev.push(
+            ProblemCode::UnknownStaff,
+            "This staff badge is not registered. Ask the ward manager.",
+        ),
+        Some(_) => {}
+    }
+    match &scans.checker {
+        None => {}
+        Some(None) => ev.push(
+            ProblemCode::CheckerNotAStaffBadge,
+            "The second checker scan is not a staff badge.",
+        ),
+        Some(Some(c)) if Some(c) == scans.staff.as_ref() => ev.push(
+            ProblemCode::CheckerSameAsGiver,
+            "The second checker must be a different person.",
+        ),
+        Some(Some(_)) if !inputs.checker_known => ev.push(
+            ProblemCode::UnknownChecker,
+            "The second checker's badge is not registered.",
+        ),
+        Some(Some(_)) => {}
+    }
+
+    // Location (optional).
+    match &scans.location {
+        None => {}
+        Some(Some(loc)) if inputs.location_known => ev.internal.location = Some(loc.clone()),
+        Some(_) => ev.push(
+            ProblemCode::UnknownLocation,
+            "This location barcode is not known here.",
+        ),
+    }
+
+    // The pack.
+    let Some(pack) = &scans.pack else {
+        ev.push(
+            ProblemCode::NotAMedicinePack,
+            "This barcode is not a medicine pack. Scan the pack's 2D barcode.",
+        );
+        return ev.finish();
+    };
+    let mut info = PackInfo {
+        gtin: pack.gtin.clone(),
+        name: None,
+        batch: pack.batch.clone(),
+        expiry: pack.expiry.map(|e| e.display()),
+        serial: pack.serial.clone(),
+        high_risk: false,
+    };
+    ev.internal.facts.pack = Some(PackFacts {
+        gtin: info.gtin.clone(),
+        batch: info.batch.clone(),
+        expiry: info.expiry.clone(),
+        serial: info.serial.clone(),
+    });
+
+    // Product safety: expiry, recall, serial.
+    match pack.expiry {
+        None => ev.push(
+            ProblemCode::ExpiryNotInBarcode,
+            "No expiry date in the barcode — check the pack by eye.",
+        ),
+        Some(last) if last < uk_today_conservative(now) => ev.push(
+            ProblemCode::Expired,
+            format!("Expired on {} — do not give", last.display()),
+        ),
+        Some(_) => {}
+    }
+    if pack.batch.is_some() {
+        match &inputs.recall {
+            Some(Recall::Block { notice }) => ev.push(
+                ProblemCode::BatchRecalled,
+                format!("This batch is recalled ({notice}) — do not give; return it to pharmacy"),
+            ),
+            Some(Recall::Warn { notice }) => ev.push(
+                ProblemCode::BatchWarning,
+                format!("This batch has a safety notice ({notice}) — check before giving"),
+            ),
+            None => {}
+        }
+    } else {
+        // Without a batch the recall list cannot clear this pack: if any batch of the
+        // product is recalled with a block, the pack in hand may be one of them.
+        match &inputs.product_recalled {
+            Some(notice) => ev.push(
+                ProblemCode::BatchUnknownProductRecalled,
+                format!(
+                    "No batch in the barcode, and a batch of this product is recalled ({notice}) — do not give; ask pharmacy"
+                ),
+            ),
+            None => ev.push(
+                ProblemCode::BatchNotInBarcode,
+                "No batch in the barcode: the recall list cannot be checked.",
+            ),
+        }
+    }
+    if pack.serial.is_some() && inputs.serial_used {
+        ev.push(
+            ProblemCode::SerialAlreadyUsed,
+            "This pack (serial number) has already been used for a dose. Scan the pack in your hand.",
+        );
+    }
+
+    // Right medicine: GTIN → product → VMP → an active order for this patient.
+    let Some(product) = &inputs.product else {
+        ev.push(
+            ProblemCode::UnknownProduct,
+            "This product is not in the catalogue. Do not give; ask pharmacy.",
+        );
+        ev.pack = Some(info);
+        return ev.finish();
+    };
+    info.name = Some(product.name.clone());
+    info.high_risk = product.high_risk;
+    ev.pack = Some(info);
+    if product.high_risk && ev.internal.checker_gsrn.is_none() {
+        ev.push(
+            ProblemCode::SecondCheckerRequired,
+            format!(
+                "{} is a high-risk medicine: a second checker must scan their badge.",
+                product.vmp_name
+            ),
+        );
+    }
+    let Some(nhs) = nhs else {
+        return ev.finish();
+    };
+    let order = match choose_order(&inputs.orders, &nhs) {
+        Ok(o) => o,
+        Err(code) => {
+            let message = match code {
+                ProblemCode::OrderNotForPatient => "This order is not for this patient.".to_owned(),
+                ProblemCode::NoActiveOrder => format!(
+                    "No active prescription for {} for this patient — do not give.",
+                    product.vmp_name
+                ),
+                _ => "This patient has more than one prescription for this medicine: choose the order.".to_owned(),
+            };
+            ev.push(code, message);
+            return ev.finish();
+        }
+    };
+    ev.order = Some(OrderInfo {
+        id: order.id.clone(),
+        vmp_id: order.vmp_id.clone(),
+        dose: amount(order.dose_milli, &order.dose_unit),
+        route: order.route.clone(),
+        kind: order.kind,
+    });
+    if order.vmp_id != product.vmp_id {
+        ev.push(
+            ProblemCode::WrongMedicine,
+            format!(
+                "Wrong medicine: the order is for {}, this pack is {}.",
+                order.vmp_id, product.vmp_name
+            ),
+        );
+    }
+    if !order.active || order.starts_at > now || order.ends_at.is_some_and(|e| e <= now) {
+        ev.push(
+            ProblemCode::OrderNotActive,
+            "This prescription is not active (stopped, suspended or not started) — do not give.",
+        );
+    }
+
+    // Right dose: strength × quantity.
+    let given =
+        i64::try_from(i128::from(product.strength_milli) * i128::from(quantity_milli) / 1000)
+            .unwrap_or(i64::MAX);
+    ev.internal.dose_milli = given;
+    let given_text = amount(given, &product.strength_unit);
+    if product.strength_unit != order.dose_unit || given != order.dose_milli {
+        ev.push(
+            ProblemCode::WrongDose,
+            format!(
+                "Wrong dose: prescribed {}, this is {given_text} ({} {} × {}).",
+                amount(order.dose_milli, &order.dose_unit),
+                amount(quantity_milli, "").trim_end(),
+                product.per_unit,
+                amount(product.strength_milli, &product.strength_unit)
+            ),
+        );
+    }
+    ev.dose_given = Some(given_text);
+
+    // Right route.
+    if req.route != order.route {
+        ev.push(
+            ProblemCode::WrongRoute,
+            format!(
+                "Wrong route: prescribed {}, not {}.",
+                order.route,
+                route_words(&req.route)
+            ),
+        );
+    } else if !product.routes.iter().any(|r| r == &order.route) {
+        ev.push(
+            ProblemCode::ProductRouteMismatch,
+            format!("This product is not for the {} route.", order.route),
+        );
+    }
+
+    // Right time. Every dose of this medicine the patient has had, from any of their
+    // orders: the minimum PRN interval and a regular dose given too soon after another
+    // are about the medicine, not the order line.
+    ev.internal.doses_seen = Some(inputs.doses);
+    let last_dose = inputs.doses.1;
+    ev.due_at = match order.kind {
+        OrderKind::Regular => regular_time(&mut ev, order, inputs, last_dose, now),
+        OrderKind::Prn => {
+            if let Some(last) = last_dose {
+                let since = now - last;
+                if order.min_interval_minutes > 0 && since < order.min_interval_minutes * MINUTE_MS
+                {
+                    ev.push(
+                        ProblemCode::PrnTooSoon,
+                        format!(
+                            "Too soon: this medicine was last given at {}; the minimum interval is {}.",
+                            london_when(last),
+                            duration_words(order.min_interval_minutes * MINUTE_MS)
+                        ),
+                    );
+                }
+            }
+            let in_24h = i64::try_from(
+                inputs
+                    .order_doses
+                    .iter()
+                    .filter(|d| d.given_at > now - DAY_MS)
+                    .count(),
+            )
+            .unwrap_or(i64::MAX);
+            if order.max_per_24h > 0 && in_24h >= order.max_per_24h {
+                ev.push(
+                    ProblemCode::Max24hReached,
+                    format!(
+                        "Maximum reached: {in_24h} doses in the last 24 hours (limit {}).",
+                        order.max_per_24h
+                    ),
+                );
+            }
+            // PRN doses are slotted by their minimum interval, so two records of one
+            // dose collide.
+            let slot = (order.min_interval_minutes * MINUTE_MS).max(MINUTE_MS);
+            Some(now.div_euclid(slot) * slot)
+        }
+    };
+    ev.finish()
+}
+
+fn regular_time(
+    ev: &mut Partial,
+    order: &Order,
+    inputs: &CheckInputs,
+    last_dose: Option<i64>,
+    now: i64,
+) -> Option<i64> {
+    let Some(slot) = nearest_due(&order.times, now) else {
+        ev.push(
+            ProblemCode::NoSchedule,
+            "This regular order has no valid times. Ask the prescriber.",
+        );
+        return None;
+    };
+    let due = slot.at;
+    ev.due_note = slot.note();
+    if !slot.collides_with.is_empty() {
+        ev.push(
+            ProblemCode::ClockChange,
+            format!(
+                "The clocks go forward today: the {} and {} doses fall at the same moment ({}), so only one of them can be recorded. Ask the prescriber.",
+                slot.label,
+                slot.collides_with.join(" and "),
+                london_when(due)
+            ),
+        );
+    }
+    let off = now - due;
+    if off.abs() > order.window_minutes * MINUTE_MS {
+        let (code, early_late) = if off < 0 {
+            (ProblemCode::TooEarly, "early")
+        } else {
+            (ProblemCode::TooLate, "late")
+        };
+        ev.push(
+            code,
+            format!(
+                "Not due now: due at {}, this is {} {early_late}.",
+                london_when(due),
+                duration_words(off)
+            ),
+        );
+    }
+    if let Some(d) = inputs.order_doses.iter().find(|d| d.due_at == due) {
+        ev.push(
+            ProblemCode::AlreadyGiven,
+            format!(
+                "Already given: the {} dose was recorded at {}.",
+                slot.label,
+                london_when(d.given_at)
+            ),
+        );
+    } else if let (Some(last), Some(gap)) = (last_dose, shortest_gap_minutes(&order.times)) {
+        // Due windows of close times overlap: the 08:00 dose given late and the 10:00
+        // dose early can both be "due" minutes apart.
+        let since = now - last;
+        if (0..gap * MINUTE_MS / 2).contains(&since) {
+            ev.push(
+                ProblemCode::TooSoonAfterLastDose,
+                format!(
+                    "Too soon: this medicine was last given at {}, {} ago; the doses are prescribed {} apart.",
+                    london_when(last),
+                    duration_words(since),
+                    duration_words(gap * MINUTE_MS)
+                ),
+            );
+        }
+    }
+    Some(due)
+}
