@@ -16,8 +16,14 @@ use crate::db::Db;
 /// ASCII GS, the FNC1 separator in scan data.
 pub const GS: char = '\u{1d}';
 
-/// The roles, in the order tokens are listed.
-pub const ROLES: [&str; 5] = ["nurse", "pharmacist", "admissions", "integrator", "admin"];
+/// The roles' names, in the order tokens are listed ([`bedside_ward::access::Role::ALL`]).
+pub const ROLES: [&str; 5] = [
+    bedside_ward::access::Role::ALL[0].as_str(),
+    bedside_ward::access::Role::ALL[1].as_str(),
+    bedside_ward::access::Role::ALL[2].as_str(),
+    bedside_ward::access::Role::ALL[3].as_str(),
+    bedside_ward::access::Role::ALL[4].as_str(),
+];
 
 /// GS1 mod-10 check digit for the digits given (check digit position excluded).
 #[must_use]

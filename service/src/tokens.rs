@@ -13,7 +13,7 @@ use sqlx::Row;
 use crate::clock::{DAY_MS, rfc3339};
 use crate::crypto::{RandomError, random_hex, token_hash};
 use crate::db::Db;
-use crate::server::auth::Role;
+use bedside_ward::access::Role;
 
 /// Longest label.
 pub const MAX_NAME: usize = 100;

@@ -17,7 +17,7 @@
 
 use std::process::ExitCode;
 
-use bedside::server::auth::Role;
+use bedside_ward::access::Role;
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::serve::ConfigArgs;

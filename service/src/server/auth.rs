@@ -13,47 +13,7 @@ use super::AppState;
 use super::problem::Problem;
 use crate::crypto::{ct_eq, split_token, token_hash};
 
-/// A role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// Ward nurse: identify, check and record administrations.
-    Nurse,
-    /// Pharmacist: identify, check administrations.
-    Pharmacist,
-    /// Admissions: identify.
-    Admissions,
-    /// System integration (feeds, imports).
-    Integrator,
-    /// Administration: audit.
-    Admin,
-}
-
-impl Role {
-    /// Parses a stored role name.
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Role> {
-        Some(match s {
-            "nurse" => Role::Nurse,
-            "pharmacist" => Role::Pharmacist,
-            "admissions" => Role::Admissions,
-            "integrator" => Role::Integrator,
-            "admin" => Role::Admin,
-            _ => return None,
-        })
-    }
-
-    /// The name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Nurse => "nurse",
-            Role::Pharmacist => "pharmacist",
-            Role::Admissions => "admissions",
-            Role::Integrator => "integrator",
-            Role::Admin => "admin",
-        }
-    }
-}
+pub use bedside_ward::access::Role;
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
