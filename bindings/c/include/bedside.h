@@ -1106,7 +1106,9 @@ struct BedsideGs1Options bedside_gs1_options_default(void);
  The input must be UTF-8 for every form (`BEDSIDE_STATUS_INVALID_UTF8`
  otherwise); GS separators (0x1D) and NUL bytes are ordinary bytes that the
  GS1 rules judge. The caller keeps ownership of `input` (it is copied) and
- owns the result: free it with [`bedside_gs1_result_free`].
+ owns the result: free it with [`bedside_gs1_result_free`]. When several
+ arguments are wrong, the first checked decides the status: `out`, then
+ `form`, `input`, `options`.
 
  # Safety
  `input` is valid for `len` bytes; `options` is NULL or valid; `out` is a

@@ -211,6 +211,13 @@ pub struct BedsideBuffer {
     pub capacity: usize,
 }
 
+impl Default for BedsideBuffer {
+    /// An empty buffer (`data = NULL`), ready to be filled by the library.
+    fn default() -> Self {
+        BedsideBuffer::EMPTY
+    }
+}
+
 impl BedsideBuffer {
     pub(crate) const EMPTY: BedsideBuffer = BedsideBuffer {
         data: std::ptr::null_mut(),

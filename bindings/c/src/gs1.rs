@@ -377,7 +377,9 @@ impl BedsideGs1Result {
 /// The input must be UTF-8 for every form (`BEDSIDE_STATUS_INVALID_UTF8`
 /// otherwise); GS separators (0x1D) and NUL bytes are ordinary bytes that the
 /// GS1 rules judge. The caller keeps ownership of `input` (it is copied) and
-/// owns the result: free it with [`bedside_gs1_result_free`].
+/// owns the result: free it with [`bedside_gs1_result_free`]. When several
+/// arguments are wrong, the first checked decides the status: `out`, then
+/// `form`, `input`, `options`.
 ///
 /// # Safety
 /// `input` is valid for `len` bytes; `options` is NULL or valid; `out` is a
@@ -393,11 +395,11 @@ pub unsafe extern "C" fn bedside_gs1_parse(
     guard(|| {
         // SAFETY: forwarded from the caller (each helper checks for NULL).
         unsafe { clear_handle(out) }?;
+        let form = BedsideInputForm::from_u32(form).ok_or(BedsideStatus::InvalidArgument)?;
         // SAFETY: as above.
         let text = unsafe { text_in(input, len) }?;
         // SAFETY: as above.
         let opts = unsafe { self::options(options) }?;
-        let form = BedsideInputForm::from_u32(form).ok_or(BedsideStatus::InvalidArgument)?;
         let result = parse_form(form, text, opts);
         // SAFETY: checked non-NULL by clear_handle.
         unsafe { write_out(out, Box::into_raw(Box::new(result))) }
