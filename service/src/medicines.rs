@@ -14,8 +14,8 @@ use sqlx::Row;
 pub use bedside_ward::medicines::{
     AdministrationRequest, CheckFacts, CheckInputs, DoseState, DueSlot, Evaluation, GivenDose,
     Internal, Order, OrderInfo, OrderKind, Orders, Outcome, OverrideReason, PackFacts, PackInfo,
-    PackScan, Problem, ProblemCode, Product, Recall, RequestError, Right, Scans, Severity, amount,
-    check, choose_order, nearest_due, override_answers, read_scans, shortest_gap_minutes, validate,
+    PackScan, Problem, ProblemCode, Product, Recall, RefusalCode, RequestError, Right, Scans, Severity, amount,
+    check, choose_order, may_record, nearest_due, override_answers, read_scans, shortest_gap_minutes, validate,
 };
 
 use crate::identify::{Decision, Identifier};
@@ -268,30 +268,6 @@ pub struct Recorded {
     pub decision_id: i64,
 }
 
-/// Why the checks refuse to record a dose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RefusalCode {
-    /// Block problems, or the dose cannot be identified (no order, pack or patient).
-    AdministrationRefused,
-    /// Warnings and no override reason.
-    OverrideRequired,
-    /// Warnings and an override reason that does not answer all of them.
-    OverrideReasonNotApplicable,
-}
-
-impl RefusalCode {
-    /// The problem code the HTTP answer carries.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            RefusalCode::AdministrationRefused => "administration_refused",
-            RefusalCode::OverrideRequired => "override_required",
-            RefusalCode::OverrideReasonNotApplicable => "override_reason_not_applicable",
-        }
-    }
-}
-
 /// Why recording was refused.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -353,31 +329,10 @@ pub async fn record(
             }
         }
     }
-    let reason = override_reason.and_then(OverrideReason::parse);
-    match ev.outcome {
-        Outcome::Stop => {
-            return Ok(Err(RecordRefusal::Refused(
-                ev,
-                RefusalCode::AdministrationRefused,
-            )));
-        }
-        Outcome::Warn => match (override_reason, reason) {
-            (Some(_), Some(r)) if ev.override_reasons.contains(&r) => {}
-            (Some(_), _) => {
-                return Ok(Err(RecordRefusal::Refused(
-                    ev,
-                    RefusalCode::OverrideReasonNotApplicable,
-                )));
-            }
-            (None, _) => {
-                return Ok(Err(RecordRefusal::Refused(
-                    ev,
-                    RefusalCode::OverrideRequired,
-                )));
-            }
-        },
-        Outcome::Give => {}
-    }
+    let override_reason = match may_record(&ev, override_reason) {
+        Ok(r) => r,
+        Err(code) => return Ok(Err(RecordRefusal::Refused(ev, code))),
+    };
     let (Some(order), Some(due), Some(pack), Some(nhs), Some(staff)) = (
         ev.order.clone(),
         ev.due_at,
@@ -389,11 +344,6 @@ pub async fn record(
             ev,
             RefusalCode::AdministrationRefused,
         )));
-    };
-    let override_reason = if ev.outcome == Outcome::Warn {
-        reason
-    } else {
-        None
     };
     ev.internal.facts.override_reason = Some(override_reason);
     let mut tx = db.pool.begin().await?;

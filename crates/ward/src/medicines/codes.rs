@@ -66,11 +66,12 @@ impl Severity {
 
 macro_rules! problem_codes {
     ($( $(#[$doc:meta])* $variant:ident = $name:literal, $right:ident, $severity:ident; )*) => {
-        /// Every problem the check can find.
+        /// Every problem the check can find. Each serialises as its name in the table
+        /// below (named explicitly: `max_24h_reached` is not what a case rule makes of
+        /// `Max24hReached`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
         pub enum ProblemCode {
-            $( $(#[$doc])* $variant, )*
+            $( $(#[$doc])* #[serde(rename = $name)] $variant, )*
         }
 
         impl ProblemCode {

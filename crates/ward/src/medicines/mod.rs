@@ -552,6 +552,61 @@ impl Evaluation {
     }
 }
 
+/// Why the checks refuse to record a dose (the HTTP answer's problem code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalCode {
+    /// Block problems, or the dose cannot be placed (no order, pack, patient or badge).
+    AdministrationRefused,
+    /// Warnings and no override reason.
+    OverrideRequired,
+    /// Warnings and an override reason that does not answer all of them.
+    OverrideReasonNotApplicable,
+}
+
+impl RefusalCode {
+    /// The stable name (the serialised form).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RefusalCode::AdministrationRefused => "administration_refused",
+            RefusalCode::OverrideRequired => "override_required",
+            RefusalCode::OverrideReasonNotApplicable => "override_reason_not_applicable",
+        }
+    }
+}
+
+/// Whether a checked dose may be recorded with the override reason given (by name),
+/// and the reason to record with it (`None` when no warning needed one).
+///
+/// # Errors
+/// The [`RefusalCode`]: a stop, warnings without a reason, a reason that does not answer
+/// every warning (an unknown name answers none), or a dose the checks could not place.
+pub fn may_record(
+    ev: &Evaluation,
+    override_reason: Option<&str>,
+) -> Result<Option<OverrideReason>, RefusalCode> {
+    let reason = match ev.outcome {
+        Outcome::Stop => return Err(RefusalCode::AdministrationRefused),
+        Outcome::Warn => match override_reason.map(OverrideReason::parse) {
+            None => return Err(RefusalCode::OverrideRequired),
+            Some(Some(r)) if ev.override_reasons.contains(&r) => Some(r),
+            Some(_) => return Err(RefusalCode::OverrideReasonNotApplicable),
+        },
+        Outcome::Give => None,
+    };
+    let placed = ev.order.is_some()
+        && ev.due_at.is_some()
+        && ev.pack.is_some()
+        && ev.internal.nhs_number.is_some()
+        && ev.internal.staff_gsrn.is_some();
+    if placed {
+        Ok(reason)
+    } else {
+        Err(RefusalCode::AdministrationRefused)
+    }
+}
+
 fn route_words(r: &str) -> String {
     r.chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == ' ' || *c == '-')
