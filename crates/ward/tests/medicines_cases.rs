@@ -634,7 +634,8 @@ fn recording_needs_an_answer_to_every_warning() {
         warn.override_reasons,
         [OverrideReason::ClinicalNeedDocumented]
     );
-    let cases: &[(Option<&str>, Result<Option<OverrideReason>, RefusalCode>)] = &[
+    type Verdict = Result<Option<OverrideReason>, RefusalCode>;
+    let cases: &[(Option<&str>, Verdict)] = &[
         (None, Err(RefusalCode::OverrideRequired)),
         (
             Some("timing_agreed_with_prescriber"),
