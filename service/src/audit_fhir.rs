@@ -192,8 +192,21 @@ fn push_unique(out: &mut Vec<String>, s: Option<&str>) {
     }
 }
 
-/// The NHS numbers a row concerns, in a stable order.
-fn patients_of(action: &str, d: &Value) -> Vec<String> {
+/// The NHS numbers a row concerns, in a stable order: read through the row's typed facts
+/// ([`bedside_ward::audit::Fact`]), so that a writer and this reader share one definition
+/// of every key.
+fn patients_of(action: &str, detail: &str, d: &Value) -> Vec<String> {
+    match bedside_ward::audit::Fact::read(action, detail) {
+        Ok(f) => f.patients(),
+        // A row whose facts do not have their action's shape (written by a version before
+        // the facts were typed, or by another tool): its keys are looked up by name, so
+        // that no patient is dropped from the export.
+        Err(_) => patients_by_key(action, d),
+    }
+}
+
+/// [`patients_of`] for rows whose facts cannot be read as typed facts.
+fn patients_by_key(action: &str, d: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let list = |out: &mut Vec<String>, key: &str| {
         if let Some(a) = d.get(key).and_then(Value::as_array) {
@@ -442,7 +455,7 @@ pub fn audit_event(row: &AuditRow, ctx: &Context) -> Value {
     }
     let (outcome, outcome_desc) = outcome_of(&row.action, &d);
     let mut entity = vec![record_entity(row)];
-    for n in patients_of(&row.action, &d) {
+    for n in patients_of(&row.action, &row.detail, &d) {
         entity.push(json!({
             "what": {"identifier": {"system": NHS_NUMBER_SYSTEM, "value": n}},
             "type": coding(ENTITY_TYPE, "1", "Person"),

@@ -63,6 +63,21 @@ async fn some_traffic(app: &common::TestApp) {
 async fn export_over_http(db: common::TestDb) {
     let app = common::TestApp::start(db.config()).await;
     some_traffic(&app).await;
+    // Every row the service wrote reads back as its action's typed facts: the export
+    // never falls back to looking keys up by name for the service's own rows.
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT action, detail FROM audit ORDER BY seq")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert!(rows.iter().any(|(a, _)| a == "administration.refused"));
+    for (action, detail) in &rows {
+        let fact = bedside_ward::audit::Fact::read(action, detail)
+            .unwrap_or_else(|e| panic!("{action}: {e}: {detail}"));
+        if detail.contains("nhs_number\":\"") {
+            assert!(!fact.patients().is_empty(), "{action}: {detail}");
+        }
+    }
     let admin = common::token("admin");
 
     // Roles: admin and integrator only.

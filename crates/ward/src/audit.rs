@@ -189,6 +189,14 @@ pub struct IndexFacts {
     pub subsumed_nhs_numbers: Vec<String>,
 }
 
+/// The facts of a wristband made or printed (actions `wristband.made`,
+/// `wristband.printed`): whose band it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WristbandFacts {
+    /// The band's NHS number.
+    pub nhs_number: String,
+}
+
 /// A row's facts, read back by action: what the FHIR export and any other reader of the
 /// trail use instead of looking up JSON keys by name.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,6 +207,8 @@ pub enum Fact {
     Check(Box<CheckFacts>),
     /// `index.feed`, `index.import`.
     Index(IndexFacts),
+    /// `wristband.made`, `wristband.printed`.
+    Wristband(WristbandFacts),
     /// Any other action (no patient in its facts).
     Other,
 }
@@ -216,6 +226,9 @@ impl Fact {
                 Fact::Check(Box::new(serde_json::from_str(detail)?))
             }
             "index.feed" | "index.import" => Fact::Index(serde_json::from_str(detail)?),
+            "wristband.made" | "wristband.printed" => {
+                Fact::Wristband(serde_json::from_str(detail)?)
+            }
             _ => Fact::Other,
         })
     }
@@ -243,6 +256,7 @@ impl Fact {
                 .chain(&f.survivor_nhs_numbers)
                 .chain(&f.subsumed_nhs_numbers)
                 .for_each(|n| push(n)),
+            Fact::Wristband(f) => push(&f.nhs_number),
             Fact::Other => {}
         }
         out.retain(|n| n.len() == 10 && n.bytes().all(|b| b.is_ascii_digit()));
