@@ -57,6 +57,42 @@ pub struct NewToken {
     pub token: String,
 }
 
+/// A token's stored row, as authentication needs it.
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    /// Role name.
+    pub role: String,
+    /// Per-token salt.
+    pub salt: String,
+    /// The secret's salted hash.
+    pub hash: String,
+    /// Revoked at (Unix ms).
+    pub revoked_at: Option<i64>,
+    /// Expires at (Unix ms).
+    pub expires_at: Option<i64>,
+}
+
+/// Reads one token's row for authentication.
+///
+/// # Errors
+/// Database errors.
+pub async fn row(db: &Db, id: &str) -> Result<Option<TokenRow>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT role, salt, secret_hash, revoked_at, expires_at FROM tokens WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(TokenRow {
+        role: row.try_get(0)?,
+        salt: row.try_get(1)?,
+        hash: row.try_get(2)?,
+        revoked_at: row.try_get(3)?,
+        expires_at: row.try_get(4)?,
+    }))
+}
+
 /// A token as listed (no secret, no hash).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TokenInfo {

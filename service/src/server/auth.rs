@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::{StatusCode, header, request::Parts};
-use sqlx::Row;
 
 use super::AppState;
 use super::problem::Problem;
@@ -134,15 +133,7 @@ impl RateLimiter {
 /// a token takes effect on every instance within this time.
 pub const TOKEN_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// A token's stored row, as the check needs it.
-#[derive(Debug, Clone)]
-struct TokenRow {
-    role: String,
-    salt: String,
-    hash: String,
-    revoked_at: Option<i64>,
-    expires_at: Option<i64>,
-}
+use crate::tokens::TokenRow;
 
 /// Recently read token rows (per instance), so that a busy scanner's token costs one
 /// database read per [`TOKEN_CACHE_TTL`], not one per request. Unknown ids are never
@@ -180,22 +171,10 @@ async fn token_row(state: &AppState, id: &str) -> Result<Option<TokenRow>, Probl
     if let Some(r) = state.token_cache.get(id) {
         return Ok(Some(r));
     }
-    let store = |_| Problem::unavailable("database_unavailable", "the token store cannot be read");
-    let row = sqlx::query(
-        "SELECT role, salt, secret_hash, revoked_at, expires_at FROM tokens WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&state.db.pool)
-    .await
-    .map_err(store)?;
-    let Some(row) = row else { return Ok(None) };
-    let r = TokenRow {
-        role: row.try_get(0).map_err(store)?,
-        salt: row.try_get(1).map_err(store)?,
-        hash: row.try_get(2).map_err(store)?,
-        revoked_at: row.try_get(3).map_err(store)?,
-        expires_at: row.try_get(4).map_err(store)?,
-    };
+    let row = crate::tokens::row(&state.db, id).await.map_err(|_| {
+        Problem::unavailable("database_unavailable", "the token store cannot be read")
+    })?;
+    let Some(r) = row else { return Ok(None) };
     state.token_cache.put(id, r.clone());
     Ok(Some(r))
 }
