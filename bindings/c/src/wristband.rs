@@ -179,8 +179,11 @@ pub struct BedsideWristbandResult {
     outcome: BandOutcome,
 }
 
+// The result is boxed whole, so the accepted band is stored inline: one
+// allocation per check, not two.
+#[allow(clippy::large_enum_variant)]
 enum BandOutcome {
-    Accepted(Box<Wristband>),
+    Accepted(Wristband),
     Gs1Invalid {
         error: Error,
         message: String,
@@ -236,7 +239,7 @@ fn check(policy: &Policy, scan: &[u8], opts: Options<'_>) -> BedsideWristbandRes
         },
         Ok(parsed) => match &parsed.content {
             Content::Gs1(m) => match Wristband::from_message(m, policy) {
-                Ok(band) => BandOutcome::Accepted(Box::new(band)),
+                Ok(band) => BandOutcome::Accepted(band),
                 Err(error) => BandOutcome::Rejected {
                     ai: band_error_ai(&error),
                     message: error.to_string(),
