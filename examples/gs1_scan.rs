@@ -5,7 +5,8 @@
 //! The pattern: parse once with the strict defaults; act only on a valid GS1
 //! message of the expected shape; show a person the reason when it is not.
 
-use bedside_gs1::keys::{MedicinePack, PatientBand, StaffBadge};
+use bedside_gs1::keys::{MedicinePack, StaffBadge};
+use bedside_patient::{Policy, Wristband};
 use bedside_gs1::{Content, Options, Parser, dict::Dictionary};
 
 fn main() {
@@ -28,8 +29,15 @@ fn main() {
         match parser.scan(raw) {
             Ok(scan) => match (&scan.content, scan.message()) {
                 (Content::Gs1(_), Some(m)) => {
-                    if let Ok(band) = PatientBand::from_message(m) {
-                        println!("patient wristband, GSRN {}", band.gsrn);
+                    // The wristband rules (bedside-patient): GSRN check digit, the
+                    // embedded NHS number's modulus 11, the trust's prefixes.
+                    let policy = Policy::demo().with_require_name(false);
+                    if let Ok(band) = Wristband::from_message(m, &policy) {
+                        println!(
+                            "patient wristband, GSRN {}, NHS number {}",
+                            band.gsrn(),
+                            band.nhs_number()
+                        );
                     } else if let Ok(pack) = MedicinePack::from_message(m, 2026) {
                         let expiry = pack.expiry.map(|d| d.last_valid_day());
                         println!(

@@ -14,7 +14,8 @@
 //! patient open is refused (fail closed).
 
 use bedside_gs1::Message;
-use bedside_gs1::keys::{MedicinePack, PatientBand};
+use bedside_gs1::keys::MedicinePack;
+use bedside_patient::{Policy, Wristband};
 use bedside_scanner::config::{DeviceSpec, ScannerConfig};
 use bedside_scanner::manager::{Manager, ManagerOptions};
 use bedside_scanner::{Event, Scan, StatusKind};
@@ -42,9 +43,11 @@ fn react(scan: &Scan, patient_open: bool) -> Reaction {
             shown: scan.data_display(),
         };
     };
-    if let Ok(band) = PatientBand::from_message(m) {
+    // A band is a patient only if the wristband rules accept it (GSRN check digit, the
+    // embedded NHS number's modulus 11, this trust's prefixes, a name and date of birth).
+    if let Ok(band) = Wristband::from_message(m, &Policy::demo()) {
         return Reaction::OpenPatient {
-            gsrn: band.gsrn.to_string(),
+            gsrn: band.gsrn().to_string(),
         };
     }
     if let Ok(pack) = MedicinePack::from_message(m, 2026) {

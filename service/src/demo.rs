@@ -13,8 +13,8 @@ use crate::clock::now_ms;
 use crate::crypto::{random_hex, sha256_hex, token_hash};
 use crate::db::Db;
 
-/// ASCII GS, the FNC1 separator in scan data.
-pub const GS: char = '\u{1d}';
+/// ASCII GS, the FNC1 separator in scan data (`bedside_gs1::GS` as a `char`).
+pub const GS: char = bedside_gs1::GS as char;
 
 /// The roles' names, in the order tokens are listed ([`bedside_ward::access::Role::ALL`]).
 pub const ROLES: [&str; 5] = [
@@ -25,16 +25,13 @@ pub const ROLES: [&str; 5] = [
     bedside_ward::access::Role::ALL[4].as_str(),
 ];
 
-/// GS1 mod-10 check digit for the digits given (check digit position excluded).
+/// GS1 mod-10 check digit for the digits given (check digit position excluded), by
+/// `bedside-gs1`, which owns the algorithm; `'0'` for input that is not digits.
 #[must_use]
 pub fn gs1_check_digit(digits: &str) -> char {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| u32::from(b.saturating_sub(b'0')) * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
-    char::from(b'0' + u8::try_from((10 - sum % 10) % 10).unwrap_or(0))
+    let mut key = digits.as_bytes().to_vec();
+    key.push(b'0');
+    bedside_gs1::lint::gs1_check_digit(&key).map_or('0', char::from)
 }
 
 /// A demo patient.
@@ -220,14 +217,6 @@ struct IndexRow {
     source: &'static str,
 }
 
-fn spaced(nhs: &str) -> String {
-    if nhs.len() == 10 {
-        format!("{} {} {}", &nhs[..3], &nhs[3..6], &nhs[6..])
-    } else {
-        nhs.to_owned()
-    }
-}
-
 fn band_scan(gsrn: &str, d: &Demographics, mrn: Option<&str>) -> String {
     let mut parts = vec![format!("8018{gsrn}"), "80191".to_owned()];
     if let Some(dob) = d.date_of_birth {
@@ -254,7 +243,7 @@ fn demo_patient(nhs: &NhsNumber, mrn: &str, d: &Demographics) -> DemoPatient {
     let dob = d.date_of_birth.map(|x| x.date);
     DemoPatient {
         nhs_number: nhs.as_str().to_owned(),
-        nhs_number_display: spaced(nhs.as_str()),
+        nhs_number_display: nhs.to_string(),
         family: d.family.clone().unwrap_or_default(),
         given: d.given.clone().unwrap_or_default(),
         date_of_birth: dob.map(|x| x.to_iso8601()).unwrap_or_default(),

@@ -107,7 +107,6 @@ fn exercise(m: &Message<'_>) {
     let _ = m.pairs();
     let _ = m.composite_index();
     let _ = m.ignored_dl_params().count();
-    let _ = bedside_gs1::keys::PatientBand::from_message(m);
     let _ = bedside_gs1::keys::MedicinePack::from_message(m, 2026);
     for e in m.iter() {
         assert!(e.entry(d).is_some());

@@ -125,12 +125,11 @@ fn query(args: &QueryArgs) -> ExitCode {
     report(args.json, &result.map_err(|e: PixError| e.to_string()))
 }
 
+/// The NHS number in its "3 3 4" display form (`NhsNumber`'s), or as given when it is
+/// not one.
 fn spaced(nhs: &str) -> String {
-    if nhs.len() == 10 && nhs.is_ascii() {
-        format!("{} {} {}", &nhs[..3], &nhs[3..6], &nhs[6..])
-    } else {
-        nhs.to_owned()
-    }
+    bedside_patient::NhsNumber::parse_compact(nhs, bedside_patient::TestData::Allow)
+        .map_or_else(|_| nhs.to_owned(), |n| n.to_string())
 }
 
 fn report(json: bool, result: &Result<PixOutcome, String>) -> ExitCode {

@@ -26,8 +26,8 @@ pub mod wedge;
 
 pub use aim::{Aim, AimError, Symbology};
 
-/// The ASCII group separator (GS, 0x1D) that readers transmit for FNC1.
-pub const GS: u8 = 0x1d;
+/// The ASCII group separator (GS, 0x1D) that readers transmit for FNC1 (`bedside-gs1`'s).
+pub use bedside_gs1::GS;
 
 /// Longest scan any decoder assembles (bytes after the AIM identifier).
 /// A 2D symbol holds at most ~3,100 bytes; anything longer is a fault.
