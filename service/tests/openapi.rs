@@ -117,3 +117,266 @@ async fn served_document_and_ops_endpoints() {
     }
     app.stop().await;
 }
+
+/// Keywords that only annotate a schema: prose and examples, compared by nobody.
+const ANNOTATIONS: [&str; 5] = ["description", "example", "examples", "title", "$schema"];
+
+/// `schema` without its annotations, everywhere a subschema can be (property names are
+/// kept: `Problem` has properties called `type` and `title`).
+fn bare(schema: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    let Value::Object(map) = schema else {
+        return schema.clone();
+    };
+    let mut out = serde_json::Map::new();
+    for (k, v) in map {
+        if ANNOTATIONS.contains(&k.as_str()) {
+            continue;
+        }
+        let v = match (k.as_str(), v) {
+            ("properties" | "patternProperties" | "$defs", Value::Object(m)) => {
+                Value::Object(m.iter().map(|(name, s)| (name.clone(), bare(s))).collect())
+            }
+            ("allOf" | "anyOf" | "oneOf" | "prefixItems", Value::Array(a)) => {
+                Value::Array(a.iter().map(bare).collect())
+            }
+            (
+                "items"
+                | "additionalProperties"
+                | "not"
+                | "contains"
+                | "if"
+                | "then"
+                | "else"
+                | "propertyNames"
+                | "unevaluatedProperties",
+                s,
+            ) => bare(s),
+            _ => v.clone(),
+        };
+        out.insert(k.clone(), v);
+    }
+    Value::Object(out)
+}
+
+/// The generated schema with the document's prose and examples carried over, for
+/// `BEDSIDE_BLESS_OPENAPI`.
+fn annotated(generated: &serde_json::Value, old: Option<&serde_json::Value>) -> serde_json::Value {
+    use serde_json::Value;
+    let Value::Object(map) = generated else {
+        return generated.clone();
+    };
+    let old = old.and_then(Value::as_object);
+    let mut out = serde_json::Map::new();
+    for (k, v) in map {
+        if ANNOTATIONS.contains(&k.as_str()) {
+            continue;
+        }
+        let sub = |key: &str| old.and_then(|o| o.get(key));
+        let v = match (k.as_str(), v) {
+            ("properties" | "patternProperties" | "$defs", Value::Object(m)) => Value::Object(
+                m.iter()
+                    .map(|(name, s)| {
+                        let o = sub(k).and_then(|p| p.get(name));
+                        (name.clone(), annotated(s, o))
+                    })
+                    .collect(),
+            ),
+            ("allOf" | "anyOf" | "oneOf" | "prefixItems", Value::Array(a)) => Value::Array(
+                a.iter()
+                    .enumerate()
+                    .map(|(i, s)| annotated(s, sub(k).and_then(|x| x.get(i))))
+                    .collect(),
+            ),
+            (
+                "items"
+                | "additionalProperties"
+                | "not"
+                | "contains"
+                | "if"
+                | "then"
+                | "else"
+                | "propertyNames"
+                | "unevaluatedProperties",
+                s,
+            ) => annotated(s, sub(k)),
+            _ => v.clone(),
+        };
+        out.insert(k.clone(), v);
+    }
+    if let Some(old) = old {
+        for key in ["description", "example", "examples"] {
+            if let Some(v) = old.get(key) {
+                out.insert(key.to_owned(), v.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+/// Every body schema in `openapi.json` is the JSON Schema of the Rust type the service
+/// reads or writes (`bedside::server::dto`), keyword by keyword: types, required members,
+/// `additionalProperties`, enumerations, lengths, patterns, ranges, formats, defaults and
+/// nullability. Only prose and examples are the document's own. With
+/// `BEDSIDE_BLESS_OPENAPI=1` the test rewrites the components from the types (keeping the
+/// prose) instead of comparing; review the diff before committing it.
+#[test]
+fn component_schemas_are_the_rust_types() {
+    use serde_json::Value;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/server/openapi.json");
+    let mut doc: Value = serde_json::from_str(bedside::server::OPENAPI).unwrap();
+    let generated: Vec<(String, Value)> = bedside::server::dto::components()
+        .into_iter()
+        .map(|(n, s)| (n, s.to_value()))
+        .collect();
+    if std::env::var_os("BEDSIDE_BLESS_OPENAPI").is_some() {
+        let old = doc["components"]["schemas"].clone();
+        let mut schemas = serde_json::Map::new();
+        for (name, s) in &generated {
+            schemas.insert(name.clone(), annotated(s, old.get(name)));
+        }
+        doc["components"]["schemas"] = Value::Object(schemas);
+        let mut text = serde_json::to_string_pretty(&doc).unwrap();
+        text.push('\n');
+        std::fs::write(path, text).unwrap();
+        eprintln!("rewrote {path}: review the diff");
+        return;
+    }
+    let documented = doc["components"]["schemas"].as_object().unwrap();
+    let names: BTreeSet<&str> = generated.iter().map(|(n, _)| n.as_str()).collect();
+    let doc_names: BTreeSet<&str> = documented.keys().map(String::as_str).collect();
+    assert_eq!(
+        doc_names, names,
+        "openapi.json's components and the Rust body types differ in name"
+    );
+    let mut wrong = Vec::new();
+    for (name, schema) in &generated {
+        let want = bare(schema);
+        let have = bare(&documented[name.as_str()]);
+        if want != have {
+            wrong.push(format!(
+                "{name}:\n  the type says     {}\n  openapi.json says {}",
+                serde_json::to_string(&want).unwrap(),
+                serde_json::to_string(&have).unwrap()
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "openapi.json disagrees with the Rust types (BEDSIDE_BLESS_OPENAPI=1 cargo test -p bedside --test openapi component_schemas regenerates it):\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// Each operation's bodies name the component of the type its handler reads or writes.
+#[test]
+fn operations_name_their_body_types() {
+    let doc: serde_json::Value = serde_json::from_str(bedside::server::OPENAPI).unwrap();
+    let reference = |name: &str| format!("#/components/schemas/{name}");
+    let cases = [
+        ("/healthz", "get", "200", "application/json", "Health"),
+        ("/readyz", "get", "200", "application/json", "Ready"),
+        (
+            "/v1/identify",
+            "post",
+            "200",
+            "application/json",
+            "IdentifyResponse",
+        ),
+        (
+            "/v1/administrations/verify",
+            "post",
+            "200",
+            "application/json",
+            "AdministrationCheck",
+        ),
+        (
+            "/v1/administrations",
+            "post",
+            "201",
+            "application/json",
+            "AdministrationCheck",
+        ),
+        (
+            "/v1/administrations",
+            "post",
+            "200",
+            "application/json",
+            "AdministrationCheck",
+        ),
+        (
+            "/v1/administrations",
+            "post",
+            "409",
+            "application/problem+json",
+            "Problem",
+        ),
+        (
+            "/v1/audit/verify",
+            "get",
+            "200",
+            "application/json",
+            "AuditReport",
+        ),
+        ("/v1/me", "get", "200", "application/json", "Me"),
+        (
+            "/v1/audit/events",
+            "get",
+            "200",
+            "application/json",
+            "AuditEvents",
+        ),
+        (
+            "/v1/wristbands",
+            "post",
+            "200",
+            "application/json",
+            "PrintConfirmation",
+        ),
+        ("/v1/printers", "get", "200", "application/json", "Printers"),
+    ];
+    for (path, method, status, media, name) in cases {
+        let schema = &doc["paths"][path][method]["responses"][status]["content"][media]["schema"];
+        assert_eq!(schema["$ref"], reference(name), "{method} {path} {status}");
+    }
+    let requests = [
+        ("/v1/identify", "IdentifyRequest"),
+        ("/v1/administrations/verify", "AdministrationCheckRequest"),
+        ("/v1/administrations", "AdministrationRequest"),
+        ("/v1/wristbands", "WristbandRequest"),
+    ];
+    for (path, name) in requests {
+        let body = &doc["paths"][path]["post"]["requestBody"];
+        assert_eq!(body["required"], true, "{path}");
+        assert_eq!(
+            body["content"]["application/json"]["schema"]["$ref"],
+            reference(name),
+            "{path}"
+        );
+    }
+    // Every problem answer is the Problem component.
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            for (status, resp) in op["responses"].as_object().unwrap() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let r = resp["$ref"].as_str().map_or_else(
+                        || {
+                            resp["content"]["application/problem+json"]["schema"]["$ref"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_owned()
+                        },
+                        |r| {
+                            doc["components"]["responses"][r.rsplit('/').next().unwrap()]["content"]
+                                ["application/problem+json"]["schema"]["$ref"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_owned()
+                        },
+                    );
+                    assert_eq!(r, reference("Problem"), "{method} {path} {status}");
+                }
+            }
+        }
+    }
+}

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::AppState;
 use super::auth::{Caller, Role};
+use super::dto::{AuditEvent, AuditEvents, AuditReport};
 use super::problem::Problem;
 use crate::audit::MAX_PAGE;
 
@@ -134,7 +135,7 @@ pub(crate) async fn audit_events(
     State(state): State<AppState>,
     caller: Caller,
     uri: Uri,
-) -> Result<axum::Json<serde_json::Value>, Problem> {
+) -> Result<axum::Json<AuditEvents>, Problem> {
     caller.require(&[Role::Admin])?;
     let q = EventsQuery::parse(uri.query()).map_err(|e| Problem::invalid(e.to_string()))?;
     // No read without its audit row.
@@ -165,9 +166,9 @@ pub(crate) async fn audit_events(
         .map_err(|_| unreadable())?;
     let full = i64::try_from(events.len()).unwrap_or(i64::MAX) >= q.limit;
     let next_before = events.last().map(|e| e.seq).filter(|seq| full && *seq > 1);
-    Ok(axum::Json(json!({
-        "events": events,
-        "next_before": next_before,
-        "verification": verification,
-    })))
+    Ok(axum::Json(AuditEvents {
+        events: events.iter().map(AuditEvent::from).collect(),
+        next_before,
+        verification: verification.as_ref().map(AuditReport::from),
+    }))
 }

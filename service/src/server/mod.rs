@@ -18,16 +18,16 @@ use bedside_patient::{GsrnPrefix, Policy, TestData};
 use bedside_pix::client::PixClient;
 use bedside_pix::domain::Domain;
 use bedside_pix::net::{MllpClient, MllpConfig, PixmClient, PixmConfig};
-use serde::Deserialize;
 use serde_json::json;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
 use crate::db::{Db, DbError};
-use crate::identify::{Decision, Identifier, PixResolver};
+use crate::identify::{Identifier, PixResolver};
 
 pub mod audit_events;
 pub mod auth;
+pub mod dto;
 pub mod extract;
 pub mod fhir;
 pub mod metrics;
@@ -64,6 +64,8 @@ pub struct AppState {
     /// PIX manager address for readiness (host:port), if configured (shared: the state
     /// is cloned for every request).
     pub pix_addr: Option<Arc<str>>,
+    /// The OpenAPI document served ([`dto::served_document`]: this instance's printers).
+    pub openapi: Arc<str>,
 }
 
 impl AppState {
@@ -215,7 +217,9 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
             }),
         );
     }
+    let printers: Vec<String> = cfg.printers.keys().cloned().collect();
     Ok(AppState {
+        openapi: Arc::from(dto::served_document(&printers)),
         limiter: Arc::new(RateLimiter::new(cfg.rate_limit_per_minute)),
         auth_failures: Arc::new(RateLimiter::new(cfg.auth_failures_per_minute)),
         token_cache,
@@ -321,23 +325,28 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     resp
 }
 
-async fn healthz() -> impl IntoResponse {
-    axum::Json(json!({"status": "ok"}))
+async fn healthz() -> axum::Json<dto::Health> {
+    axum::Json(dto::Health {
+        status: dto::Alive::Ok,
+    })
 }
 
 /// `GET /v1/me`: the caller's token id and role (any role), for the sign-in page.
-async fn me(caller: Caller) -> axum::Json<serde_json::Value> {
-    axum::Json(json!({ "token_id": caller.token_id, "role": caller.role.as_str() }))
+async fn me(caller: Caller) -> axum::Json<dto::Me> {
+    axum::Json(dto::Me {
+        role: caller.role.into(),
+        token_id: caller.token_id,
+    })
 }
 
-async fn readyz(State(state): State<AppState>) -> Result<axum::Json<serde_json::Value>, Problem> {
+async fn readyz(State(state): State<AppState>) -> Result<axum::Json<dto::Ready>, Problem> {
     if state.db.ping().await.is_err() {
         return Err(Problem::unavailable(
             "database_unavailable",
             "the database does not answer",
         ));
     }
-    let mut pix = "not_configured";
+    let mut pix = dto::PixReadiness::NotConfigured;
     if let Some(addr) = &state.pix_addr {
         let ok = matches!(
             tokio::time::timeout(
@@ -352,15 +361,15 @@ async fn readyz(State(state): State<AppState>) -> Result<axum::Json<serde_json::
                 "pix_unreachable",
                 "the PIX manager is not reachable",
             )
-            .with("database", json!("ok")));
+            .with(|x| x.database = Some(dto::DatabaseState::Ok)));
         }
-        pix = "reachable";
+        pix = dto::PixReadiness::Reachable;
     }
-    Ok(axum::Json(json!({
-        "status": "ready",
-        "database": state.db.backend.as_str(),
-        "pix": pix,
-    })))
+    Ok(axum::Json(dto::Ready {
+        status: dto::Readiness::Ready,
+        database: state.db.backend.into(),
+        pix,
+    }))
 }
 
 async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
@@ -373,29 +382,20 @@ async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+async fn openapi(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.openapi.to_string(),
+    )
 }
 
-/// `POST /v1/identify` body.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IdentifyRequest {
-    /// Raw scan data (AIM identifier, GS bytes or the configured substitute).
-    pub scan: String,
-    /// NHS number of the record open on the caller's screen.
-    #[serde(default)]
-    pub open_patient_nhs_number: Option<String>,
-}
-
-/// Longest scan accepted (characters).
-pub const MAX_SCAN: usize = 4096;
+pub use dto::{IdentifyRequest, MAX_SCAN};
 
 async fn identify(
     State(state): State<AppState>,
     caller: Caller,
     StrictJson(body): StrictJson<IdentifyRequest>,
-) -> Result<axum::Json<serde_json::Value>, Problem> {
+) -> Result<axum::Json<dto::IdentifyResponse>, Problem> {
     caller.require(&[Role::Nurse, Role::Pharmacist, Role::Admissions])?;
     if body.scan.is_empty() || body.scan.chars().count() > MAX_SCAN {
         return Err(Problem::invalid(format!(
@@ -432,32 +432,10 @@ async fn identify(
         decision_id = seq,
         "identify decision"
     );
-    let mut out = json!({
-        "status": status,
-        "reasons": result.decision.reasons(),
-        "decision_id": seq,
-    });
-    if let (Decision::Match(m), Some(obj)) = (&result.decision, out.as_object_mut()) {
-        let p = m.confirm();
-        obj.insert(
-            "message".into(),
-            json!(format!(
-                "Confirm with the patient: {}, born {}, NHS number {}.",
-                p.display_name, p.date_of_birth, p.nhs_number_display
-            )),
-        );
-        obj.insert("patient".into(), json!(p));
-        obj.insert("sources".into(), json!(m.sources()));
-    } else if let Some(obj) = out.as_object_mut() {
-        let first = result
-            .decision
-            .reasons()
-            .first()
-            .map(|r| r.message.clone())
-            .unwrap_or_default();
-        obj.insert("message".into(), json!(first));
-    }
-    Ok(axum::Json(out))
+    Ok(axum::Json(dto::IdentifyResponse::new(
+        &result.decision,
+        seq,
+    )))
 }
 
 fn open_record(
@@ -494,13 +472,11 @@ async fn evaluate_administration(
 }
 
 fn count_check(state: &AppState, ev: &crate::medicines::Evaluation) {
-    let outcome = serde_json::to_value(ev.outcome)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
-    state
-        .metrics
-        .inc("bedside_administration_checks_total", "outcome", &outcome);
+    state.metrics.inc(
+        "bedside_administration_checks_total",
+        "outcome",
+        dto::OutcomeName::from(ev.outcome).as_str(),
+    );
     for p in &ev.problems {
         state.metrics.inc(
             "bedside_administration_check_reasons_total",
@@ -520,9 +496,11 @@ fn audit_failed() -> Problem {
 async fn administration_verify(
     State(state): State<AppState>,
     caller: Caller,
-    StrictJson(body): StrictJson<crate::medicines::AdministrationRequest>,
-) -> Result<axum::Json<serde_json::Value>, Problem> {
+    StrictJson(body): StrictJson<dto::AdministrationRequest>,
+) -> Result<axum::Json<dto::AdministrationCheck>, Problem> {
     caller.require(&[Role::Nurse, Role::Pharmacist])?;
+    body.check().map_err(Problem::invalid)?;
+    let body = crate::medicines::AdministrationRequest::from(body);
     if body.override_reason.is_some() {
         return Err(Problem::invalid(
             "override_reason is only accepted when recording (POST /v1/administrations)",
@@ -538,17 +516,13 @@ async fn administration_verify(
     .await
     .map_err(|_| audit_failed())?;
     count_check(&state, &ev);
-    let mut out = json!(ev);
-    if let Some(o) = out.as_object_mut() {
-        o.insert("decision_id".into(), json!(seq));
-    }
-    Ok(axum::Json(out))
+    Ok(axum::Json(dto::AdministrationCheck::checked(&ev, seq)))
 }
 
 async fn administration_record(
     State(state): State<AppState>,
     caller: Caller,
-    StrictJson(body): StrictJson<crate::medicines::AdministrationRequest>,
+    StrictJson(body): StrictJson<dto::AdministrationRequest>,
 ) -> Result<Response, Problem> {
     use crate::medicines::{OVERRIDE_REASONS, RecordRefusal, RefusalCode};
     caller.require(&[Role::Nurse])?;
@@ -560,6 +534,8 @@ async fn administration_record(
             OVERRIDE_REASONS.join(", ")
         )));
     }
+    body.check().map_err(Problem::invalid)?;
+    let body = crate::medicines::AdministrationRequest::from(body);
     let ev = evaluate_administration(&state, &body).await?;
     count_check(&state, &ev);
     let now = crate::clock::now_ms();
@@ -579,12 +555,7 @@ async fn administration_record(
                 "outcome",
                 if rec.replayed { "replayed" } else { "recorded" },
             );
-            let mut out = json!(ev);
-            if let Some(o) = out.as_object_mut() {
-                o.insert("administration_id".into(), json!(rec.administration_id));
-                o.insert("replayed".into(), json!(rec.replayed));
-                o.insert("decision_id".into(), json!(rec.decision_id));
-            }
+            let out = dto::AdministrationCheck::recorded(&ev, &rec);
             let code = if rec.replayed {
                 StatusCode::OK
             } else {
@@ -639,8 +610,10 @@ async fn administration_record(
                 "Administration not recorded",
                 detail,
             )
-            .with("outcome", json!(ev.outcome))
-            .with("problems", json!(ev.problems)))
+            .with(|x| {
+                x.outcome = Some(ev.outcome.into());
+                x.problems = Some(ev.problems.iter().map(dto::ProblemItem::from).collect());
+            }))
         }
     }
 }
@@ -648,11 +621,11 @@ async fn administration_record(
 async fn audit_verify(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<axum::Json<crate::audit::VerifyReport>, Problem> {
+) -> Result<axum::Json<dto::AuditReport>, Problem> {
     caller.require(&[Role::Admin])?;
     crate::audit::verify(&state.db)
         .await
-        .map(axum::Json)
+        .map(|r| axum::Json(dto::AuditReport::from(&r)))
         .map_err(|_| Problem::unavailable("database_unavailable", "the audit trail cannot be read"))
 }
 

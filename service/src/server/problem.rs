@@ -3,7 +3,8 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+
+use super::dto::{ProblemBody, ProblemExtras};
 
 /// One problem response.
 #[derive(Debug, Clone)]
@@ -17,7 +18,7 @@ pub struct Problem {
     /// Explanation for this occurrence.
     pub detail: String,
     /// Extra members.
-    pub extra: Option<Box<serde_json::Map<String, serde_json::Value>>>,
+    pub extra: Option<Box<ProblemExtras>>,
     /// `Retry-After` seconds, for 429/503.
     pub retry_after: Option<u64>,
 }
@@ -87,29 +88,34 @@ impl Problem {
         p
     }
 
-    /// Adds an extra member.
+    /// Adds extra members (`f` sets them).
     #[must_use]
-    pub fn with(mut self, key: &str, value: serde_json::Value) -> Self {
-        self.extra
-            .get_or_insert_with(Box::default)
-            .insert(key.to_owned(), value);
+    pub fn with(mut self, f: impl FnOnce(&mut ProblemExtras)) -> Self {
+        f(self.extra.get_or_insert_with(Box::default));
         self
     }
 }
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        let mut body = json!({
-            "type": format!("urn:bedside:problem:{}", self.code),
-            "title": self.title,
-            "status": self.status.as_u16(),
-            "detail": self.detail,
-            "code": self.code,
+        let body = ProblemBody {
+            kind: format!("urn:bedside:problem:{}", self.code),
+            title: self.title,
+            status: self.status.as_u16(),
+            detail: self.detail,
+            code: self.code,
+            extra: self.extra.map(|e| *e).unwrap_or_default(),
+        };
+        // Serialising plain strings, numbers and lists cannot fail; if it ever did, the
+        // answer is still a problem with the status, never a success.
+        let text = serde_json::to_string(&body).unwrap_or_else(|_| {
+            format!(
+                r#"{{"type":"urn:bedside:problem:{0}","title":"Error","status":{1},"detail":"","code":"{0}"}}"#,
+                body.code,
+                body.status
+            )
         });
-        if let (Some(extra), Some(obj)) = (self.extra, body.as_object_mut()) {
-            obj.extend(*extra);
-        }
-        let mut resp = (self.status, body.to_string()).into_response();
+        let mut resp = (self.status, text).into_response();
         resp.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),

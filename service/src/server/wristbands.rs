@@ -17,69 +17,16 @@ use bedside_printer::job::{self, JobError, JobOptions};
 use bedside_printer::layout::{Band, BandRequest, BandSize, Layout, Resolution};
 use bedside_printer::transport::{self, PrinterAddress};
 use bedside_printer::{pdf, png, zpl};
-use serde::Deserialize;
 use serde_json::json;
 use sqlx::Row;
 
 use super::AppState;
 use super::auth::{Caller, Role};
+use super::dto::{PrintConfirmation, Printers};
 use super::extract::StrictJson;
 use super::problem::Problem;
 
-/// `POST /v1/wristbands` body.
-///
-/// ```
-/// let r: bedside::server::wristbands::WristbandRequest =
-///     serde_json::from_str(r#"{"nhs_number":"9990001235","format":"pdf"}"#).unwrap();
-/// assert_eq!(r.size, "adult");
-/// assert!(serde_json::from_str::<bedside::server::wristbands::WristbandRequest>(r#"{"nhs_number":"1","format":"pdf","family":"X"}"#).is_err());
-/// ```
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WristbandRequest {
-    /// The patient.
-    pub nhs_number: String,
-    /// `pdf`, `png` or `zpl`; ignored when `printer` is given (ZPL is sent).
-    #[serde(default = "default_format")]
-    pub format: String,
-    /// `adult`, `child` or `neonate`.
-    #[serde(default = "default_size")]
-    pub size: String,
-    /// 203 or 300.
-    #[serde(default = "default_dpi")]
-    pub dpi: u32,
-    /// Alert band (red media).
-    #[serde(default)]
-    pub alert: bool,
-    /// Add a GS1-128 of (8018)(8019).
-    #[serde(default)]
-    pub gs1_128: bool,
-    /// Copies, 1-99.
-    #[serde(default = "default_copies")]
-    pub copies: u32,
-    /// Which of the patient's hospital numbers to print, when there are several.
-    #[serde(default)]
-    pub hospital_number: Option<String>,
-    /// PNG only: turned for a screen.
-    #[serde(default)]
-    pub landscape: bool,
-    /// A printer named in the configuration (`printers`): print there and confirm.
-    #[serde(default)]
-    pub printer: Option<String>,
-}
-
-fn default_format() -> String {
-    "pdf".into()
-}
-fn default_size() -> String {
-    "adult".into()
-}
-fn default_dpi() -> u32 {
-    300
-}
-fn default_copies() -> u32 {
-    1
-}
+pub use super::dto::WristbandRequest;
 
 fn conflict(code: &'static str, detail: impl Into<String>) -> Problem {
     Problem::new(
@@ -153,7 +100,7 @@ async fn band_request(
                 "choose_hospital_number",
                 "the patient has several active hospital numbers: say which one to print (hospital_number)",
             )
-            .with("hospital_numbers", json!(mrns)));
+            .with(|x| x.hospital_numbers = Some(mrns)));
         }
     };
     let prefix = state
@@ -348,13 +295,13 @@ pub async fn wristbands(
     match outcome {
         Ok(done) => Ok((
             StatusCode::OK,
-            axum::Json(json!({
-                "printed": true,
-                "printer": name,
-                "job": job_id,
-                "bytes": done.bytes,
-                "message": "Printed and confirmed by the printer. Check the band against the patient before putting it on.",
-            })),
+            axum::Json(PrintConfirmation {
+                printed: true,
+                printer: name,
+                job: job_id,
+                bytes: u64::try_from(done.bytes).unwrap_or(u64::MAX),
+                message: "Printed and confirmed by the printer. Check the band against the patient before putting it on.".into(),
+            }),
         )
             .into_response()),
         Err(e) => {
@@ -365,8 +312,10 @@ pub async fn wristbands(
             };
             Err(
                 Problem::new(status, code, "Wristband not printed", e.to_string())
-                    .with("printer", json!(name))
-                    .with("may_have_printed", json!(e.may_have_printed())),
+                    .with(|x| {
+                        x.printer = Some(name);
+                        x.may_have_printed = Some(e.may_have_printed());
+                    }),
             )
         }
     }
@@ -377,9 +326,9 @@ pub async fn wristbands(
 pub async fn printers(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<axum::Json<serde_json::Value>, Problem> {
+) -> Result<axum::Json<Printers>, Problem> {
     caller.require(&[Role::Admissions, Role::Nurse, Role::Admin])?;
-    Ok(axum::Json(
-        json!({ "printers": state.cfg.printers.keys().collect::<Vec<_>>() }),
-    ))
+    Ok(axum::Json(Printers {
+        printers: state.cfg.printers.keys().cloned().collect(),
+    }))
 }

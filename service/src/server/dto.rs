@@ -1,0 +1,1207 @@
+//! The JSON bodies of the HTTP API as Rust types: what each endpoint reads and answers.
+//!
+//! Domain values (`identify::Decision`, `medicines::Evaluation`, `audit::VerifyReport`, …)
+//! are turned into these at the edge, field by field; the handlers serialise only these.
+//! Every type derives [`JsonSchema`] with the real constraints (lengths, patterns, ranges,
+//! enumerations), and `tests/openapi.rs` compares the schema of each with its component in
+//! `openapi.json` keyword by keyword, so the document cannot drift from the code.
+//!
+//! Names on the wire are a scripted contract: an enum here lists every value a field can
+//! take, and the `From` conversions are exhaustive matches, so a new domain value does not
+//! compile until it is named here (and then the contract test asks for it in the document).
+
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+
+use crate::identify::{ConfirmPatient, Gs1Fault, Reason, ReasonCode, Status};
+use crate::medicines::{
+    Evaluation, OrderInfo, Outcome, OverrideReason, PackInfo, ProblemCode, Right, Severity,
+};
+
+/// Longest scan accepted (characters), in every request that carries one.
+pub const MAX_SCAN: usize = 4096;
+
+/// The format the document gives an NHS number in a request: ten digits, optionally grouped
+/// 3 3 4 with single spaces, the tenth the modulus 11 check digit of the first nine, not all
+/// ten the same digit (and outside the 999 test range unless `allow_test_nhs_numbers`). No
+/// JSON Schema pattern can say the check digit, so the format carries the whole rule; the
+/// service refuses a number that breaks it with 422 `invalid_request`.
+pub const NHS_NUMBER_FORMAT: &str = "nhs-number";
+
+fn nhs_number_input(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "anyOf": [
+            { "type": "string", "format": NHS_NUMBER_FORMAT },
+            { "type": "null" },
+        ],
+    })
+}
+
+fn nhs_number_input_required(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "format": NHS_NUMBER_FORMAT })
+}
+
+/// `POST /v1/identify` body.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdentifyRequest {
+    /// Raw scan data (AIM identifier, GS bytes or the configured substitute).
+    #[schemars(length(min = 1, max = 4096))]
+    pub scan: String,
+    /// NHS number of the record open on the caller's screen (null: none).
+    #[serde(default)]
+    #[schemars(schema_with = "nhs_number_input")]
+    pub open_patient_nhs_number: Option<String>,
+}
+
+/// The body of both administration endpoints (`POST /v1/administrations/verify` refuses
+/// `override_reason`: the document's `AdministrationCheckRequest` says so).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdministrationRequest {
+    /// Wristband scan.
+    #[schemars(length(min = 1, max = 4096))]
+    pub patient_scan: String,
+    /// Medicine pack scan.
+    #[schemars(length(min = 1, max = 4096))]
+    pub product_scan: String,
+    /// Giver's staff badge scan (8017).
+    #[schemars(length(min = 1, max = 4096))]
+    pub staff_scan: String,
+    /// Second checker's badge scan (high-risk medicines).
+    #[serde(default)]
+    #[schemars(length(max = 4096))]
+    pub checker_scan: Option<String>,
+    /// Location scan (414 + 254).
+    #[serde(default)]
+    #[schemars(length(max = 4096))]
+    pub location_scan: Option<String>,
+    /// Units given (tablets, ml, syringes…), more than 0 and at most 1000.
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 1000))]
+    pub quantity: f64,
+    /// Route of administration: 1 to 40 printable ASCII characters (route codes such as
+    /// `oral`).
+    #[schemars(length(min = 1, max = 40), regex(pattern = "^[ -~]+$"))]
+    pub route: String,
+    /// The order, when the patient has several for this medicine: 1 to 64 printable ASCII
+    /// characters.
+    #[serde(default)]
+    #[schemars(length(min = 1, max = 64), regex(pattern = "^[ -~]+$"))]
+    pub order_id: Option<String>,
+    /// NHS number of the record open on screen (null: none).
+    #[serde(default)]
+    #[schemars(schema_with = "nhs_number_input")]
+    pub open_patient_nhs_number: Option<String>,
+    /// Reason code overriding `warn` problems (recording only; one of
+    /// [`OverrideReason::NAMES`], checked by the handler so that a wrong value is never
+    /// echoed).
+    #[serde(default)]
+    #[schemars(schema_with = "override_reason")]
+    pub override_reason: Option<String>,
+}
+
+fn override_reason(_: &mut SchemaGenerator) -> Schema {
+    let mut names: Vec<serde_json::Value> = OverrideReason::NAMES
+        .iter()
+        .map(|n| serde_json::Value::from(*n))
+        .collect();
+    names.push(serde_json::Value::Null);
+    json_schema!({ "type": ["string", "null"], "enum": names })
+}
+
+fn override_reasons(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "array",
+        "items": { "type": "string", "enum": OverrideReason::NAMES },
+        "minItems": 1,
+    })
+}
+
+impl AdministrationRequest {
+    /// The rules of the document that serde does not check: `route` and `order_id` are
+    /// printable ASCII of 1 to 40 and 1 to 64 characters (the checks count their bytes).
+    ///
+    /// ```
+    /// let mut r: bedside::server::dto::AdministrationRequest = serde_json::from_str(
+    ///     r#"{"patient_scan":"a","product_scan":"b","staff_scan":"c","quantity":1,"route":"oral"}"#,
+    /// ).unwrap();
+    /// assert!(r.check().is_ok());
+    /// r.route = "\u{e9}".repeat(30);
+    /// assert!(r.check().is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// What is wrong, in words that quote no value.
+    pub fn check(&self) -> Result<(), &'static str> {
+        let ascii = |s: &str, max: usize| {
+            (1..=max).contains(&s.len()) && s.bytes().all(|b| (0x20..=0x7e).contains(&b))
+        };
+        if !ascii(&self.route, 40) {
+            return Err("route must be 1 to 40 printable ASCII characters");
+        }
+        if self.order_id.as_deref().is_some_and(|o| !ascii(o, 64)) {
+            return Err("order_id must be 1 to 64 printable ASCII characters");
+        }
+        Ok(())
+    }
+}
+
+impl From<AdministrationRequest> for crate::medicines::AdministrationRequest {
+    fn from(r: AdministrationRequest) -> Self {
+        crate::medicines::AdministrationRequest {
+            patient_scan: r.patient_scan,
+            product_scan: r.product_scan,
+            staff_scan: r.staff_scan,
+            checker_scan: r.checker_scan,
+            location_scan: r.location_scan,
+            quantity: r.quantity,
+            route: r.route,
+            order_id: r.order_id,
+            open_patient_nhs_number: r.open_patient_nhs_number,
+            override_reason: r.override_reason,
+        }
+    }
+}
+
+/// `POST /v1/wristbands` body.
+///
+/// ```
+/// use bedside::server::dto::WristbandRequest;
+/// let r: WristbandRequest =
+///     serde_json::from_str(r#"{"nhs_number":"9990001235","format":"pdf"}"#).unwrap();
+/// assert_eq!(r.size, "adult");
+/// assert!(serde_json::from_str::<WristbandRequest>(r#"{"nhs_number":"1","format":"pdf","family":"X"}"#).is_err());
+/// ```
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WristbandRequest {
+    /// The patient.
+    #[schemars(schema_with = "nhs_number_input_required")]
+    pub nhs_number: String,
+    /// `pdf`, `png` or `zpl`; ignored when `printer` is given (ZPL is sent).
+    #[serde(default = "default_format")]
+    #[schemars(extend("enum" = ["pdf", "png", "zpl"]))]
+    pub format: String,
+    /// `adult`, `child` or `neonate`.
+    #[serde(default = "default_size")]
+    #[schemars(extend("enum" = ["adult", "child", "neonate"]))]
+    pub size: String,
+    /// 203 or 300.
+    #[serde(default = "default_dpi", deserialize_with = "whole_number")]
+    #[schemars(extend("enum" = [203, 300]))]
+    pub dpi: u32,
+    /// Alert band (red media).
+    #[serde(default)]
+    pub alert: bool,
+    /// Add a GS1-128 of (8018)(8019).
+    #[serde(default)]
+    pub gs1_128: bool,
+    /// Copies, 1-99.
+    #[serde(default = "default_copies", deserialize_with = "whole_number")]
+    #[schemars(range(min = 1, max = 99))]
+    pub copies: u32,
+    /// Which of the patient's hospital numbers to print, when there are several.
+    #[serde(default)]
+    pub hospital_number: Option<String>,
+    /// PNG only: turned for a screen.
+    #[serde(default)]
+    pub landscape: bool,
+    /// A printer named in the configuration (`printers`): print there and confirm. The
+    /// committed document describes an instance without printers (only null); the
+    /// document an instance serves lists its own names ([`served_document`]).
+    #[serde(default)]
+    #[schemars(schema_with = "no_printer")]
+    pub printer: Option<String>,
+}
+
+fn no_printer(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "null" })
+}
+
+/// The OpenAPI document this instance serves: `openapi.json` as committed when no printer
+/// is configured, otherwise with `WristbandRequest.printer` naming the configured printers
+/// (any other name is refused, 422).
+///
+/// ```
+/// use bedside::server::{OPENAPI, dto::served_document};
+/// assert_eq!(served_document(&[]), OPENAPI);
+/// let doc: serde_json::Value =
+///     serde_json::from_str(&served_document(&["ward7".to_owned()])).unwrap();
+/// assert_eq!(
+///     doc["components"]["schemas"]["WristbandRequest"]["properties"]["printer"]["enum"],
+///     serde_json::json!(["ward7", null])
+/// );
+/// ```
+#[must_use]
+pub fn served_document(printers: &[String]) -> String {
+    if printers.is_empty() {
+        return super::OPENAPI.to_owned();
+    }
+    let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(super::OPENAPI) else {
+        return super::OPENAPI.to_owned();
+    };
+    if let Some(p) = doc
+        .pointer_mut("/components/schemas/WristbandRequest/properties/printer")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        let mut names: Vec<serde_json::Value> = printers
+            .iter()
+            .map(|n| serde_json::Value::String(n.clone()))
+            .collect();
+        names.push(serde_json::Value::Null);
+        p.insert("type".into(), serde_json::json!(["string", "null"]));
+        p.insert("enum".into(), serde_json::Value::Array(names));
+    }
+    serde_json::to_string_pretty(&doc).map_or_else(
+        |_| super::OPENAPI.to_owned(),
+        |mut t| {
+            t.push('\n');
+            t
+        },
+    )
+}
+
+/// A JSON Schema `integer` is any number without a fractional part, `2.0` included: read
+/// it as such (serde alone refuses `2.0` for an integer field).
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    struct Whole;
+    impl serde::de::Visitor<'_> for Whole {
+        type Value = u32;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a whole number")
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u32, E> {
+            u32::try_from(v)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u32, E> {
+            u32::try_from(v).map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u32, E> {
+            if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                Ok(v as u32)
+            } else {
+                Err(E::invalid_value(serde::de::Unexpected::Float(v), &self))
+            }
+        }
+    }
+    d.deserialize_any(Whole)
+}
+
+fn default_format() -> String {
+    "pdf".into()
+}
+fn default_size() -> String {
+    "adult".into()
+}
+fn default_dpi() -> u32 {
+    300
+}
+fn default_copies() -> u32 {
+    1
+}
+
+/// `GET /healthz`: `{"status":"ok"}`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Health {
+    /// Always `ok`.
+    pub status: Alive,
+}
+
+/// The one liveness answer.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(inline)]
+pub enum Alive {
+    /// The process answers.
+    Ok,
+}
+
+/// `GET /readyz` when ready.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Ready {
+    /// Always `ready`.
+    pub status: Readiness,
+    /// The database backend that answered.
+    pub database: DatabaseKind,
+    /// The PIX manager: `not_configured` or `reachable` (unreachable is a 503 problem).
+    pub pix: PixReadiness,
+}
+
+/// The one readiness answer.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(inline)]
+pub enum Readiness {
+    /// Database and PIX manager (when configured) answer.
+    Ready,
+}
+
+/// A database backend.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(inline)]
+pub enum DatabaseKind {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+impl From<crate::db::Backend> for DatabaseKind {
+    fn from(b: crate::db::Backend) -> Self {
+        match b {
+            crate::db::Backend::Sqlite => DatabaseKind::Sqlite,
+            crate::db::Backend::Postgres => DatabaseKind::Postgres,
+        }
+    }
+}
+
+/// The PIX manager's state for readiness.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(inline)]
+pub enum PixReadiness {
+    /// No PIX manager is configured.
+    NotConfigured,
+    /// The PIX manager accepts connections.
+    Reachable,
+}
+
+/// `GET /v1/me`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Me {
+    /// The token id.
+    pub token_id: String,
+    /// The token's role.
+    pub role: RoleName,
+}
+
+/// A role on the wire.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(inline)]
+pub enum RoleName {
+    /// Ward nurse.
+    Nurse,
+    /// Pharmacist.
+    Pharmacist,
+    /// Admissions.
+    Admissions,
+    /// System integration.
+    Integrator,
+    /// Administration.
+    Admin,
+}
+
+impl From<super::auth::Role> for RoleName {
+    fn from(r: super::auth::Role) -> Self {
+        use super::auth::Role;
+        match r {
+            Role::Nurse => RoleName::Nurse,
+            Role::Pharmacist => RoleName::Pharmacist,
+            Role::Admissions => RoleName::Admissions,
+            Role::Integrator => RoleName::Integrator,
+            Role::Admin => RoleName::Admin,
+        }
+    }
+}
+
+/// `POST /v1/identify` answer.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct IdentifyResponse {
+    /// The decision.
+    pub status: IdentifyStatus,
+    /// Why not a match (empty for a match).
+    pub reasons: Vec<ReasonBody>,
+    /// The audit row of the decision.
+    pub decision_id: i64,
+    /// For a match, the words to confirm with the patient; otherwise the first reason's.
+    pub message: String,
+    /// Only for a match: the identity to confirm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient: Option<PatientBody>,
+    /// Only for a match: the sources that agreed (`band`, `index`, `pix`, `record`,
+    /// `open_record`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "sources")]
+    pub sources: Option<Vec<&'static str>>,
+}
+
+impl IdentifyResponse {
+    /// The answer to `decision`, audited as row `decision_id`.
+    #[must_use]
+    pub fn new(decision: &crate::identify::Decision, decision_id: i64) -> Self {
+        let reasons: Vec<ReasonBody> = decision.reasons().iter().map(ReasonBody::from).collect();
+        match decision {
+            crate::identify::Decision::Match(m) => {
+                let p = m.confirm();
+                IdentifyResponse {
+                    status: decision.status().into(),
+                    reasons,
+                    decision_id,
+                    message: format!(
+                        "Confirm with the patient: {}, born {}, NHS number {}.",
+                        p.display_name, p.date_of_birth, p.nhs_number_display
+                    ),
+                    patient: Some(PatientBody::from(&p)),
+                    sources: Some(m.sources().to_vec()),
+                }
+            }
+            _ => IdentifyResponse {
+                status: decision.status().into(),
+                message: reasons
+                    .first()
+                    .map(|r| r.message.clone())
+                    .unwrap_or_default(),
+                reasons,
+                decision_id,
+                patient: None,
+                sources: None,
+            },
+        }
+    }
+}
+
+/// The four identification answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(inline)]
+pub enum IdentifyStatus {
+    /// Exactly one verified NHS number.
+    Match,
+    /// Refused.
+    NoMatch,
+    /// More than one candidate.
+    Ambiguous,
+    /// Cannot confirm now.
+    Unavailable,
+}
+
+impl From<Status> for IdentifyStatus {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Match => IdentifyStatus::Match,
+            Status::NoMatch => IdentifyStatus::NoMatch,
+            Status::Ambiguous => IdentifyStatus::Ambiguous,
+            Status::Unavailable => IdentifyStatus::Unavailable,
+        }
+    }
+}
+
+/// The sources a match can name (`sources[]`).
+pub const SOURCES: [&str; 5] = ["band", "index", "pix", "record", "open_record"];
+
+fn sources(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": ["array", "null"],
+        "items": { "type": "string", "enum": SOURCES },
+        "minItems": 1,
+        "uniqueItems": true,
+    })
+}
+
+/// One identification reason.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "Reason")]
+pub struct ReasonBody {
+    /// Machine code.
+    pub code: ReasonCodeName,
+    /// Plain words, no patient data.
+    pub message: String,
+    /// GS1 details, only for `gs1_invalid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gs1: Option<Gs1FaultBody>,
+}
+
+impl From<&Reason> for ReasonBody {
+    fn from(r: &Reason) -> Self {
+        ReasonBody {
+            code: r.code.into(),
+            message: r.message.clone(),
+            gs1: r.gs1.as_ref().map(Gs1FaultBody::from),
+        }
+    }
+}
+
+/// The GS1 fault behind `gs1_invalid`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(inline)]
+pub struct Gs1FaultBody {
+    /// Stable class name (`BAD_CHECK_DIGIT`, …).
+    #[schemars(regex(pattern = "^[A-Z][A-Z0-9_]*$"))]
+    pub class: &'static str,
+    /// Byte offset in the scan.
+    pub offset: u64,
+    /// The AI at fault, if any.
+    pub ai: Option<String>,
+}
+
+impl From<&Gs1Fault> for Gs1FaultBody {
+    fn from(g: &Gs1Fault) -> Self {
+        Gs1FaultBody {
+            class: g.class,
+            offset: u64::try_from(g.offset).unwrap_or(u64::MAX),
+            ai: g.ai.clone(),
+        }
+    }
+}
+
+/// Identification reason codes (`reasons[].code`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)] // each is documented on `identify::ReasonCode`
+#[schemars(inline)]
+pub enum ReasonCodeName {
+    NotGs1,
+    Gs1Invalid,
+    NotAWristband,
+    NhsNumberCheckFailed,
+    GsrnPrefixNotAllowed,
+    WristbandInvalid,
+    UnknownIdentifier,
+    MergedIdentifier,
+    StaleIndexEntry,
+    IndexDisagreesWithBand,
+    MultipleNhsNumbers,
+    PixDisagreesWithBand,
+    PixNotFound,
+    PixRejected,
+    PixTimeout,
+    PixUnavailable,
+    OpenRecordMismatch,
+    DemographicsMismatch,
+    DemographicsIncomplete,
+    IndexUnavailable,
+}
+
+impl From<ReasonCode> for ReasonCodeName {
+    fn from(c: ReasonCode) -> Self {
+        use ReasonCodeName as N;
+        match c {
+            ReasonCode::NotGs1 => N::NotGs1,
+            ReasonCode::Gs1Invalid => N::Gs1Invalid,
+            ReasonCode::NotAWristband => N::NotAWristband,
+            ReasonCode::NhsNumberCheckFailed => N::NhsNumberCheckFailed,
+            ReasonCode::GsrnPrefixNotAllowed => N::GsrnPrefixNotAllowed,
+            ReasonCode::WristbandInvalid => N::WristbandInvalid,
+            ReasonCode::UnknownIdentifier => N::UnknownIdentifier,
+            ReasonCode::MergedIdentifier => N::MergedIdentifier,
+            ReasonCode::StaleIndexEntry => N::StaleIndexEntry,
+            ReasonCode::IndexDisagreesWithBand => N::IndexDisagreesWithBand,
+            ReasonCode::MultipleNhsNumbers => N::MultipleNhsNumbers,
+            ReasonCode::PixDisagreesWithBand => N::PixDisagreesWithBand,
+            ReasonCode::PixNotFound => N::PixNotFound,
+            ReasonCode::PixRejected => N::PixRejected,
+            ReasonCode::PixTimeout => N::PixTimeout,
+            ReasonCode::PixUnavailable => N::PixUnavailable,
+            ReasonCode::OpenRecordMismatch => N::OpenRecordMismatch,
+            ReasonCode::DemographicsMismatch => N::DemographicsMismatch,
+            ReasonCode::DemographicsIncomplete => N::DemographicsIncomplete,
+            ReasonCode::IndexUnavailable => N::IndexUnavailable,
+        }
+    }
+}
+
+impl ReasonCodeName {
+    /// The stable snake_case name (what `reasons[].code` carries).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        use ReasonCodeName as N;
+        match self {
+            N::NotGs1 => "not_gs1",
+            N::Gs1Invalid => "gs1_invalid",
+            N::NotAWristband => "not_a_wristband",
+            N::NhsNumberCheckFailed => "nhs_number_check_failed",
+            N::GsrnPrefixNotAllowed => "gsrn_prefix_not_allowed",
+            N::WristbandInvalid => "wristband_invalid",
+            N::UnknownIdentifier => "unknown_identifier",
+            N::MergedIdentifier => "merged_identifier",
+            N::StaleIndexEntry => "stale_index_entry",
+            N::IndexDisagreesWithBand => "index_disagrees_with_band",
+            N::MultipleNhsNumbers => "multiple_nhs_numbers",
+            N::PixDisagreesWithBand => "pix_disagrees_with_band",
+            N::PixNotFound => "pix_not_found",
+            N::PixRejected => "pix_rejected",
+            N::PixTimeout => "pix_timeout",
+            N::PixUnavailable => "pix_unavailable",
+            N::OpenRecordMismatch => "open_record_mismatch",
+            N::DemographicsMismatch => "demographics_mismatch",
+            N::DemographicsIncomplete => "demographics_incomplete",
+            N::IndexUnavailable => "index_unavailable",
+        }
+    }
+}
+
+/// The identity to confirm with the patient, in NPSA display form.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "Patient")]
+pub struct PatientBody {
+    /// 10 digits.
+    #[schemars(regex(pattern = "^[0-9]{10}$"))]
+    pub nhs_number: String,
+    /// `943 476 5919`.
+    #[schemars(regex(pattern = "^[0-9]{3} [0-9]{3} [0-9]{4}$"))]
+    pub nhs_number_display: String,
+    /// FAMILY.
+    pub family: String,
+    /// Given.
+    pub given: String,
+    /// `18-Jan-1980`.
+    pub date_of_birth: String,
+    /// `FAMILY, Given`.
+    pub display_name: String,
+}
+
+impl From<&ConfirmPatient> for PatientBody {
+    fn from(p: &ConfirmPatient) -> Self {
+        PatientBody {
+            nhs_number: p.nhs_number.clone(),
+            nhs_number_display: p.nhs_number_display.clone(),
+            family: p.family.clone(),
+            given: p.given.clone(),
+            date_of_birth: p.date_of_birth.clone(),
+            display_name: p.display_name.clone(),
+        }
+    }
+}
+
+fn problem_code(_: &mut SchemaGenerator) -> Schema {
+    let names: Vec<&str> = ProblemCode::ALL.iter().map(|c| c.as_str()).collect();
+    json_schema!({ "type": "string", "enum": names })
+}
+
+/// Which right (or safety check) an administration problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(inline)]
+pub enum RightName {
+    /// Right patient.
+    Patient,
+    /// Right medicine.
+    Medicine,
+    /// Right dose.
+    Dose,
+    /// Right route.
+    Route,
+    /// Right time.
+    Time,
+    /// The pack: expiry, recall, serial.
+    Product,
+    /// The giver and the second checker.
+    Staff,
+    /// What is recorded (the location).
+    Documentation,
+}
+
+impl From<Right> for RightName {
+    fn from(r: Right) -> Self {
+        match r {
+            Right::Patient => RightName::Patient,
+            Right::Medicine => RightName::Medicine,
+            Right::Dose => RightName::Dose,
+            Right::Route => RightName::Route,
+            Right::Time => RightName::Time,
+            Right::Product => RightName::Product,
+            Right::Staff => RightName::Staff,
+            Right::Documentation => RightName::Documentation,
+        }
+    }
+}
+
+/// One failed administration check.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "AdministrationProblem")]
+pub struct ProblemItem {
+    /// Which right.
+    pub right: RightName,
+    /// Machine code.
+    #[schemars(schema_with = "problem_code")]
+    pub code: &'static str,
+    /// Block or warn.
+    pub severity: SeverityName,
+    /// Plain words. No patient identifiers.
+    pub message: String,
+    /// For `patient_not_confirmed`: the identification reasons.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("minItems" = 1))]
+    pub reasons: Vec<ReasonBody>,
+}
+
+impl From<&crate::medicines::Problem> for ProblemItem {
+    fn from(p: &crate::medicines::Problem) -> Self {
+        ProblemItem {
+            right: p.right.into(),
+            code: p.code.as_str(),
+            severity: p.severity.into(),
+            message: p.message.clone(),
+            reasons: p.reasons.iter().map(ReasonBody::from).collect(),
+        }
+    }
+}
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(inline)]
+pub enum SeverityName {
+    /// Never give.
+    Block,
+    /// Give only with an override reason.
+    Warn,
+}
+
+impl From<Severity> for SeverityName {
+    fn from(s: Severity) -> Self {
+        match s {
+            Severity::Block => SeverityName::Block,
+            Severity::Warn => SeverityName::Warn,
+        }
+    }
+}
+
+/// The overall answer of an administration check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(inline)]
+pub enum OutcomeName {
+    /// Every check passed.
+    Give,
+    /// Only `warn` problems.
+    Warn,
+    /// At least one `block` problem.
+    Stop,
+}
+
+impl From<Outcome> for OutcomeName {
+    fn from(o: Outcome) -> Self {
+        match o {
+            Outcome::Give => OutcomeName::Give,
+            Outcome::Warn => OutcomeName::Warn,
+            Outcome::Stop => OutcomeName::Stop,
+        }
+    }
+}
+
+impl OutcomeName {
+    /// The stable name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OutcomeName::Give => "give",
+            OutcomeName::Warn => "warn",
+            OutcomeName::Stop => "stop",
+        }
+    }
+}
+
+/// The order a dose belongs to.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "Order")]
+pub struct OrderBody {
+    /// Order id.
+    pub id: String,
+    /// VMP.
+    pub vmp_id: String,
+    /// Prescribed dose, e.g. `1 g`.
+    pub dose: String,
+    /// Route.
+    pub route: String,
+    /// `regular` or `prn`.
+    #[schemars(extend("enum" = ["regular", "prn"]))]
+    pub kind: String,
+}
+
+impl From<&OrderInfo> for OrderBody {
+    fn from(o: &OrderInfo) -> Self {
+        OrderBody {
+            id: o.id.clone(),
+            vmp_id: o.vmp_id.clone(),
+            dose: o.dose.clone(),
+            route: o.route.clone(),
+            kind: o.kind.as_str().to_owned(),
+        }
+    }
+}
+
+/// The medicine pack scanned.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "Pack")]
+pub struct PackBody {
+    /// GTIN (14 digits).
+    #[schemars(regex(pattern = "^[0-9]{14}$"))]
+    pub gtin: String,
+    /// Product name, when known.
+    pub name: Option<String>,
+    /// Batch.
+    pub batch: Option<String>,
+    /// Expiry (`DD-Mmm-YYYY`, last valid day).
+    pub expiry: Option<String>,
+    /// Serial.
+    pub serial: Option<String>,
+    /// High risk.
+    pub high_risk: bool,
+}
+
+impl From<&PackInfo> for PackBody {
+    fn from(p: &PackInfo) -> Self {
+        PackBody {
+            gtin: p.gtin.clone(),
+            name: p.name.clone(),
+            batch: p.batch.clone(),
+            expiry: p.expiry.clone(),
+            serial: p.serial.clone(),
+            high_risk: p.high_risk,
+        }
+    }
+}
+
+/// The answer of both administration endpoints: the check, and when recorded the record.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AdministrationCheck {
+    /// Give, warn or stop.
+    pub outcome: OutcomeName,
+    /// Failed checks.
+    pub problems: Vec<ProblemItem>,
+    /// The identity to confirm (null unless the patient was matched).
+    pub patient: Option<PatientBody>,
+    /// The order (null when none was found).
+    pub order: Option<OrderBody>,
+    /// The pack (null when the scan is not a medicine pack).
+    pub pack: Option<PackBody>,
+    /// The dose the scanned quantity gives, e.g. `1 g`.
+    pub dose_given: Option<String>,
+    /// Due time (Unix ms) of the dose this would record.
+    pub due_at: Option<i64>,
+    /// Due time for people, in London (`14:00 GMT on 25-Nov-2026`).
+    pub due_display: Option<String>,
+    /// Only on a clock-change day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_note: Option<String>,
+    /// Only for `warn`: the override reason codes that answer every warning.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "override_reasons")]
+    pub override_reasons: Vec<&'static str>,
+    /// Recording only: the administration row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub administration_id: Option<i64>,
+    /// Recording only: true when this repeated an already recorded dose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replayed: Option<bool>,
+    /// The audit row.
+    pub decision_id: i64,
+}
+
+impl AdministrationCheck {
+    /// The answer to a check audited as row `decision_id`.
+    #[must_use]
+    pub fn checked(ev: &Evaluation, decision_id: i64) -> Self {
+        AdministrationCheck {
+            outcome: ev.outcome.into(),
+            problems: ev.problems.iter().map(ProblemItem::from).collect(),
+            patient: ev.patient.as_ref().map(PatientBody::from),
+            order: ev.order.as_ref().map(OrderBody::from),
+            pack: ev.pack.as_ref().map(PackBody::from),
+            dose_given: ev.dose_given.clone(),
+            due_at: ev.due_at,
+            due_display: ev.due_display.clone(),
+            due_note: ev.due_note.clone(),
+            override_reasons: ev.override_reasons.iter().map(|r| r.as_str()).collect(),
+            administration_id: None,
+            replayed: None,
+            decision_id,
+        }
+    }
+
+    /// The answer to a recorded (or replayed) dose.
+    #[must_use]
+    pub fn recorded(ev: &Evaluation, rec: &crate::medicines::Recorded) -> Self {
+        AdministrationCheck {
+            administration_id: Some(rec.administration_id),
+            replayed: Some(rec.replayed),
+            ..AdministrationCheck::checked(ev, rec.decision_id)
+        }
+    }
+}
+
+/// `GET /v1/audit/verify` (and `verification` in `GET /v1/audit/events`).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AuditReport {
+    /// Rows checked.
+    #[schemars(range(min = 0))]
+    pub rows: i64,
+    /// True when every link holds and the head matches the last row.
+    pub ok: bool,
+    /// The first broken link (null when `ok`).
+    pub first_broken: Option<BrokenLinkBody>,
+}
+
+/// The first broken link of the chain.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(inline)]
+pub struct BrokenLinkBody {
+    /// The row at fault (or the head's sequence number).
+    pub seq: i64,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl From<&crate::audit::VerifyReport> for AuditReport {
+    fn from(r: &crate::audit::VerifyReport) -> Self {
+        AuditReport {
+            rows: r.rows,
+            ok: r.ok,
+            first_broken: r.first_broken.as_ref().map(|b| BrokenLinkBody {
+                seq: b.seq,
+                reason: b.reason.clone(),
+            }),
+        }
+    }
+}
+
+/// A SHA-256 in lower-case hex.
+fn sha256_hex(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "pattern": "^[0-9a-f]{64}$" })
+}
+
+/// One audit row exactly as stored.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AuditEvent {
+    /// Sequence number, 1, 2, ….
+    #[schemars(range(min = 1))]
+    pub seq: i64,
+    /// Unix milliseconds.
+    pub at: i64,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// The event's facts: JSON text exactly as stored and hashed.
+    pub detail: String,
+    /// The previous row's hash (64 zeros for row 1).
+    #[schemars(schema_with = "sha256_hex")]
+    pub prev_hash: String,
+    /// This row's hash.
+    #[schemars(schema_with = "sha256_hex")]
+    pub hash: String,
+}
+
+impl From<&crate::audit::StoredEvent> for AuditEvent {
+    fn from(e: &crate::audit::StoredEvent) -> Self {
+        AuditEvent {
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor.clone(),
+            action: e.action.clone(),
+            detail: e.detail.clone(),
+            prev_hash: e.prev_hash.clone(),
+            hash: e.hash.clone(),
+        }
+    }
+}
+
+/// `GET /v1/audit/events`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AuditEvents {
+    /// Newest first.
+    pub events: Vec<AuditEvent>,
+    /// Pass as `before` for the next (older) page; null on the last page.
+    #[schemars(range(min = 1))]
+    pub next_before: Option<i64>,
+    /// The whole chain recomputed; null with `verify=false`.
+    pub verification: Option<AuditReport>,
+}
+
+/// `GET /v1/printers`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Printers {
+    /// The configured printer names (never their addresses).
+    pub printers: Vec<String>,
+}
+
+/// `POST /v1/wristbands` with `printer`: the printer's confirmation.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PrintConfirmation {
+    /// Always true (a failure is a problem).
+    pub printed: bool,
+    /// The printer's name.
+    pub printer: String,
+    /// The job id printed on the label.
+    pub job: String,
+    /// Bytes sent.
+    #[schemars(range(min = 0))]
+    pub bytes: u64,
+    /// What to do next.
+    pub message: String,
+}
+
+/// An RFC 9457 problem as sent (`application/problem+json`).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "Problem")]
+pub struct ProblemBody {
+    /// `urn:bedside:problem:<code>`.
+    #[serde(rename = "type")]
+    #[schemars(regex(pattern = "^urn:bedside:problem:[a-z0-9_]+$"))]
+    pub kind: String,
+    /// Short summary.
+    pub title: &'static str,
+    /// The HTTP status.
+    #[schemars(range(min = 400, max = 599))]
+    pub status: u16,
+    /// Explanation for this occurrence.
+    pub detail: String,
+    /// Stable machine code.
+    #[schemars(regex(pattern = "^[a-z0-9_]+$"))]
+    pub code: &'static str,
+    /// Members some problems add.
+    #[serde(flatten)]
+    pub extra: ProblemExtras,
+}
+
+/// The members some problems add to RFC 9457's.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct ProblemExtras {
+    /// Administration refusals (409): the check's outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<OutcomeName>,
+    /// Administration refusals (409): the check's problems.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<ProblemItem>>,
+    /// `choose_hospital_number` (409): the patient's active hospital numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hospital_numbers: Option<Vec<String>>,
+    /// Print failures: the printer's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub printer: Option<String>,
+    /// Print failures: whether the label may have printed anyway.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub may_have_printed: Option<bool>,
+    /// `pix_unreachable` (503): the database did answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<DatabaseState>,
+}
+
+/// The database's state in a readiness problem.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(inline)]
+pub enum DatabaseState {
+    /// The database answered.
+    Ok,
+}
+
+/// A unit-only enum whose variants carry doc comments comes out of the generator as
+/// `oneOf` string constants; the document says `enum`.
+fn plain_enums(schema: &mut Schema) {
+    schemars::transform::transform_subschemas(&mut plain_enums, schema);
+    let Some(obj) = schema.as_object_mut() else {
+        return;
+    };
+    let Some(serde_json::Value::Array(variants)) = obj.get("oneOf") else {
+        return;
+    };
+    let names: Option<Vec<serde_json::Value>> = variants
+        .iter()
+        .map(|v| match (v.get("type"), v.get("const")) {
+            (Some(t), Some(c)) if t == "string" && c.is_string() => Some(c.clone()),
+            _ => None,
+        })
+        .collect();
+    if let Some(names) = names {
+        obj.remove("oneOf");
+        obj.insert("type".into(), serde_json::json!("string"));
+        obj.insert("enum".into(), serde_json::Value::Array(names));
+    }
+}
+
+/// Every component of `openapi.json`: the JSON Schema (2020-12, the dialect of OpenAPI
+/// 3.1, references to `#/components/schemas/`) of each request type as the service reads
+/// it and of each response type as it writes it, by component name. `tests/openapi.rs`
+/// compares the document with these.
+#[must_use]
+pub fn components() -> Vec<(String, Schema)> {
+    let settings = || {
+        schemars::generate::SchemaSettings::draft2020_12()
+            .with(|s| s.definitions_path = Cow::Borrowed("/components/schemas/"))
+            .with_transform(plain_enums)
+    };
+    let mut read = settings().for_deserialize().into_generator();
+    read.subschema_for::<IdentifyRequest>();
+    read.subschema_for::<AdministrationRequest>();
+    read.subschema_for::<WristbandRequest>();
+    let mut written = settings().for_serialize().into_generator();
+    written.subschema_for::<IdentifyResponse>();
+    written.subschema_for::<AdministrationCheck>();
+    written.subschema_for::<AuditReport>();
+    written.subschema_for::<AuditEvents>();
+    written.subschema_for::<ProblemBody>();
+    written.subschema_for::<Health>();
+    written.subschema_for::<Ready>();
+    written.subschema_for::<Me>();
+    written.subschema_for::<Printers>();
+    written.subschema_for::<PrintConfirmation>();
+    let mut named: Vec<(String, Schema)> = Vec::new();
+    for (name, schema) in read
+        .take_definitions(true)
+        .into_iter()
+        .chain(written.take_definitions(true))
+    {
+        if let Ok(s) = Schema::try_from(schema) {
+            named.push((name, s));
+        }
+    }
+    // `POST /v1/administrations/verify` refuses an override reason (422): only an absent
+    // or null one is valid there.
+    named.push((
+        "AdministrationCheckRequest".to_owned(),
+        json_schema!({
+            "allOf": [
+                { "$ref": "#/components/schemas/AdministrationRequest" },
+                { "properties": { "override_reason": { "type": "null" } } },
+            ],
+        }),
+    ));
+    named
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reason_code_names_are_the_domain_names() {
+        use crate::identify::ReasonCode as C;
+        for c in [
+            C::NotGs1,
+            C::Gs1Invalid,
+            C::NotAWristband,
+            C::NhsNumberCheckFailed,
+            C::GsrnPrefixNotAllowed,
+            C::WristbandInvalid,
+            C::UnknownIdentifier,
+            C::MergedIdentifier,
+            C::StaleIndexEntry,
+            C::IndexDisagreesWithBand,
+            C::MultipleNhsNumbers,
+            C::PixDisagreesWithBand,
+            C::PixNotFound,
+            C::PixRejected,
+            C::PixTimeout,
+            C::PixUnavailable,
+            C::OpenRecordMismatch,
+            C::DemographicsMismatch,
+            C::DemographicsIncomplete,
+            C::IndexUnavailable,
+        ] {
+            let ours = ReasonCodeName::from(c);
+            assert_eq!(ours.as_str(), c.as_str());
+            assert_eq!(
+                serde_json::to_value(ours).unwrap(),
+                serde_json::to_value(c).unwrap()
+            );
+        }
+    }
+}
