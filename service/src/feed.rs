@@ -23,7 +23,7 @@ use bedside_patient::NhsNumber;
 use bedside_pix::domain::Domain;
 use bedside_pix::feed::{Cx, FeedError, FeedEvent};
 use bedside_pix::net::{Delivery, ListenerConfig, MessageSource, MllpListener};
-use serde_json::json;
+use bedside_ward::audit::{FeedEventKind, IndexFacts};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
@@ -136,8 +136,8 @@ pub(crate) async fn merge_in(
 /// What [`apply`] did with one message.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Applied {
-    /// The event's change and its audit row were committed; the audit detail.
-    Stored(serde_json::Value),
+    /// The event's change and its audit row were committed; the audit facts.
+    Stored(Box<IndexFacts>),
     /// The same message (same sender, MSH-10 and content) was stored before: nothing
     /// was applied again.
     Repeat,
@@ -298,9 +298,19 @@ pub async fn apply(
         FeedEvent::Link { identifiers, .. } | FeedEvent::Update { identifiers, .. } => {
             let (nhs, mrns, rejected) = split(ident, mrn_domain, identifiers);
             link_in(&mut tx, &mrns, &nhs, "feed", now).await?;
-            json!({"event": if matches!(event, FeedEvent::Link { .. }) { "link" } else { "update" },
-                   "control_id": event.control_id(), "sender": sender, "mrns": mrns, "nhs_numbers": nhs,
-                   "rejected_nhs_numbers": rejected})
+            IndexFacts {
+                event: Some(if matches!(event, FeedEvent::Link { .. }) {
+                    FeedEventKind::Link
+                } else {
+                    FeedEventKind::Update
+                }),
+                control_id: Some(event.control_id().to_owned()),
+                sender: Some(sender),
+                mrns: Some(mrns),
+                nhs_numbers: Some(nhs),
+                rejected_nhs_numbers: Some(rejected as u64),
+                ..IndexFacts::default()
+            }
         }
         FeedEvent::Merge {
             survivor, subsumed, ..
@@ -309,11 +319,23 @@ pub async fn apply(
             let (old_nhs, old_mrns, _) = split(ident, mrn_domain, subsumed);
             let survivor_mrn =
                 merge_in(&mut tx, &s_nhs, &s_mrns, &old_nhs, &old_mrns, "feed", now).await?;
-            json!({"event": "merge", "control_id": event.control_id(), "sender": sender,
-                   "subsumed_mrns": old_mrns, "subsumed_nhs_numbers": old_nhs,
-                   "survivor_mrn": survivor_mrn, "survivor_nhs_numbers": s_nhs})
+            IndexFacts {
+                event: Some(FeedEventKind::Merge),
+                control_id: Some(event.control_id().to_owned()),
+                sender: Some(sender),
+                subsumed_mrns: Some(old_mrns),
+                subsumed_nhs_numbers: Some(old_nhs),
+                survivor_mrn: Some(survivor_mrn),
+                survivor_nhs_numbers: Some(s_nhs),
+                ..IndexFacts::default()
+            }
         }
-        other => json!({"event": "ignored", "control_id": other.control_id(), "sender": sender}),
+        other => IndexFacts {
+            event: Some(FeedEventKind::Ignored),
+            control_id: Some(other.control_id().to_owned()),
+            sender: Some(sender),
+            ..IndexFacts::default()
+        },
     };
     crate::audit::append_in(&mut tx, "feed", "index.feed", &detail).await?;
     crate::notify::announce_in(&mut tx, ident.db.backend, crate::notify::Invalidation::Pix).await?;
@@ -321,7 +343,7 @@ pub async fn apply(
     if let Some(p) = &ident.pix {
         p.invalidate();
     }
-    Ok(Applied::Stored(detail))
+    Ok(Applied::Stored(Box::new(detail)))
 }
 
 /// Decides one delivery: applies it within [`APPLY_BUDGET`] and answers the listener

@@ -7,7 +7,6 @@
 
 use bedside_patient::{Date, NhsNumber, Sex, TestData};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::clock::now_ms;
 use crate::db::Db;
@@ -208,10 +207,11 @@ pub async fn apply(db: &Db, rows: &[Row], actor: &str) -> Result<usize, sqlx::Er
         &mut tx,
         actor,
         "index.import",
-        &json!({
-            "patients": rows.len(),
-            "nhs_numbers": rows.iter().map(|r| r.nhs_number.as_str()).collect::<Vec<_>>(),
-        }),
+        &bedside_ward::audit::IndexFacts {
+            patients: Some(rows.len() as u64),
+            nhs_numbers: Some(rows.iter().map(|r| r.nhs_number.clone()).collect()),
+            ..Default::default()
+        },
     )
     .await?;
     crate::notify::announce_in(&mut tx, db.backend, crate::notify::Invalidation::Pix).await?;

@@ -21,7 +21,6 @@ use bedside_pix::domain::Domain;
 use bedside_pix::er7::Message;
 use bedside_pix::feed::{Cx, FeedError, FeedEvent, interpret_feed, pid_demographics};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::clock::now_ms;
 use crate::db::Db;
@@ -466,13 +465,14 @@ pub async fn apply(db: &Db, ops: &[Op], actor: &str) -> Result<Summary, sqlx::Er
         &mut tx,
         actor,
         "index.import",
-        &json!({
-            "format": "hl7",
-            "messages": ops.len(),
-            "patients": patients.len(),
-            "merges": merged,
-            "nhs_numbers": all,
-        }),
+        &bedside_ward::audit::IndexFacts {
+            format: Some("hl7".into()),
+            messages: Some(ops.len() as u64),
+            patients: Some(patients.len() as u64),
+            merges: Some(merged as u64),
+            nhs_numbers: Some(all.iter().map(|n| (*n).to_owned()).collect()),
+            ..Default::default()
+        },
     )
     .await?;
     crate::notify::announce_in(&mut tx, db.backend, crate::notify::Invalidation::Pix).await?;

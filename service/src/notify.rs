@@ -82,8 +82,9 @@ pub type OnInvalidation = Arc<dyn Fn(Option<Invalidation>) + Send + Sync>;
 
 /// Listens on [`CHANNEL`] of the PostgreSQL database at `url` for as long as the
 /// runtime runs, reconnecting after a failure (and then dropping every cache, since
-/// announcements may have been missed).
-pub fn spawn_listener(url: String, on: OnInvalidation) -> tokio::task::JoinHandle<()> {
+/// announcements may have been missed). The receiver says whether it listens now.
+pub fn spawn_listener(url: String, on: OnInvalidation) -> tokio::sync::watch::Receiver<bool> {
+    let (listening, rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         loop {
             match sqlx::postgres::PgListener::connect(&url).await {
@@ -93,15 +94,21 @@ pub fn spawn_listener(url: String, on: OnInvalidation) -> tokio::task::JoinHandl
                     } else {
                         // Anything committed before LISTEN took effect was not heard.
                         on(None);
+                        let _ = listening.send(true);
                         loop {
                             match listener.try_recv().await {
-                                Ok(Some(n)) => on(Invalidation::parse(n.payload())),
+                                Ok(Some(n)) => {
+                                    let _ =
+                                        listening.send_if_modified(|l| !std::mem::replace(l, true));
+                                    on(Invalidation::parse(n.payload()));
+                                }
                                 // The connection was lost; the next try_recv reconnects
-                                // and re-listens, but what was sent meanwhile is gone.
+                                // and listens again, but what was sent meanwhile is gone.
                                 Ok(None) => {
                                     tracing::warn!(
                                         "cache invalidation: connection lost; caches dropped"
                                     );
+                                    let _ = listening.send(false);
                                     on(None);
                                 }
                                 Err(e) => {
@@ -116,8 +123,10 @@ pub fn spawn_listener(url: String, on: OnInvalidation) -> tokio::task::JoinHandl
                     tracing::warn!(error = %e, "cache invalidation: cannot connect; retrying");
                 }
             }
+            let _ = listening.send(false);
             on(None);
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
-    })
+    });
+    rx
 }

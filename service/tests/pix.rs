@@ -357,6 +357,13 @@ async fn a_change_at_one_instance_drops_every_instances_cache() {
     let b = common::TestApp::start(with_pix()).await;
     let feed = a.state.start_feed("127.0.0.1:0").await.unwrap();
     let nurse = common::token("nurse");
+    // Both listen for each other's invalidations (a listener that has just started drops
+    // its caches, so what it cached before is not counted on).
+    for app in [&a, &b] {
+        tokio::time::timeout(Duration::from_secs(10), app.state.cache_sync_ready())
+            .await
+            .expect("listening for cache invalidations");
+    }
 
     // B matches and caches the manager's answer.
     assert_eq!(

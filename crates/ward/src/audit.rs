@@ -175,18 +175,66 @@ impl ChainCheck {
     }
 }
 
-/// The facts of an identity index change (actions `index.feed`, `index.import`).
+/// What an identity feed message did to the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedEventKind {
+    /// A01/A04/A05/A28: identifiers linked.
+    Link,
+    /// A08/A31: the links replaced.
+    Update,
+    /// A40: identifiers merged away.
+    Merge,
+    /// Understood, nothing to change.
+    Ignored,
+}
+
+/// The facts of an identity index change: a feed message (action `index.feed`) or a
+/// go-live import (`index.import`). Fields a change does not have are left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexFacts {
+    /// Feed: what the message did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<FeedEventKind>,
+    /// Feed: MSH-10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_id: Option<String>,
+    /// Feed: the sender, MSH-3|MSH-4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    /// Import: `csv` or `hl7`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// Import: messages read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<u64>,
+    /// Import: patients loaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patients: Option<u64>,
+    /// Import: merges applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merges: Option<u64>,
+    /// Feed link/update: the hospital numbers linked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mrns: Option<Vec<String>>,
     /// NHS numbers linked (feed link/update, import).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub nhs_numbers: Vec<String>,
-    /// The surviving NHS numbers of a merge.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub survivor_nhs_numbers: Vec<String>,
-    /// The NHS numbers merged away.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub subsumed_nhs_numbers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nhs_numbers: Option<Vec<String>>,
+    /// Feed link/update: NHS numbers refused (modulus 11, test range).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected_nhs_numbers: Option<u64>,
+    /// Merge: the hospital numbers merged away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subsumed_mrns: Option<Vec<String>>,
+    /// Merge: the NHS numbers merged away.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subsumed_nhs_numbers: Option<Vec<String>>,
+    /// Merge: the surviving hospital number (`null` when the message named none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survivor_mrn: Option<Option<String>>,
+    /// Merge: the surviving NHS numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survivor_nhs_numbers: Option<Vec<String>>,
 }
 
 /// The facts of a wristband made or printed (actions `wristband.made`,
@@ -206,7 +254,7 @@ pub enum Fact {
     /// `administration.verify`, `administration.recorded`, `administration.refused`.
     Check(Box<CheckFacts>),
     /// `index.feed`, `index.import`.
-    Index(IndexFacts),
+    Index(Box<IndexFacts>),
     /// `wristband.made`, `wristband.printed`.
     Wristband(WristbandFacts),
     /// Any other action (no patient in its facts).
@@ -225,7 +273,7 @@ impl Fact {
             "administration.verify" | "administration.recorded" | "administration.refused" => {
                 Fact::Check(Box::new(serde_json::from_str(detail)?))
             }
-            "index.feed" | "index.import" => Fact::Index(serde_json::from_str(detail)?),
+            "index.feed" | "index.import" => Fact::Index(Box::new(serde_json::from_str(detail)?)),
             "wristband.made" | "wristband.printed" => {
                 Fact::Wristband(serde_json::from_str(detail)?)
             }
@@ -250,12 +298,15 @@ impl Fact {
                 }
                 f.identify.nhs_numbers().into_iter().for_each(&mut push);
             }
-            Fact::Index(f) => f
-                .nhs_numbers
-                .iter()
-                .chain(&f.survivor_nhs_numbers)
-                .chain(&f.subsumed_nhs_numbers)
-                .for_each(|n| push(n)),
+            Fact::Index(f) => [
+                &f.nhs_numbers,
+                &f.survivor_nhs_numbers,
+                &f.subsumed_nhs_numbers,
+            ]
+            .into_iter()
+            .flatten()
+            .flatten()
+            .for_each(|n| push(n)),
             Fact::Wristband(f) => push(&f.nhs_number),
             Fact::Other => {}
         }

@@ -61,6 +61,9 @@ pub struct AppState {
     pub auth_failures: Arc<RateLimiter>,
     /// Recently read token rows.
     pub token_cache: Arc<auth::TokenCache>,
+    /// On PostgreSQL: whether this instance is listening for other instances' cache
+    /// invalidations (see [`crate::notify`]); `None` on SQLite (one instance).
+    pub cache_sync: Option<tokio::sync::watch::Receiver<bool>>,
     /// PIX manager address for readiness (host:port), if configured (shared: the state
     /// is cloned for every request).
     pub pix_addr: Option<Arc<str>>,
@@ -69,6 +72,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Waits until this instance listens for other instances' cache invalidations (at
+    /// once on SQLite, which serves one instance).
+    pub async fn cache_sync_ready(&self) {
+        if let Some(rx) = &self.cache_sync {
+            let mut rx = rx.clone();
+            let _ = rx.wait_for(|listening| *listening).await;
+        }
+    }
+
     /// Starts the ITI-8/ITI-10 feed listener on `addr`; returns the bound address.
     ///
     /// # Errors
@@ -200,10 +212,11 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
     };
     let identifier = Arc::new(identifier);
     let token_cache = Arc::new(auth::TokenCache::default());
+    let mut cache_sync = None;
     if db.backend == crate::db::Backend::Postgres {
         // Changes committed by other instances (and CLI imports) drop our caches too.
         let (ident, tokens) = (identifier.clone(), token_cache.clone());
-        crate::notify::spawn_listener(
+        cache_sync = Some(crate::notify::spawn_listener(
             cfg.effective_database_url(),
             Arc::new(move |what| {
                 if what != Some(crate::notify::Invalidation::Tokens)
@@ -215,7 +228,7 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
                     tokens.clear();
                 }
             }),
-        );
+        ));
     }
     let printers: Vec<String> = cfg.printers.keys().cloned().collect();
     Ok(AppState {
@@ -223,6 +236,7 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
         limiter: Arc::new(RateLimiter::new(cfg.rate_limit_per_minute)),
         auth_failures: Arc::new(RateLimiter::new(cfg.auth_failures_per_minute)),
         token_cache,
+        cache_sync,
         cfg: Arc::new(cfg),
         db,
         identifier,
