@@ -9,7 +9,7 @@
 //! input that is not UTF-8; a valid NHS number has 10 digits, a check digit
 //! that passes modulus 11 and a 3 3 4 display form; an accepted band carries a
 //! valid NHS number inside its GSRN, and a refused one says why; the display
-//! buffers are UTF-8.
+//! buffers and the internal AIs (91-93, 98, 99) are UTF-8.
 #![no_main]
 #![allow(unsafe_code)]
 
@@ -117,6 +117,20 @@ fuzz_target!(|data: &[u8]| {
                 view(w.given_name);
                 view(w.full_name);
                 view(w.srin);
+                let mut index = 0;
+                loop {
+                    let (mut ai, mut value) = (BedsideBytes::default(), BedsideBytes::default());
+                    // SAFETY: a live handle and valid out-pointers.
+                    let s =
+                        unsafe { bedside_wristband_internal(result, index, &mut ai, &mut value) };
+                    if s == BedsideStatus::OutOfRange {
+                        break;
+                    }
+                    assert_eq!(s, BedsideStatus::Ok);
+                    assert!(matches!(view(ai), b"91" | b"92" | b"93" | b"98" | b"99"));
+                    assert!(std::str::from_utf8(view(value)).is_ok());
+                    index += 1;
+                }
             }
             BedsideWristbandVerdict::Rejected => {
                 assert_ne!(w.band_error, BedsideWristbandError::None);

@@ -1325,6 +1325,25 @@ enum BedsideStatus bedside_wristband_display_date_of_birth(const struct BedsideW
                                                            struct BedsideBuffer *out);
 
 /*
+ Reads internal element `index` (0-based, in band order) of an accepted
+ band: the DCB1077 internal AIs 91 (hospital identifiers, where trusts put
+ the MRN), 92 (baby details), 93 (patient descriptive) and, when the policy
+ allows them, 98/99, kept as raw text because their sub-fields are not
+ standardised. Stores views of the AI digits and the value (UTF-8, valid
+ until the result is freed) in `*ai` and `*value`.
+ `BEDSIDE_STATUS_OUT_OF_RANGE` past the last one (so a caller loops until
+ it), `BEDSIDE_STATUS_NO_MESSAGE` when the band was not accepted.
+
+ # Safety
+ `result` is a live handle; `ai` and `value` are valid places to store a
+ `BedsideBytes`.
+ */
+enum BedsideStatus bedside_wristband_internal(const struct BedsideWristbandResult *result,
+                                              size_t index,
+                                              struct BedsideBytes *ai,
+                                              struct BedsideBytes *value);
+
+/*
  Frees a wristband result. NULL is ignored.
 
  # Safety

@@ -84,6 +84,7 @@ pub use crate::wristband::{
     BedsideWristbandError, BedsideWristbandInfo, BedsideWristbandPolicy,
     BedsideWristbandPolicyConfig, BedsideWristbandResult, BedsideWristbandVerdict,
     bedside_wristband_check, bedside_wristband_display_date_of_birth,
-    bedside_wristband_display_name, bedside_wristband_policy_demo, bedside_wristband_policy_free,
-    bedside_wristband_policy_new, bedside_wristband_result_free, bedside_wristband_result_info,
+    bedside_wristband_display_name, bedside_wristband_internal, bedside_wristband_policy_demo,
+    bedside_wristband_policy_free, bedside_wristband_policy_new, bedside_wristband_result_free,
+    bedside_wristband_result_info,
 };

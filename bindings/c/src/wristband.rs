@@ -461,6 +461,46 @@ pub unsafe extern "C" fn bedside_wristband_display_date_of_birth(
     }
 }
 
+/// Reads internal element `index` (0-based, in band order) of an accepted
+/// band: the DCB1077 internal AIs 91 (hospital identifiers, where trusts put
+/// the MRN), 92 (baby details), 93 (patient descriptive) and, when the policy
+/// allows them, 98/99, kept as raw text because their sub-fields are not
+/// standardised. Stores views of the AI digits and the value (UTF-8, valid
+/// until the result is freed) in `*ai` and `*value`.
+/// `BEDSIDE_STATUS_OUT_OF_RANGE` past the last one (so a caller loops until
+/// it), `BEDSIDE_STATUS_NO_MESSAGE` when the band was not accepted.
+///
+/// # Safety
+/// `result` is a live handle; `ai` and `value` are valid places to store a
+/// `BedsideBytes`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn bedside_wristband_internal(
+    result: *const BedsideWristbandResult,
+    index: usize,
+    ai: *mut BedsideBytes,
+    value: *mut BedsideBytes,
+) -> BedsideStatus {
+    guard(|| {
+        // SAFETY: forwarded from the caller.
+        let r = unsafe { req_ref(result) }?;
+        if ai.is_null() || value.is_null() {
+            return Err(BedsideStatus::NullPointer);
+        }
+        let BandOutcome::Accepted(band) = &r.outcome else {
+            return Err(BedsideStatus::NoMessage);
+        };
+        let (which, text) = band
+            .internal()
+            .get(index)
+            .ok_or(BedsideStatus::OutOfRange)?;
+        // SAFETY: both checked non-NULL above; forwarded from the caller.
+        unsafe {
+            write_out(ai, BedsideBytes::str(which.ai()))?;
+            write_out(value, BedsideBytes::str(text))
+        }
+    })
+}
+
 /// Frees a wristband result. NULL is ignored.
 ///
 /// # Safety

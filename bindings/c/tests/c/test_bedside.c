@@ -501,6 +501,21 @@ static void check_wristband(void) {
     bedside_buffer_free(&b);
     bedside_wristband_result_free(r);
 
+    /* Internal AIs: none on this band; the MRN in 91 on the next. */
+    BedsideBytes iai, ival;
+    r = check_band(demo, BAND, strlen(BAND));
+    EXPECT_STATUS(bedside_wristband_internal(r, 0, &iai, &ival), BEDSIDE_STATUS_OUT_OF_RANGE);
+    EXPECT_STATUS(bedside_wristband_internal(r, 0, NULL, &ival), BEDSIDE_STATUS_NULL_POINTER);
+    EXPECT_STATUS(bedside_wristband_internal(NULL, 0, &iai, &ival), BEDSIDE_STATUS_NULL_POINTER);
+    bedside_wristband_result_free(r);
+    const char *with_mrn = BAND "\x1d" "91RJ1RX9096254";
+    r = check_band(demo, with_mrn, strlen(with_mrn));
+    EXPECT(band_info(r).verdict == BEDSIDE_WRISTBAND_VERDICT_ACCEPTED);
+    EXPECT_STATUS(bedside_wristband_internal(r, 0, &iai, &ival), BEDSIDE_STATUS_OK);
+    EXPECT(bytes_eq(iai, "91") && bytes_eq(ival, "RJ1RX9096254"));
+    EXPECT_STATUS(bedside_wristband_internal(r, 1, &iai, &ival), BEDSIDE_STATUS_OUT_OF_RANGE);
+    bedside_wristband_result_free(r);
+
     /* Percent-encoded names are decoded to UTF-8. */
     const char *obrien = "]d28018952000099900000182\x1d" "80191\x1d" "725020240229\x1d" "72522\x1d"
                          "7253O%27BRIEN\x1d" "7254Zo%C3%AB";
@@ -522,6 +537,7 @@ static void check_wristband(void) {
     EXPECT(w.gs1_error_offset == 24 && w.nhs_number.len == 0);
     EXPECT_STATUS(bedside_wristband_display_name(r, &b), BEDSIDE_STATUS_NO_MESSAGE);
     EXPECT(b.data == NULL);
+    EXPECT_STATUS(bedside_wristband_internal(r, 0, &iai, &ival), BEDSIDE_STATUS_NO_MESSAGE);
     bedside_wristband_result_free(r);
 
     /* Plain data and a medicine pack. */
