@@ -18,6 +18,7 @@
 //! - [`medicines`]: the five-rights administration check and recording;
 //! - [`feed`]: the ITI-8/ITI-10 listener feeding the local identity index;
 //! - [`notify`]: cache invalidation across instances (PostgreSQL `LISTEN`/`NOTIFY`);
+//! - [`patients`]: reading a patient's record (for wristbands);
 //! - [`demo`]: the demo data set (patients, bands, staff, medicines, tokens) and seeding;
 //! - [`server`]: router, authentication, problem details, metrics, OpenAPI;
 //! - [`tokens`]: API token management (create, list, revoke);
@@ -38,6 +39,7 @@ pub mod import;
 pub mod import_hl7;
 pub mod medicines;
 pub mod notify;
+pub mod patients;
 pub mod server;
 pub mod sqlite_direct;
 pub mod tokens;

@@ -18,7 +18,6 @@ use bedside_printer::layout::{Band, BandRequest, BandSize, Layout, Resolution};
 use bedside_printer::transport::{self, PrinterAddress};
 use bedside_printer::{pdf, png, zpl};
 use serde_json::json;
-use sqlx::Row;
 
 use super::AppState;
 use super::auth::{Caller, Role};
@@ -49,42 +48,31 @@ async fn band_request(
             "the patient record could not be read",
         )
     };
-    let row = sqlx::query(
-        "SELECT family, given, birth_date, sex, merged_into FROM patients WHERE nhs_number = $1",
-    )
-    .bind(nhs.as_str())
-    .fetch_optional(&state.db.pool)
-    .await
-    .map_err(db_down)?
-    .ok_or_else(|| {
-        Problem::new(
-            StatusCode::NOT_FOUND,
-            "unknown_patient",
-            "Unknown patient",
-            "no patient record with this NHS number: register or import the patient first",
-        )
-    })?;
-    let merged: Option<String> = row.try_get(4).map_err(db_down)?;
-    if merged.is_some() {
+    let record = crate::patients::read(&state.db, nhs.as_str())
+        .await
+        .map_err(db_down)?
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::NOT_FOUND,
+                "unknown_patient",
+                "Unknown patient",
+                "no patient record with this NHS number: register or import the patient first",
+            )
+        })?;
+    if record.merged_into.is_some() {
         return Err(conflict(
             "merged_nhs_number",
             "this NHS number has been superseded: print the band with the patient's current NHS number",
         ));
     }
-    let family: String = row.try_get(0).map_err(db_down)?;
-    let given: String = row.try_get(1).map_err(db_down)?;
-    let birth: String = row.try_get(2).map_err(db_down)?;
-    let sex: Option<String> = row.try_get(3).map_err(db_down)?;
-    let mrns: Vec<String> = sqlx::query(
-        "SELECT value FROM identifiers WHERE domain = 'mrn' AND nhs_number = $1 AND status = 'active' ORDER BY value",
-    )
-    .bind(nhs.as_str())
-    .fetch_all(&state.db.pool)
-    .await
-    .map_err(db_down)?
-    .iter()
-    .filter_map(|r| r.try_get::<String, _>(0).ok())
-    .collect();
+    let crate::patients::PatientRecord {
+        family,
+        given,
+        birth_date: birth,
+        sex,
+        active_mrns: mrns,
+        ..
+    } = record;
     let mrn = match (chosen_mrn, mrns.as_slice()) {
         (Some(c), _) if mrns.iter().any(|m| m == c) => Some(c.to_owned()),
         (Some(_), _) => {
