@@ -380,3 +380,54 @@ fn operations_name_their_body_types() {
         }
     }
 }
+
+/// The check every integration test applies to the answers it receives
+/// (`common::contract`) refuses what the document does not allow.
+#[test]
+fn the_answer_check_refuses_what_the_document_does_not_allow() {
+    use common::contract::check;
+    let json = Some("application/json");
+    let refused = |f: &dyn Fn()| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).is_err();
+    // A real no-match answer passes.
+    check(
+        "POST",
+        "/v1/identify",
+        200,
+        json,
+        br#"{"status":"no_match","reasons":[{"code":"not_gs1","message":"m"}],"decision_id":7,"message":"m"}"#,
+    );
+    // Another status, member value, missing member or media type does not.
+    assert!(refused(&|| check(
+        "POST",
+        "/v1/identify",
+        200,
+        json,
+        br#"{"status":"maybe","reasons":[],"decision_id":7,"message":"m"}"#
+    )));
+    assert!(refused(&|| check(
+        "POST",
+        "/v1/identify",
+        200,
+        json,
+        br#"{"status":"no_match","reasons":[],"message":"m"}"#
+    )));
+    assert!(refused(&|| check("POST", "/v1/identify", 418, json, b"{}")));
+    assert!(refused(&|| check(
+        "POST",
+        "/v1/identify",
+        200,
+        Some("text/html"),
+        b"<p>"
+    )));
+    assert!(refused(&|| {
+        check(
+        "POST",
+        "/v1/identify",
+        422,
+        Some("application/problem+json"),
+        br#"{"type":"urn:bedside:problem:invalid_request","title":"t","status":422,"code":"invalid_request"}"#
+    )
+    }));
+    // Routes the document does not hold are not its business.
+    check("GET", "/ui/scan", 200, Some("text/html"), b"<p>");
+}

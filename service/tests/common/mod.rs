@@ -14,6 +14,8 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
+pub mod contract;
+
 use bedside::config::Config;
 use bedside::server::AppState;
 use serde_json::Value;
@@ -345,11 +347,19 @@ pub fn http(
     {
         body = dechunk(&body);
     }
-    Resp {
+    let resp = Resp {
         status,
         headers,
         body,
-    }
+    };
+    contract::check(
+        method,
+        path,
+        resp.status,
+        resp.header("content-type"),
+        &resp.body,
+    );
+    resp
 }
 
 fn dechunk(mut b: &[u8]) -> Vec<u8> {
