@@ -26,16 +26,38 @@ const MAX_EXAMPLES: &str = "60";
 /// The fuzzer's seed: every run sends the same requests.
 const SEED: &str = "20261207";
 
-/// The schemathesis command line tool, or a failure saying how to install it.
-fn schemathesis() -> String {
-    for name in ["st", "schemathesis"] {
-        let found = Command::new(name)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if found {
-            return name.to_owned();
+/// The schemathesis command line (program and leading arguments) at the version pinned in
+/// `.ci/requirements.txt`, or a failure saying how to install it.
+fn schemathesis() -> (String, Vec<String>) {
+    let requirements = concat!(env!("CARGO_MANIFEST_DIR"), "/../.ci/requirements.txt");
+    let pinned = std::fs::read_to_string(requirements)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("schemathesis==").map(str::to_owned))
+        .expect("schemathesis pinned in .ci/requirements.txt");
+    let candidates: [(&str, &[&str]); 3] = [
+        ("st", &[]),
+        ("schemathesis", &[]),
+        ("python3", &["-m", "schemathesis.cli"]),
+    ];
+    for (program, args) in candidates {
+        let Ok(out) = Command::new(program).args(args).arg("--version").output() else {
+            continue;
+        };
+        if !out.status.success() {
+            continue;
         }
+        let version = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            version.trim_end().ends_with(&format!("version {pinned}")),
+            "schemathesis {} is installed, the tests need {pinned}: \
+             `pip install -r .ci/requirements.txt`",
+            version.trim()
+        );
+        return (
+            program.to_owned(),
+            args.iter().map(|a| (*a).to_owned()).collect(),
+        );
     }
     panic!(
         "schemathesis is not installed: `pip install -r .ci/requirements.txt` \
@@ -44,7 +66,7 @@ fn schemathesis() -> String {
 }
 
 fn fuzz(
-    st: &str,
+    st: &(String, Vec<String>),
     base: &str,
     token: &str,
     select: (&str, &str),
@@ -53,7 +75,8 @@ fn fuzz(
     report: &Path,
 ) -> (bool, String) {
     let hooks = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api_fuzz");
-    let out = Command::new(st)
+    let out = Command::new(&st.0)
+        .args(&st.1)
         .arg("--config-file")
         .arg(format!("{hooks}/schemathesis.toml"))
         .arg("run")
