@@ -6,8 +6,8 @@
 //! message of the expected shape; show a person the reason when it is not.
 
 use bedside_gs1::keys::{MedicinePack, StaffBadge};
-use bedside_patient::{Policy, Wristband};
 use bedside_gs1::{Content, Options, Parser, dict::Dictionary};
+use bedside_patient::{Policy, Wristband};
 
 fn main() {
     // Many wedge scanners cannot send GS (0x1D); this site configured "~".

@@ -14,8 +14,9 @@ use sqlx::Row;
 pub use bedside_ward::medicines::{
     AdministrationRequest, CheckFacts, CheckInputs, DoseState, DueSlot, Evaluation, GivenDose,
     Internal, Order, OrderInfo, OrderKind, Orders, Outcome, OverrideReason, PackFacts, PackInfo,
-    PackScan, Problem, ProblemCode, Product, Recall, RefusalCode, RequestError, Right, Scans, Severity, amount,
-    check, choose_order, may_record, nearest_due, override_answers, read_scans, shortest_gap_minutes, validate,
+    PackScan, Problem, ProblemCode, Product, Recall, RefusalCode, RequestError, Right, Scans,
+    Severity, amount, check, choose_order, may_record, nearest_due, override_answers, read_scans,
+    shortest_gap_minutes, validate,
 };
 
 use crate::identify::{Decision, Identifier};
