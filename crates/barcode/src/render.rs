@@ -38,11 +38,14 @@ impl ModuleMatrix {
         }
         let q = opts.quiet_zone.unwrap_or(self.quiet_zone()) as u64;
         let px = u64::from(opts.module_px);
+        // Saturating throughout: a quiet zone of 2^63 modules or more must read as too
+        // large, never wrap round to a small (blank) image.
+        let margin = q.saturating_mul(2);
         let w = (self.width() as u64)
-            .saturating_add(2 * q)
+            .saturating_add(margin)
             .saturating_mul(px);
         let h = (self.height() as u64)
-            .saturating_add(2 * q)
+            .saturating_add(margin)
             .saturating_mul(px);
         if w == 0
             || h == 0
@@ -145,5 +148,35 @@ impl ModuleMatrix {
         Ok(format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {vw} {vh}\" shape-rendering=\"crispEdges\">\n<rect width=\"{vw}\" height=\"{vh}\" fill=\"#fff\"/>\n<path fill=\"#000\" d=\"{d}\"/>\n</svg>\n"
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A quiet zone so large that twice it overflows 64 bits is too large, not a small
+    /// image (it used to wrap round in release builds and render blank).
+    #[test]
+    fn a_quiet_zone_past_half_of_u64_is_too_large() {
+        let m = ModuleMatrix::new(10, 10);
+        for q in [usize::MAX, usize::MAX / 2 + 1, 1 << 40] {
+            let opts = RenderOptions {
+                module_px: 1,
+                quiet_zone: Some(q),
+            };
+            assert!(
+                matches!(m.to_gray(&opts), Err(RenderError::TooLarge { .. })),
+                "quiet zone {q}"
+            );
+            assert!(m.to_png(&opts).is_err(), "quiet zone {q}");
+            assert!(m.to_svg(&opts).is_err(), "quiet zone {q}");
+        }
+        let ok = RenderOptions {
+            module_px: 2,
+            quiet_zone: Some(1),
+        };
+        let (w, h, px) = m.to_gray(&ok).unwrap();
+        assert_eq!((w, h, px.len()), (24, 24, 576));
     }
 }
