@@ -25,3 +25,8 @@ pub mod audit;
 pub mod identify;
 pub mod medicines;
 pub mod time;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
