@@ -41,6 +41,14 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status.
+    pub const ALL: [Status; 4] = [
+        Status::Match,
+        Status::NoMatch,
+        Status::Ambiguous,
+        Status::Unavailable,
+    ];
+
     /// How serious a refusal with this status is, most serious first: a reason that says
     /// "not this patient" outranks "two candidates", which outranks "cannot tell now".
     /// (`Match` is never a refusal's status.)

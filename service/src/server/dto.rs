@@ -377,44 +377,16 @@ pub struct Me {
     /// The token id.
     pub token_id: String,
     /// The token's role.
-    pub role: RoleName,
-}
-
-/// A role on the wire.
-#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[schemars(inline)]
-pub enum RoleName {
-    /// Ward nurse.
-    Nurse,
-    /// Pharmacist.
-    Pharmacist,
-    /// Admissions.
-    Admissions,
-    /// System integration.
-    Integrator,
-    /// Administration.
-    Admin,
-}
-
-impl From<super::auth::Role> for RoleName {
-    fn from(r: super::auth::Role) -> Self {
-        use super::auth::Role;
-        match r {
-            Role::Nurse => RoleName::Nurse,
-            Role::Pharmacist => RoleName::Pharmacist,
-            Role::Admissions => RoleName::Admissions,
-            Role::Integrator => RoleName::Integrator,
-            Role::Admin => RoleName::Admin,
-        }
-    }
+    #[schemars(schema_with = "role")]
+    pub role: &'static str,
 }
 
 /// `POST /v1/identify` answer.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct IdentifyResponse {
     /// The decision.
-    pub status: IdentifyStatus,
+    #[schemars(schema_with = "identify_status")]
+    pub status: &'static str,
     /// Why not a match (empty for a match).
     pub reasons: Vec<ReasonBody>,
     /// The audit row of the decision.
@@ -440,7 +412,7 @@ impl IdentifyResponse {
             crate::identify::Decision::Match(m) => {
                 let p = m.confirm();
                 IdentifyResponse {
-                    status: decision.status().into(),
+                    status: decision.status().as_str(),
                     reasons,
                     decision_id,
                     message: format!(
@@ -452,7 +424,7 @@ impl IdentifyResponse {
                 }
             }
             _ => IdentifyResponse {
-                status: decision.status().into(),
+                status: decision.status().as_str(),
                 message: reasons
                     .first()
                     .map(|r| r.message.clone())
@@ -462,32 +434,6 @@ impl IdentifyResponse {
                 patient: None,
                 sources: None,
             },
-        }
-    }
-}
-
-/// The four identification answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[schemars(inline)]
-pub enum IdentifyStatus {
-    /// Exactly one verified NHS number.
-    Match,
-    /// Refused.
-    NoMatch,
-    /// More than one candidate.
-    Ambiguous,
-    /// Cannot confirm now.
-    Unavailable,
-}
-
-impl From<Status> for IdentifyStatus {
-    fn from(s: Status) -> Self {
-        match s {
-            Status::Match => IdentifyStatus::Match,
-            Status::NoMatch => IdentifyStatus::NoMatch,
-            Status::Ambiguous => IdentifyStatus::Ambiguous,
-            Status::Unavailable => IdentifyStatus::Unavailable,
         }
     }
 }
@@ -509,7 +455,8 @@ fn sources(_: &mut SchemaGenerator) -> Schema {
 #[schemars(rename = "Reason")]
 pub struct ReasonBody {
     /// Machine code.
-    pub code: ReasonCodeName,
+    #[schemars(schema_with = "reason_code")]
+    pub code: &'static str,
     /// Plain words, no patient data.
     pub message: String,
     /// GS1 details, only for `gs1_invalid`.
@@ -520,7 +467,7 @@ pub struct ReasonBody {
 impl From<&Reason> for ReasonBody {
     fn from(r: &Reason) -> Self {
         ReasonBody {
-            code: r.code.into(),
+            code: r.code.as_str(),
             message: r.message.clone(),
             gs1: r.gs1.as_ref().map(Gs1FaultBody::from),
         }
@@ -546,92 +493,6 @@ impl From<&Gs1Fault> for Gs1FaultBody {
             class: g.class,
             offset: u64::try_from(g.offset).unwrap_or(u64::MAX),
             ai: g.ai.clone(),
-        }
-    }
-}
-
-/// Identification reason codes (`reasons[].code`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(missing_docs)] // each is documented on `identify::ReasonCode`
-#[schemars(inline)]
-pub enum ReasonCodeName {
-    NotGs1,
-    Gs1Invalid,
-    NotAWristband,
-    NhsNumberCheckFailed,
-    GsrnPrefixNotAllowed,
-    WristbandInvalid,
-    UnknownIdentifier,
-    MergedIdentifier,
-    StaleIndexEntry,
-    IndexDisagreesWithBand,
-    MultipleNhsNumbers,
-    PixDisagreesWithBand,
-    PixNotFound,
-    PixRejected,
-    PixTimeout,
-    PixUnavailable,
-    OpenRecordMismatch,
-    DemographicsMismatch,
-    DemographicsIncomplete,
-    IndexUnavailable,
-}
-
-impl From<ReasonCode> for ReasonCodeName {
-    fn from(c: ReasonCode) -> Self {
-        use ReasonCodeName as N;
-        match c {
-            ReasonCode::NotGs1 => N::NotGs1,
-            ReasonCode::Gs1Invalid => N::Gs1Invalid,
-            ReasonCode::NotAWristband => N::NotAWristband,
-            ReasonCode::NhsNumberCheckFailed => N::NhsNumberCheckFailed,
-            ReasonCode::GsrnPrefixNotAllowed => N::GsrnPrefixNotAllowed,
-            ReasonCode::WristbandInvalid => N::WristbandInvalid,
-            ReasonCode::UnknownIdentifier => N::UnknownIdentifier,
-            ReasonCode::MergedIdentifier => N::MergedIdentifier,
-            ReasonCode::StaleIndexEntry => N::StaleIndexEntry,
-            ReasonCode::IndexDisagreesWithBand => N::IndexDisagreesWithBand,
-            ReasonCode::MultipleNhsNumbers => N::MultipleNhsNumbers,
-            ReasonCode::PixDisagreesWithBand => N::PixDisagreesWithBand,
-            ReasonCode::PixNotFound => N::PixNotFound,
-            ReasonCode::PixRejected => N::PixRejected,
-            ReasonCode::PixTimeout => N::PixTimeout,
-            ReasonCode::PixUnavailable => N::PixUnavailable,
-            ReasonCode::OpenRecordMismatch => N::OpenRecordMismatch,
-            ReasonCode::DemographicsMismatch => N::DemographicsMismatch,
-            ReasonCode::DemographicsIncomplete => N::DemographicsIncomplete,
-            ReasonCode::IndexUnavailable => N::IndexUnavailable,
-        }
-    }
-}
-
-impl ReasonCodeName {
-    /// The stable snake_case name (what `reasons[].code` carries).
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        use ReasonCodeName as N;
-        match self {
-            N::NotGs1 => "not_gs1",
-            N::Gs1Invalid => "gs1_invalid",
-            N::NotAWristband => "not_a_wristband",
-            N::NhsNumberCheckFailed => "nhs_number_check_failed",
-            N::GsrnPrefixNotAllowed => "gsrn_prefix_not_allowed",
-            N::WristbandInvalid => "wristband_invalid",
-            N::UnknownIdentifier => "unknown_identifier",
-            N::MergedIdentifier => "merged_identifier",
-            N::StaleIndexEntry => "stale_index_entry",
-            N::IndexDisagreesWithBand => "index_disagrees_with_band",
-            N::MultipleNhsNumbers => "multiple_nhs_numbers",
-            N::PixDisagreesWithBand => "pix_disagrees_with_band",
-            N::PixNotFound => "pix_not_found",
-            N::PixRejected => "pix_rejected",
-            N::PixTimeout => "pix_timeout",
-            N::PixUnavailable => "pix_unavailable",
-            N::OpenRecordMismatch => "open_record_mismatch",
-            N::DemographicsMismatch => "demographics_mismatch",
-            N::DemographicsIncomplete => "demographics_incomplete",
-            N::IndexUnavailable => "index_unavailable",
         }
     }
 }
@@ -669,47 +530,44 @@ impl From<&ConfirmPatient> for PatientBody {
     }
 }
 
-fn problem_code(_: &mut SchemaGenerator) -> Schema {
-    let names: Vec<&str> = ProblemCode::ALL.iter().map(|c| c.as_str()).collect();
+/// A string whose values are a domain enum's names, taken from the domain's own table
+/// (`ALL` and `as_str`): the wire names are written once, in `bedside-ward`.
+fn names(values: impl IntoIterator<Item = &'static str>) -> Schema {
+    let names: Vec<&str> = values.into_iter().collect();
     json_schema!({ "type": "string", "enum": names })
 }
 
-/// Which right (or safety check) an administration problem is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[schemars(inline)]
-pub enum RightName {
-    /// Right patient.
-    Patient,
-    /// Right medicine.
-    Medicine,
-    /// Right dose.
-    Dose,
-    /// Right route.
-    Route,
-    /// Right time.
-    Time,
-    /// The pack: expiry, recall, serial.
-    Product,
-    /// The giver and the second checker.
-    Staff,
-    /// What is recorded (the location).
-    Documentation,
+fn problem_code(_: &mut SchemaGenerator) -> Schema {
+    names(ProblemCode::ALL.iter().map(|c| c.as_str()))
 }
 
-impl From<Right> for RightName {
-    fn from(r: Right) -> Self {
-        match r {
-            Right::Patient => RightName::Patient,
-            Right::Medicine => RightName::Medicine,
-            Right::Dose => RightName::Dose,
-            Right::Route => RightName::Route,
-            Right::Time => RightName::Time,
-            Right::Product => RightName::Product,
-            Right::Staff => RightName::Staff,
-            Right::Documentation => RightName::Documentation,
-        }
-    }
+fn reason_code(_: &mut SchemaGenerator) -> Schema {
+    names(ReasonCode::ALL.map(ReasonCode::as_str))
+}
+
+fn identify_status(_: &mut SchemaGenerator) -> Schema {
+    names(Status::ALL.map(Status::as_str))
+}
+
+fn role(_: &mut SchemaGenerator) -> Schema {
+    names(super::auth::Role::ALL.map(super::auth::Role::as_str))
+}
+
+fn right(_: &mut SchemaGenerator) -> Schema {
+    names(Right::ALL.map(Right::as_str))
+}
+
+fn severity(_: &mut SchemaGenerator) -> Schema {
+    names(Severity::ALL.map(Severity::as_str))
+}
+
+fn outcome(_: &mut SchemaGenerator) -> Schema {
+    names(Outcome::ALL.map(Outcome::as_str))
+}
+
+fn outcome_or_null(g: &mut SchemaGenerator) -> Schema {
+    let one = outcome(g);
+    json_schema!({ "anyOf": [one, { "type": "null" }] })
 }
 
 /// One failed administration check.
@@ -717,12 +575,14 @@ impl From<Right> for RightName {
 #[schemars(rename = "AdministrationProblem")]
 pub struct ProblemItem {
     /// Which right.
-    pub right: RightName,
+    #[schemars(schema_with = "right")]
+    pub right: &'static str,
     /// Machine code.
     #[schemars(schema_with = "problem_code")]
     pub code: &'static str,
     /// Block or warn.
-    pub severity: SeverityName,
+    #[schemars(schema_with = "severity")]
+    pub severity: &'static str,
     /// Plain words. No patient identifiers.
     pub message: String,
     /// For `patient_not_confirmed`: the identification reasons.
@@ -734,66 +594,11 @@ pub struct ProblemItem {
 impl From<&crate::medicines::Problem> for ProblemItem {
     fn from(p: &crate::medicines::Problem) -> Self {
         ProblemItem {
-            right: p.right.into(),
+            right: p.right.as_str(),
             code: p.code.as_str(),
-            severity: p.severity.into(),
+            severity: p.severity.as_str(),
             message: p.message.clone(),
             reasons: p.reasons.iter().map(ReasonBody::from).collect(),
-        }
-    }
-}
-
-/// How serious a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[schemars(inline)]
-pub enum SeverityName {
-    /// Never give.
-    Block,
-    /// Give only with an override reason.
-    Warn,
-}
-
-impl From<Severity> for SeverityName {
-    fn from(s: Severity) -> Self {
-        match s {
-            Severity::Block => SeverityName::Block,
-            Severity::Warn => SeverityName::Warn,
-        }
-    }
-}
-
-/// The overall answer of an administration check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-#[schemars(inline)]
-pub enum OutcomeName {
-    /// Every check passed.
-    Give,
-    /// Only `warn` problems.
-    Warn,
-    /// At least one `block` problem.
-    Stop,
-}
-
-impl From<Outcome> for OutcomeName {
-    fn from(o: Outcome) -> Self {
-        match o {
-            Outcome::Give => OutcomeName::Give,
-            Outcome::Warn => OutcomeName::Warn,
-            Outcome::Stop => OutcomeName::Stop,
-        }
-    }
-}
-
-impl OutcomeName {
-    /// The stable name.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            OutcomeName::Give => "give",
-            OutcomeName::Warn => "warn",
-            OutcomeName::Stop => "stop",
         }
     }
 }
@@ -863,7 +668,8 @@ impl From<&PackInfo> for PackBody {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct AdministrationCheck {
     /// Give, warn or stop.
-    pub outcome: OutcomeName,
+    #[schemars(schema_with = "outcome")]
+    pub outcome: &'static str,
     /// Failed checks.
     pub problems: Vec<ProblemItem>,
     /// The identity to confirm (null unless the patient was matched).
@@ -900,7 +706,7 @@ impl AdministrationCheck {
     #[must_use]
     pub fn checked(ev: &Evaluation, decision_id: i64) -> Self {
         AdministrationCheck {
-            outcome: ev.outcome.into(),
+            outcome: ev.outcome.as_str(),
             problems: ev.problems.iter().map(ProblemItem::from).collect(),
             patient: ev.patient.as_ref().map(PatientBody::from),
             order: ev.order.as_ref().map(OrderBody::from),
@@ -1066,7 +872,8 @@ pub struct ProblemBody {
 pub struct ProblemExtras {
     /// Administration refusals (409): the check's outcome.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<OutcomeName>,
+    #[schemars(schema_with = "outcome_or_null")]
+    pub outcome: Option<&'static str>,
     /// Administration refusals (409): the check's problems.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problems: Option<Vec<ProblemItem>>,
@@ -1171,37 +978,22 @@ pub fn components() -> Vec<(String, Schema)> {
 mod tests {
     use super::*;
 
+    /// The names the document lists (each domain enum's `as_str`) are the names its values
+    /// go out as.
     #[test]
-    fn reason_code_names_are_the_domain_names() {
-        use crate::identify::ReasonCode as C;
-        for c in [
-            C::NotGs1,
-            C::Gs1Invalid,
-            C::NotAWristband,
-            C::NhsNumberCheckFailed,
-            C::GsrnPrefixNotAllowed,
-            C::WristbandInvalid,
-            C::UnknownIdentifier,
-            C::MergedIdentifier,
-            C::StaleIndexEntry,
-            C::IndexDisagreesWithBand,
-            C::MultipleNhsNumbers,
-            C::PixDisagreesWithBand,
-            C::PixNotFound,
-            C::PixRejected,
-            C::PixTimeout,
-            C::PixUnavailable,
-            C::OpenRecordMismatch,
-            C::DemographicsMismatch,
-            C::DemographicsIncomplete,
-            C::IndexUnavailable,
-        ] {
-            let ours = ReasonCodeName::from(c);
-            assert_eq!(ours.as_str(), c.as_str());
-            assert_eq!(
-                serde_json::to_value(ours).unwrap(),
-                serde_json::to_value(c).unwrap()
-            );
+    fn documented_names_are_the_wire_names() {
+        fn same<T: serde::Serialize>(values: &[T], name: fn(&T) -> &'static str) {
+            for v in values {
+                assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(name(v)));
+            }
         }
+        same(&ReasonCode::ALL, |c| c.as_str());
+        same(ProblemCode::ALL, |c| c.as_str());
+        same(&Status::ALL, |s| s.as_str());
+        same(&super::super::auth::Role::ALL, |r| r.as_str());
+        same(&Right::ALL, |r| r.as_str());
+        same(&Severity::ALL, |s| s.as_str());
+        same(&Outcome::ALL, |o| o.as_str());
+        same(&OverrideReason::ALL, |r| r.as_str());
     }
 }

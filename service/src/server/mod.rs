@@ -348,7 +348,7 @@ async fn healthz() -> axum::Json<dto::Health> {
 /// `GET /v1/me`: the caller's token id and role (any role), for the sign-in page.
 async fn me(caller: Caller) -> axum::Json<dto::Me> {
     axum::Json(dto::Me {
-        role: caller.role.into(),
+        role: caller.role.as_str(),
         token_id: caller.token_id,
     })
 }
@@ -489,7 +489,7 @@ fn count_check(state: &AppState, ev: &crate::medicines::Evaluation) {
     state.metrics.inc(
         "bedside_administration_checks_total",
         "outcome",
-        dto::OutcomeName::from(ev.outcome).as_str(),
+        ev.outcome.as_str(),
     );
     for p in &ev.problems {
         state.metrics.inc(
@@ -625,7 +625,7 @@ async fn administration_record(
                 detail,
             )
             .with(|x| {
-                x.outcome = Some(ev.outcome.into());
+                x.outcome = Some(ev.outcome.as_str());
                 x.problems = Some(ev.problems.iter().map(dto::ProblemItem::from).collect());
             }))
         }

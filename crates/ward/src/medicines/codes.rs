@@ -37,6 +37,18 @@ pub enum Right {
 }
 
 impl Right {
+    /// Every right.
+    pub const ALL: [Right; 8] = [
+        Right::Patient,
+        Right::Medicine,
+        Right::Dose,
+        Right::Route,
+        Right::Time,
+        Right::Product,
+        Right::Staff,
+        Right::Documentation,
+    ];
+
     /// The stable name (the serialised form).
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -54,6 +66,9 @@ impl Right {
 }
 
 impl Severity {
+    /// Both severities.
+    pub const ALL: [Severity; 2] = [Severity::Block, Severity::Warn];
+
     /// `block` or `warn`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {

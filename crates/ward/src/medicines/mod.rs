@@ -140,6 +140,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome.
+    pub const ALL: [Outcome; 3] = [Outcome::Give, Outcome::Warn, Outcome::Stop];
+
     /// `give`, `warn` or `stop`.
     #[must_use]
     pub const fn as_str(self) -> &'static str {
