@@ -14,28 +14,11 @@ mod common;
 
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
 const MRN: &str = "TRUST_MRN&2.999.826.0.1.1&ISO";
 const NHS: &str = "NHS&2.16.840.1.113883.2.1.4.1&ISO";
 
 async fn send(addr: std::net::SocketAddr, msg: &str) -> String {
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let mut framed = vec![0x0b];
-    framed.extend_from_slice(msg.as_bytes());
-    framed.extend_from_slice(&[0x1c, 0x0d]);
-    s.write_all(&framed).await.unwrap();
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 1024];
-    while !buf.windows(2).any(|w| w == [0x1c, 0x0d]) {
-        let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut chunk))
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(n > 0, "listener closed without an ACK");
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    String::from_utf8_lossy(&buf).into_owned()
+    common::mllp_send(addr, msg, Duration::from_secs(5)).await
 }
 
 async fn until<F: std::future::Future<Output = bool>>(mut f: impl FnMut() -> F) {
@@ -123,23 +106,7 @@ both_backends!(feed, feed_events_update_the_index);
 
 /// Sends one message on a fresh connection and waits up to 60 s for its ACK.
 async fn send_slow(addr: std::net::SocketAddr, msg: &str) -> String {
-    tokio::time::timeout(Duration::from_secs(60), async {
-        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let mut framed = vec![0x0b];
-        framed.extend_from_slice(msg.as_bytes());
-        framed.extend_from_slice(&[0x1c, 0x0d]);
-        s.write_all(&framed).await.unwrap();
-        let mut buf = Vec::new();
-        let mut chunk = [0u8; 1024];
-        while !buf.windows(2).any(|w| w == [0x1c, 0x0d]) {
-            let n = s.read(&mut chunk).await.unwrap();
-            assert!(n > 0, "listener closed without an ACK");
-            buf.extend_from_slice(&chunk[..n]);
-        }
-        String::from_utf8_lossy(&buf).into_owned()
-    })
-    .await
-    .expect("an ACK within 60 s")
+    common::mllp_send(addr, msg, Duration::from_secs(60)).await
 }
 
 fn merge_of(p: &bedside::demo::DemoPatient, control_id: &str, new_mrn: &str) -> String {

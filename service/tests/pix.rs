@@ -387,20 +387,7 @@ async fn a_change_at_one_instance_drops_every_instances_cache() {
          MRG|{}^^^TRUST_MRN&2.999.826.0.1.1&ISO^MR\r",
         p.nhs_number, p.mrn
     );
-    let acked = {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let mut s = tokio::net::TcpStream::connect(feed).await.unwrap();
-        let mut framed = vec![0x0b];
-        framed.extend_from_slice(a40.as_bytes());
-        framed.extend_from_slice(&[0x1c, 0x0d]);
-        s.write_all(&framed).await.unwrap();
-        let mut buf = vec![0u8; 4096];
-        let n = tokio::time::timeout(Duration::from_secs(10), s.read(&mut buf))
-            .await
-            .unwrap()
-            .unwrap();
-        String::from_utf8_lossy(&buf[..n]).into_owned()
-    };
+    let acked = common::mllp_send(feed, &a40, Duration::from_secs(10)).await;
     assert!(acked.contains("MSA|AA|X1"), "{acked}");
     let since = Instant::now();
 

@@ -635,3 +635,27 @@ impl Drop for PrivatePostgres {
             .output();
     }
 }
+
+/// Sends one HL7 message over MLLP on a fresh connection and returns the ACK, which must
+/// arrive whole within `limit` (the listener's answer follows the commit, so a test of a
+/// refusing store allows for the store's own time limit).
+pub async fn mllp_send(addr: SocketAddr, msg: &str, limit: Duration) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    tokio::time::timeout(limit, async {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let mut framed = vec![0x0b];
+        framed.extend_from_slice(msg.as_bytes());
+        framed.extend_from_slice(&[0x1c, 0x0d]);
+        s.write_all(&framed).await.unwrap();
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 1024];
+        while !buf.windows(2).any(|w| w == [0x1c, 0x0d]) {
+            let n = s.read(&mut chunk).await.unwrap();
+            assert!(n > 0, "listener closed without an ACK");
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        String::from_utf8_lossy(&buf).into_owned()
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no ACK within {limit:?}"))
+}
