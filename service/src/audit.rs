@@ -20,8 +20,8 @@ use sqlx::{AnyConnection, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::clock::now_ms;
-use crate::crypto::sha256_hex;
 use crate::db::Db;
+use bedside_ward::audit::row_hash;
 
 pub use bedside_ward::audit::{BrokenLink, GENESIS, VerifyReport, canonical};
 
@@ -49,7 +49,7 @@ pub async fn append_in(
     let prev_hash: String = head.try_get(1)?;
     let seq = prev_seq + 1;
     let at = now_ms();
-    let hash = sha256_hex(canonical(seq, at, actor, action, &detail, &prev_hash).as_bytes());
+    let hash = row_hash(seq, at, actor, action, &detail, &prev_hash);
     sqlx::query(
         "INSERT INTO audit (seq, at, actor, action, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -461,7 +461,7 @@ fn chain<'a>(jobs: &'a [Job], head_seq: i64, head_hash: String) -> Vec<Chained<'
     for j in jobs {
         seq += 1;
         let at = now_ms();
-        let hash = sha256_hex(canonical(seq, at, &j.actor, &j.action, &j.detail, &prev).as_bytes());
+        let hash = row_hash(seq, at, &j.actor, &j.action, &j.detail, &prev);
         rows.push((
             seq,
             at,

@@ -1,24 +1,8 @@
 //! SHA-256 helpers, random secrets and API token hashing.
 
-use sha2::{Digest, Sha256};
-
-/// Lower-case hex of bytes.
-#[must_use]
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    s
-}
-
-/// Hex SHA-256 of `data`.
-#[must_use]
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
-}
+/// Lower-case hex, and hex SHA-256: the audit chain's own (`bedside-ward`), so that
+/// tokens, assets and the chain hash alike.
+pub use bedside_ward::audit::{hex, sha256_hex};
 
 /// Why random bytes could not be had.
 #[derive(Debug, thiserror::Error)]

@@ -221,10 +221,7 @@ fn fingerprint(event: &FeedEvent) -> String {
             put(&mut h, &format!("{other:?}"));
         }
     }
-    h.finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>()
+    crate::crypto::hex(&h.finalize())
 }
 
 /// Records the message's key in the caller's transaction. `Ok(false)`: the same message

@@ -25,16 +25,26 @@ pub fn canonical(seq: i64, at: i64, actor: &str, action: &str, detail: &str, pre
     format!("{seq}\n{at}\n{actor}\n{action}\n{detail}\n{prev}")
 }
 
-/// Lowercase hex SHA-256.
+/// Lower-case hex of bytes.
+///
+/// ```
+/// assert_eq!(bedside_ward::audit::hex(&[0x0f, 0xa0]), "0fa0");
+/// ```
+#[must_use]
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    s
+}
+
+/// Lower-case hex SHA-256.
 #[must_use]
 pub fn sha256_hex(data: &[u8]) -> String {
-    use std::fmt::Write;
-    Sha256::digest(data)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    hex(&Sha256::digest(data))
 }
 
 /// A row's hash: SHA-256 of its [`canonical`] form.
