@@ -18,7 +18,6 @@ use bedside_patient::{GsrnPrefix, Policy, TestData};
 use bedside_pix::client::PixClient;
 use bedside_pix::domain::Domain;
 use bedside_pix::net::{MllpClient, MllpConfig, PixmClient, PixmConfig};
-use serde_json::json;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
@@ -525,7 +524,7 @@ async fn administration_verify(
         &state.db,
         &caller.actor(),
         "administration.verify",
-        &serde_json::Value::Object(ev.internal_facts()),
+        &ev.internal.facts,
     )
     .await
     .map_err(|_| audit_failed())?;
@@ -608,16 +607,11 @@ async fn administration_record(
             state
                 .metrics
                 .inc("bedside_administrations_recorded_total", "outcome", code);
-            let mut facts = ev.internal_facts();
-            facts.insert("refused".into(), json!(code));
-            crate::audit::append(
-                &state.db,
-                &caller.actor(),
-                "administration.refused",
-                &serde_json::Value::Object(facts),
-            )
-            .await
-            .map_err(|_| audit_failed())?;
+            let mut facts = ev.internal.facts.clone();
+            facts.refused = Some(code.to_owned());
+            crate::audit::append(&state.db, &caller.actor(), "administration.refused", &facts)
+                .await
+                .map_err(|_| audit_failed())?;
             Err(Problem::new(
                 StatusCode::CONFLICT,
                 code,

@@ -544,17 +544,6 @@ pub struct Evaluation {
     pub internal: Internal,
 }
 
-impl Evaluation {
-    /// What the audit trail records about this check, as a JSON object.
-    #[must_use]
-    pub fn internal_facts(&self) -> serde_json::Map<String, serde_json::Value> {
-        match serde_json::to_value(&self.internal.facts) {
-            Ok(serde_json::Value::Object(m)) => m,
-            _ => serde_json::Map::new(),
-        }
-    }
-}
-
 /// Why the checks refuse to record a dose (the HTTP answer's problem code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
