@@ -5,7 +5,7 @@
 //! [`seed`] writes it once (guarded by a `meta` row, safe with several instances).
 
 use bedside_patient::synthetic::Generator;
-use bedside_patient::{Date, DateOfBirth, Demographics, Gsrn, GsrnPrefix, NhsNumber, Sex};
+use bedside_patient::{Date, DateOfBirth, Demographics, Gsrn, GsrnPrefix, NhsGsrn, NhsNumber, Sex};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -17,13 +17,7 @@ use crate::db::Db;
 pub const GS: char = bedside_gs1::GS as char;
 
 /// The roles' names, in the order tokens are listed ([`bedside_ward::access::Role::ALL`]).
-pub const ROLES: [&str; 5] = [
-    bedside_ward::access::Role::ALL[0].as_str(),
-    bedside_ward::access::Role::ALL[1].as_str(),
-    bedside_ward::access::Role::ALL[2].as_str(),
-    bedside_ward::access::Role::ALL[3].as_str(),
-    bedside_ward::access::Role::ALL[4].as_str(),
-];
+pub const ROLES: &[&str] = bedside_ward::access::Role::NAMES;
 
 /// GS1 mod-10 check digit for the digits given (check digit position excluded), by
 /// `bedside-gs1`, which owns the algorithm; `'0'` for input that is not digits.

@@ -9,7 +9,7 @@ mod common;
 
 use std::process::Command;
 
-use bedside_patient::{Gsrn, GsrnPrefix, NhsNumber, TestData, percent_encode};
+use bedside_patient::{Gsrn, GsrnPrefix, NhsGsrn, NhsNumber, TestData, percent_encode};
 use serde_json::Value;
 use sqlx::Row;
 

@@ -432,7 +432,7 @@ fn kill_mid_load_loses_no_acknowledged_administration() {
 
 #[test]
 fn import_is_all_or_nothing_and_imported_patients_match() {
-    use bedside_patient::{Gsrn, GsrnPrefix, NhsNumber, TestData, percent_encode};
+    use bedside_patient::{Gsrn, GsrnPrefix, NhsGsrn, NhsNumber, TestData, percent_encode};
     let dir = common::tempdir::TempDir::new("import");
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "nhs_number,family,given,date_of_birth,sex,mrn\n9990000018,Nguyễn,Thị,1990-05-06,2,K5550001\n9990000017,X,Y,1990-05-06,2,K5550002\n").unwrap();

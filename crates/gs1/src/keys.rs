@@ -95,6 +95,14 @@ macro_rules! numeric_key {
                 write!(f, "{}({})", stringify!($name), self.as_str())
             }
         }
+
+        /// Serialised as its digits.
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
     };
 }
 
@@ -153,6 +161,24 @@ impl Gsrn {
     /// ```
     pub fn parse(s: &str) -> Result<Gsrn, KeyError> {
         checked::<18>(s).map(Gsrn)
+    }
+
+    /// Builds a GSRN from its first 17 digits, computing the check digit.
+    ///
+    /// ```
+    /// use bedside_gs1::keys::{Gsrn, KeyError};
+    /// assert_eq!(Gsrn::from_body(b"95200009990001235")?.as_str(), "952000099900012352");
+    /// assert_eq!(Gsrn::from_body(b"9520000999000123x"), Err(KeyError::NotDigit { position: 16 }));
+    /// # Ok::<(), KeyError>(())
+    /// ```
+    pub fn from_body(body: &[u8; 17]) -> Result<Gsrn, KeyError> {
+        if let Some(position) = body.iter().position(|c| !c.is_ascii_digit()) {
+            return Err(KeyError::NotDigit { position });
+        }
+        let mut d = [b'0'; 18];
+        d[..17].copy_from_slice(body);
+        d[17] = gs1_check_digit(&d).ok_or(KeyError::Length { len: 17 })?;
+        Ok(Gsrn(d))
     }
 }
 

@@ -14,6 +14,8 @@
 
 use core::fmt;
 
+pub use bedside_gs1::keys::Gsrn;
+use bedside_gs1::keys::KeyError;
 use thiserror::Error;
 
 use crate::nhs::NhsNumber;
@@ -21,9 +23,9 @@ use crate::nhs::NhsNumber;
 /// Why a GSRN or a GSRN company prefix is not acceptable. Positions are 0-based.
 ///
 /// ```
-/// use bedside_patient::{Gsrn, GsrnError};
+/// use bedside_patient::{parse_gsrn, GsrnError};
 /// assert_eq!(
-///     Gsrn::parse("952000099900012353"),
+///     parse_gsrn("952000099900012353"),
 ///     Err(GsrnError::CheckDigit { position: 17, expected: 2, found: 3 })
 /// );
 /// ```
@@ -68,6 +70,7 @@ pub enum GsrnError {
 
 /// GS1 mod-10 check digit (0-9) for `digits`, the key without its check position.
 /// Delegates to `bedside-gs1`, which owns the algorithm.
+#[cfg(test)]
 pub(crate) fn gs1_check_digit(digits: &[u8]) -> u8 {
     let mut key = [b'0'; 32];
     let n = digits.len().min(key.len() - 1);
@@ -75,123 +78,75 @@ pub(crate) fn gs1_check_digit(digits: &[u8]) -> u8 {
     bedside_gs1::lint::gs1_check_digit(&key[..=n]).map_or(0, |c| c.wrapping_sub(b'0'))
 }
 
-/// An 18-digit GSRN whose GS1 mod-10 check digit is correct. Says nothing yet about what
-/// the service reference contains: see [`crate::Wristband`] for the NHS checks.
+/// Parses 18 digits into a [`Gsrn`] (the one GSRN type, owned by `bedside-gs1`) and checks
+/// the GS1 mod-10 check digit, with an error that names the position and both digits.
 ///
 /// ```
-/// use bedside_patient::Gsrn;
-/// let g = Gsrn::parse("952000099900012352")?;
+/// use bedside_patient::{parse_gsrn, GsrnError};
+/// assert_eq!(parse_gsrn("95200009990001235"), Err(GsrnError::Length { found: 17 }));
+/// assert_eq!(parse_gsrn("952000099900012352")?.as_str(), "952000099900012352");
+/// # Ok::<(), GsrnError>(())
+/// ```
+pub fn parse_gsrn(s: &str) -> Result<Gsrn, GsrnError> {
+    // Characters, not bytes: "17 characters" is what a person counts on the band.
+    let found = s.chars().count();
+    if found != 18 {
+        return Err(GsrnError::Length { found });
+    }
+    Gsrn::parse(s).map_err(|e| match e {
+        KeyError::NotDigit { position } => GsrnError::NonDigit { position },
+        KeyError::CheckDigit { expected } => GsrnError::CheckDigit {
+            position: 17,
+            expected: expected.wrapping_sub(b'0'),
+            found: s.as_bytes().get(17).map_or(0, |c| c.wrapping_sub(b'0')),
+        },
+        _ => GsrnError::Length { found },
+    })
+}
+
+/// The NHS wristband layout of a GSRN (7-digit company prefix + 10-digit NHS number + check
+/// digit), as an extension of the one [`Gsrn`] type.
+///
+/// ```
+/// use bedside_patient::{parse_gsrn, NhsGsrn};
+/// let g = parse_gsrn("952000099900012352")?;
 /// assert_eq!(g.company_prefix(), "9520000");
 /// assert_eq!(g.service_reference(), "9990001235");
 /// # Ok::<(), bedside_patient::GsrnError>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Gsrn([u8; 18]);
-
-impl Gsrn {
-    /// Parses 18 digits and checks the GS1 mod-10 check digit.
-    ///
-    /// ```
-    /// # use bedside_patient::{Gsrn, GsrnError};
-    /// assert_eq!(Gsrn::parse("95200009990001235"), Err(GsrnError::Length { found: 17 }));
-    /// ```
-    pub fn parse(s: &str) -> Result<Self, GsrnError> {
-        let found = s.chars().count();
-        if found != 18 {
-            return Err(GsrnError::Length { found });
-        }
-        if let Some((position, _)) = s.chars().enumerate().find(|&(_, c)| !c.is_ascii_digit()) {
-            return Err(GsrnError::NonDigit { position });
-        }
-        // 18 ASCII digits, so exactly 18 bytes.
-        let digits: [u8; 18] = s
-            .as_bytes()
-            .try_into()
-            .map_err(|_| GsrnError::Length { found })?;
-        let [body @ .., check] = digits;
-        let expected = gs1_check_digit(&body);
-        if expected != check - b'0' {
-            return Err(GsrnError::CheckDigit {
-                position: 17,
-                expected,
-                found: check - b'0',
-            });
-        }
-        Ok(Gsrn(digits))
-    }
-
+pub trait NhsGsrn: Sized {
     /// Builds the GSRN that carries `nhs` under `prefix`, computing the check digit.
     ///
     /// ```
-    /// # use bedside_patient::{Gsrn, GsrnPrefix, NhsNumber, TestData};
+    /// # use bedside_patient::{Gsrn, GsrnPrefix, NhsGsrn, NhsNumber, TestData};
     /// let nhs = NhsNumber::parse("9990001235", TestData::Allow)?;
     /// let g = Gsrn::for_nhs_number(&GsrnPrefix::EXAMPLE, &nhs);
     /// assert_eq!(g.as_str(), "952000099900012352");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    #[must_use]
-    pub fn for_nhs_number(prefix: &GsrnPrefix, nhs: &NhsNumber) -> Self {
-        let mut digits = [b'0'; 18];
-        digits[..7].copy_from_slice(&prefix.0);
-        digits[7..17].copy_from_slice(&nhs.digits());
-        digits[17] = b'0' + gs1_check_digit(&digits[..17]);
-        Gsrn(digits)
-    }
-
-    /// All 18 digits.
-    ///
-    /// ```
-    /// # use bedside_patient::Gsrn;
-    /// assert_eq!(Gsrn::parse("952000099900012352")?.as_str(), "952000099900012352");
-    /// # Ok::<(), bedside_patient::GsrnError>(())
-    /// ```
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        // Only ASCII digits are ever stored.
-        core::str::from_utf8(&self.0).unwrap_or_default()
-    }
-
+    fn for_nhs_number(prefix: &GsrnPrefix, nhs: &NhsNumber) -> Self;
     /// Digits 1-7: the GS1 company prefix under the 7 + 10 + 1 layout.
-    ///
-    /// ```
-    /// # use bedside_patient::Gsrn;
-    /// assert_eq!(Gsrn::parse("952000099900012352")?.company_prefix(), "9520000");
-    /// # Ok::<(), bedside_patient::GsrnError>(())
-    /// ```
-    #[must_use]
-    pub fn company_prefix(&self) -> &str {
+    fn company_prefix(&self) -> &str;
+    /// Digits 8-17: the service reference, which on an NHS band is the NHS number.
+    fn service_reference(&self) -> &str;
+}
+
+impl NhsGsrn for Gsrn {
+    fn for_nhs_number(prefix: &GsrnPrefix, nhs: &NhsNumber) -> Self {
+        let mut body = [b'0'; 17];
+        body[..7].copy_from_slice(&prefix.0);
+        body[7..].copy_from_slice(&nhs.digits());
+        // `GsrnPrefix` and `NhsNumber` hold ASCII digits only (their constructors check),
+        // and `from_body` fails only on a non-digit.
+        Gsrn::from_body(&body).unwrap_or_else(|_| unreachable!("prefix and NHS number are digits"))
+    }
+
+    fn company_prefix(&self) -> &str {
         self.as_str().get(..7).unwrap_or_default()
     }
 
-    /// Digits 8-17: the service reference, which on an NHS band is the NHS number.
-    ///
-    /// ```
-    /// # use bedside_patient::Gsrn;
-    /// assert_eq!(Gsrn::parse("952000099900012352")?.service_reference(), "9990001235");
-    /// # Ok::<(), bedside_patient::GsrnError>(())
-    /// ```
-    #[must_use]
-    pub fn service_reference(&self) -> &str {
+    fn service_reference(&self) -> &str {
         self.as_str().get(7..17).unwrap_or_default()
-    }
-}
-
-impl fmt::Debug for Gsrn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Gsrn").field(&self.as_str()).finish()
-    }
-}
-
-impl fmt::Display for Gsrn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for Gsrn {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
     }
 }
 
@@ -265,23 +220,23 @@ mod tests {
 
     #[test]
     fn parse_errors() {
-        assert_eq!(Gsrn::parse(""), Err(GsrnError::Length { found: 0 }));
+        assert_eq!(parse_gsrn(""), Err(GsrnError::Length { found: 0 }));
         assert_eq!(
-            Gsrn::parse("95200009990001235x"),
+            parse_gsrn("95200009990001235x"),
             Err(GsrnError::NonDigit { position: 17 })
         );
         assert_eq!(
-            Gsrn::parse("9520000999000123é"),
+            parse_gsrn("9520000999000123é"),
             Err(GsrnError::Length { found: 17 })
         );
         assert_eq!(
-            Gsrn::parse("952000099900012359"),
+            parse_gsrn("952000099900012359"),
             Err(GsrnError::CheckDigit {
                 position: 17,
                 expected: 2,
                 found: 9
             })
         );
-        assert!(Gsrn::parse("952000099900012352").is_ok());
+        assert!(parse_gsrn("952000099900012352").is_ok());
     }
 }

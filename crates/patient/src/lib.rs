@@ -55,7 +55,7 @@ pub use domain::{
     AssigningAuthority, DomainError, DomainLookupError, DomainTable, IdentifierDomain,
     IdentifierTypeCode, Oid,
 };
-pub use gsrn::{Gsrn, GsrnError, GsrnPrefix};
+pub use gsrn::{Gsrn, GsrnError, GsrnPrefix, NhsGsrn, parse_gsrn};
 pub use mrn::{HospitalNumber, HospitalNumberError};
 pub use nhs::{IssuingRange, NhsNumber, NhsNumberError, TestData};
 pub use text::{TextError, percent_decode, percent_encode};

@@ -18,7 +18,7 @@ use alloc::vec::Vec;
 
 use crate::date::{Date, DateOfBirth};
 use crate::demographics::{Demographics, Sex};
-use crate::gsrn::{Gsrn, GsrnPrefix};
+use crate::gsrn::{Gsrn, GsrnPrefix, NhsGsrn};
 use crate::nhs::NhsNumber;
 use crate::text::percent_encode;
 

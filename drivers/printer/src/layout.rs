@@ -25,8 +25,8 @@ use bedside_barcode::datamatrix::{self, DataMatrixOptions};
 use bedside_barcode::gs1_128::{self, Gs1_128Options};
 use bedside_gs1::GS;
 use bedside_patient::{
-    BirthSequence, DateOfBirth, Gsrn, GsrnPrefix, NhsNumber, Policy, Sex, TestData, Wristband,
-    WristbandError, percent_encode, title_case, upper_case,
+    BirthSequence, DateOfBirth, Gsrn, GsrnPrefix, NhsGsrn, NhsNumber, Policy, Sex, TestData,
+    Wristband, WristbandError, percent_encode, title_case, upper_case,
 };
 use thiserror::Error;
 
