@@ -22,7 +22,7 @@ pub use bedside_ward::medicines::{
 use crate::identify::{Decision, Identifier};
 
 /// Override reason codes accepted for `warn` problems.
-pub const OVERRIDE_REASONS: [&str; 5] = OverrideReason::NAMES;
+pub const OVERRIDE_REASONS: &[&str] = OverrideReason::NAMES;
 
 /// Why checking failed for the service's own reasons (503).
 #[derive(Debug, thiserror::Error)]

@@ -56,7 +56,7 @@ async fn events_and_me(db: common::TestDb) {
     let nurse = common::token("nurse");
 
     // Who am I: any role, no patient data, 401 without a token.
-    for role in bedside::demo::ROLES {
+    for &role in bedside::demo::ROLES {
         let r = get(&app, "/v1/me", Some(&common::token(role))).await;
         assert_eq!(r.status, 200, "{}", r.text());
         assert_eq!(r.json()["role"], role);

@@ -24,31 +24,25 @@ use bedside_pix::client::{AttemptError, PixError};
 use bedside_pix::outcome::PixOutcome;
 use serde::{Deserialize, Serialize};
 
+use crate::names::named_enum;
+
 use crate::time::london_date;
 
-/// The four answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Exactly one verified NHS number; every source agrees.
-    Match,
-    /// Not a usable wristband, or the evidence points elsewhere / refuses it.
-    NoMatch,
-    /// More than one candidate NHS number.
-    Ambiguous,
-    /// The evidence needed could not be had now (identity service down, slow, stale).
-    Unavailable,
+named_enum! {
+    /// The four answers.
+    pub enum Status {
+        /// Exactly one verified NHS number; every source agrees.
+        Match = "match",
+        /// Not a usable wristband, or the evidence points elsewhere / refuses it.
+        NoMatch = "no_match",
+        /// More than one candidate NHS number.
+        Ambiguous = "ambiguous",
+        /// The evidence needed could not be had now (identity service down, slow, stale).
+        Unavailable = "unavailable",
+    }
 }
 
 impl Status {
-    /// Every status.
-    pub const ALL: [Status; 4] = [
-        Status::Match,
-        Status::NoMatch,
-        Status::Ambiguous,
-        Status::Unavailable,
-    ];
-
     /// How serious a refusal with this status is, most serious first: a reason that says
     /// "not this patient" outranks "two candidates", which outranks "cannot tell now".
     /// (`Match` is never a refusal's status.)
@@ -61,63 +55,52 @@ impl Status {
             Status::Match => 3,
         }
     }
-
-    /// The stable name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Match => "match",
-            Status::NoMatch => "no_match",
-            Status::Ambiguous => "ambiguous",
-            Status::Unavailable => "unavailable",
-        }
-    }
 }
 
-/// Machine-readable reasons. Names are a contract (`reasons[].code`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReasonCode {
-    /// Plain data, EAN/UPC or a Digital Link URI: not GS1 AI scan data.
-    NotGs1,
-    /// GS1 syntax or validation failure (class, offset, AI given).
-    Gs1Invalid,
-    /// Valid GS1, but not a patient wristband (no 8018, or other AIs).
-    NotAWristband,
-    /// The NHS number embedded in the GSRN fails modulus 11 (or is refused).
-    NhsNumberCheckFailed,
-    /// The GSRN company prefix is not one this trust prints under.
-    GsrnPrefixNotAllowed,
-    /// Any other wristband rule broken.
-    WristbandInvalid,
-    /// The identifier or NHS number is not known.
-    UnknownIdentifier,
-    /// The identifier or NHS number was merged away: reprint the band.
-    MergedIdentifier,
-    /// The index entry has expired and cannot be refreshed.
-    StaleIndexEntry,
-    /// The local index links the band's identifier to another NHS number.
-    IndexDisagreesWithBand,
-    /// The identifier is linked to more than one NHS number.
-    MultipleNhsNumbers,
-    /// The PIX manager returned a different NHS number.
-    PixDisagreesWithBand,
-    /// The PIX manager knows the identifier but has no NHS number for it.
-    PixNotFound,
-    /// The PIX manager rejected the query (domain configuration or error).
-    PixRejected,
-    /// The PIX manager did not answer in time.
-    PixTimeout,
-    /// The PIX manager is unreachable, its circuit is open, or its answer was unusable.
-    PixUnavailable,
-    /// The band's NHS number is not the one of the record open on screen.
-    OpenRecordMismatch,
-    /// Name or date of birth on the band differs from the record.
-    DemographicsMismatch,
-    /// The record lacks a name or date of birth needed to confirm.
-    DemographicsIncomplete,
-    /// The local index could not be read.
-    IndexUnavailable,
+named_enum! {
+    /// Machine-readable reasons. Names are a contract (`reasons[].code`).
+    pub enum ReasonCode {
+        /// Plain data, EAN/UPC or a Digital Link URI: not GS1 AI scan data.
+        NotGs1 = "not_gs1",
+        /// GS1 syntax or validation failure (class, offset, AI given).
+        Gs1Invalid = "gs1_invalid",
+        /// Valid GS1, but not a patient wristband (no 8018, or other AIs).
+        NotAWristband = "not_a_wristband",
+        /// The NHS number embedded in the GSRN fails modulus 11 (or is refused).
+        NhsNumberCheckFailed = "nhs_number_check_failed",
+        /// The GSRN company prefix is not one this trust prints under.
+        GsrnPrefixNotAllowed = "gsrn_prefix_not_allowed",
+        /// Any other wristband rule broken.
+        WristbandInvalid = "wristband_invalid",
+        /// The identifier or NHS number is not known.
+        UnknownIdentifier = "unknown_identifier",
+        /// The identifier or NHS number was merged away: reprint the band.
+        MergedIdentifier = "merged_identifier",
+        /// The index entry has expired and cannot be refreshed.
+        StaleIndexEntry = "stale_index_entry",
+        /// The local index links the band's identifier to another NHS number.
+        IndexDisagreesWithBand = "index_disagrees_with_band",
+        /// The identifier is linked to more than one NHS number.
+        MultipleNhsNumbers = "multiple_nhs_numbers",
+        /// The PIX manager returned a different NHS number.
+        PixDisagreesWithBand = "pix_disagrees_with_band",
+        /// The PIX manager knows the identifier but has no NHS number for it.
+        PixNotFound = "pix_not_found",
+        /// The PIX manager rejected the query (domain configuration or error).
+        PixRejected = "pix_rejected",
+        /// The PIX manager did not answer in time.
+        PixTimeout = "pix_timeout",
+        /// The PIX manager is unreachable, its circuit is open, or its answer was unusable.
+        PixUnavailable = "pix_unavailable",
+        /// The band's NHS number is not the one of the record open on screen.
+        OpenRecordMismatch = "open_record_mismatch",
+        /// Name or date of birth on the band differs from the record.
+        DemographicsMismatch = "demographics_mismatch",
+        /// The record lacks a name or date of birth needed to confirm.
+        DemographicsIncomplete = "demographics_incomplete",
+        /// The local index could not be read.
+        IndexUnavailable = "index_unavailable",
+    }
 }
 
 impl ReasonCode {
@@ -133,61 +116,6 @@ impl ReasonCode {
             _ => Status::NoMatch,
         }
     }
-
-    /// The stable snake_case name (the serialised form).
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        use ReasonCode::*;
-        match self {
-            NotGs1 => "not_gs1",
-            Gs1Invalid => "gs1_invalid",
-            NotAWristband => "not_a_wristband",
-            NhsNumberCheckFailed => "nhs_number_check_failed",
-            GsrnPrefixNotAllowed => "gsrn_prefix_not_allowed",
-            WristbandInvalid => "wristband_invalid",
-            UnknownIdentifier => "unknown_identifier",
-            MergedIdentifier => "merged_identifier",
-            StaleIndexEntry => "stale_index_entry",
-            IndexDisagreesWithBand => "index_disagrees_with_band",
-            MultipleNhsNumbers => "multiple_nhs_numbers",
-            PixDisagreesWithBand => "pix_disagrees_with_band",
-            PixNotFound => "pix_not_found",
-            PixRejected => "pix_rejected",
-            PixTimeout => "pix_timeout",
-            PixUnavailable => "pix_unavailable",
-            OpenRecordMismatch => "open_record_mismatch",
-            DemographicsMismatch => "demographics_mismatch",
-            DemographicsIncomplete => "demographics_incomplete",
-            IndexUnavailable => "index_unavailable",
-        }
-    }
-
-    /// Every code, in declaration order.
-    pub const ALL: [ReasonCode; 20] = {
-        use ReasonCode::*;
-        [
-            NotGs1,
-            Gs1Invalid,
-            NotAWristband,
-            NhsNumberCheckFailed,
-            GsrnPrefixNotAllowed,
-            WristbandInvalid,
-            UnknownIdentifier,
-            MergedIdentifier,
-            StaleIndexEntry,
-            IndexDisagreesWithBand,
-            MultipleNhsNumbers,
-            PixDisagreesWithBand,
-            PixNotFound,
-            PixRejected,
-            PixTimeout,
-            PixUnavailable,
-            OpenRecordMismatch,
-            DemographicsMismatch,
-            DemographicsIncomplete,
-            IndexUnavailable,
-        ]
-    };
 }
 
 /// The GS1 fault behind [`ReasonCode::Gs1Invalid`].
@@ -612,9 +540,9 @@ pub fn read_band(
     let today = london_date(now);
     let mut policy = rules.policy.clone();
     if let Ok(t) = Date::new(
-        u16::try_from(today.year).unwrap_or(9999),
-        today.month,
-        today.day,
+        u16::try_from(today.year()).unwrap_or(9999),
+        u8::try_from(today.month()).unwrap_or(1),
+        u8::try_from(today.day()).unwrap_or(1),
     ) {
         policy = policy.with_today(t);
     }

@@ -24,6 +24,7 @@ pub mod access;
 pub mod audit;
 pub mod identify;
 pub mod medicines;
+mod names;
 pub mod time;
 
 /// The README's examples, compiled and run as doctests.

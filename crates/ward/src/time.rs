@@ -10,99 +10,77 @@ pub const HOUR_MS: i64 = 60 * MINUTE_MS;
 /// Milliseconds in one day.
 pub const DAY_MS: i64 = 24 * HOUR_MS;
 
-/// A calendar date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Ymd {
-    /// Year.
-    pub year: i64,
-    /// Month 1-12.
-    pub month: u8,
-    /// Day 1-31.
-    pub day: u8,
-}
+/// A calendar date: jiff's, the one date type for a day on the calendar (expiry, "today",
+/// a schedule day). Re-exported so callers need not name jiff.
+pub use jiff::civil::Date;
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-impl Ymd {
-    /// The UTC date of a Unix millisecond instant.
-    #[must_use]
-    pub fn from_ms(ms: i64) -> Ymd {
-        civil_from_days(ms.div_euclid(DAY_MS))
-    }
+/// The UTC date of a Unix millisecond instant (clamped to jiff's range, years -9999 to
+/// 9999, far beyond any clock or scan).
+///
+/// ```
+/// use bedside_ward::time::{utc_date, Date};
+/// assert_eq!(utc_date(0), Date::constant(1970, 1, 1));
+/// assert_eq!(utc_date(-1), Date::constant(1969, 12, 31));
+/// ```
+#[must_use]
+pub fn utc_date(ms: i64) -> Date {
+    let ms = ms.clamp(
+        jiff::Timestamp::MIN.as_millisecond(),
+        jiff::Timestamp::MAX.as_millisecond(),
+    );
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| jiff::tz::Offset::UTC.to_datetime(t).date())
+        .unwrap_or(Date::constant(1970, 1, 1))
+}
 
-    /// `DD-Mmm-YYYY`, the NPSA display form (e.g. `31-Jan-2026`).
-    #[must_use]
-    pub fn display(&self) -> String {
-        let m = MONTHS
-            .get(usize::from(self.month.saturating_sub(1)))
-            .copied()
-            .unwrap_or("???");
-        format!("{:02}-{m}-{:04}", self.day, self.year)
-    }
+/// `DD-Mmm-YYYY`, the NPSA display form of a date (e.g. `31-Jan-2026`).
+///
+/// ```
+/// use bedside_ward::time::{display_date, Date};
+/// assert_eq!(display_date(Date::constant(2026, 1, 31)), "31-Jan-2026");
+/// ```
+#[must_use]
+pub fn display_date(d: Date) -> String {
+    let m = MONTHS
+        .get(usize::try_from(d.month() - 1).unwrap_or(0))
+        .copied()
+        .unwrap_or("???");
+    format!("{:02}-{m}-{:04}", d.day(), d.year())
+}
 
-    /// `YYYY-MM-DD`.
-    #[must_use]
-    pub fn iso(&self) -> String {
-        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-
-    /// Midnight UTC at the start of this date, in Unix milliseconds.
-    #[must_use]
-    pub fn start_ms(&self) -> i64 {
-        days_from_civil(self.year, self.month, self.day) * DAY_MS
-    }
+/// Midnight UTC at the start of `d`, in Unix milliseconds.
+///
+/// ```
+/// use bedside_ward::time::{start_of_utc_day_ms, Date, DAY_MS};
+/// assert_eq!(start_of_utc_day_ms(Date::constant(1970, 1, 2)), DAY_MS);
+/// ```
+#[must_use]
+pub fn start_of_utc_day_ms(d: Date) -> i64 {
+    jiff::tz::Offset::UTC
+        .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+        .map(|t| t.as_millisecond())
+        .unwrap_or(0)
 }
 
 /// The latest date anywhere in the UK right now, erring late: the later of the UTC date
 /// and the UTC+1 (BST) date. Used for expiry so that no clock or time-zone slip can make
 /// an expired pack look in date.
 #[must_use]
-pub fn uk_today_conservative(now_ms: i64) -> Ymd {
-    Ymd::from_ms(now_ms + HOUR_MS)
-}
-
-/// Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm).
-#[must_use]
-pub fn days_from_civil(y: i64, m: u8, d: u8) -> i64 {
-    let (m, d) = (i64::from(m), i64::from(d));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day count since 1970-01-01.
-#[must_use]
-pub fn civil_from_days(z: i64) -> Ymd {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    Ymd {
-        year: if m <= 2 { y + 1 } else { y },
-        month: u8::try_from(m).unwrap_or(1),
-        day: u8::try_from(d).unwrap_or(1),
-    }
+pub fn uk_today_conservative(now_ms: i64) -> Date {
+    utc_date(now_ms.saturating_add(HOUR_MS))
 }
 
 /// RFC 3339 UTC timestamp with milliseconds, e.g. `2026-11-25T17:35:11.123Z`.
 #[must_use]
 pub fn rfc3339(ms: i64) -> String {
-    let date = Ymd::from_ms(ms);
+    let date = utc_date(ms);
     let rem = ms.rem_euclid(DAY_MS);
     format!(
-        "{}T{:02}:{:02}:{:02}.{:03}Z",
-        date.iso(),
+        "{date}T{:02}:{:02}:{:02}.{:03}Z",
         rem / HOUR_MS,
         (rem % HOUR_MS) / MINUTE_MS,
         (rem % MINUTE_MS) / 1000,
@@ -139,27 +117,20 @@ pub enum LocalResolution {
 /// (see [`LocalResolution`]). `None` only for dates outside the representable range.
 ///
 /// ```
-/// use bedside_ward::time::{london_instant, parse_instant, LocalResolution, Ymd};
-/// let spring = Ymd { year: 2026, month: 3, day: 29 };
+/// use bedside_ward::time::{london_instant, parse_instant, Date, LocalResolution};
+/// let spring = Date::constant(2026, 3, 29);
 /// assert_eq!(london_instant(spring, 1, 30), Some((parse_instant("2026-03-29T01:30:00Z").unwrap(), LocalResolution::Gap)));
-/// let autumn = Ymd { year: 2026, month: 10, day: 25 };
+/// let autumn = Date::constant(2026, 10, 25);
 /// assert_eq!(london_instant(autumn, 1, 30), Some((parse_instant("2026-10-25T00:30:00Z").unwrap(), LocalResolution::Fold)));
-/// let summer = Ymd { year: 2026, month: 7, day: 1 };
+/// let summer = Date::constant(2026, 7, 1);
 /// assert_eq!(london_instant(summer, 14, 0), Some((parse_instant("2026-07-01T13:00:00Z").unwrap(), LocalResolution::Unique)));
 /// ```
 #[must_use]
-pub fn london_instant(date: Ymd, hour: u8, minute: u8) -> Option<(i64, LocalResolution)> {
+pub fn london_instant(date: Date, hour: u8, minute: u8) -> Option<(i64, LocalResolution)> {
     use jiff::tz::AmbiguousOffset;
-    let dt = jiff::civil::DateTime::new(
-        i16::try_from(date.year).ok()?,
-        i8::try_from(date.month).ok()?,
-        i8::try_from(date.day).ok()?,
-        i8::try_from(hour).ok()?,
-        i8::try_from(minute).ok()?,
-        0,
-        0,
-    )
-    .ok()?;
+    let time =
+        jiff::civil::Time::new(i8::try_from(hour).ok()?, i8::try_from(minute).ok()?, 0, 0).ok()?;
+    let dt = date.to_datetime(time);
     let amb = london().to_ambiguous_timestamp(dt);
     let how = match amb.offset() {
         AmbiguousOffset::Unambiguous { .. } => LocalResolution::Unique,
@@ -175,13 +146,13 @@ pub fn london_instant(date: Ymd, hour: u8, minute: u8) -> Option<(i64, LocalReso
 ///
 /// ```
 /// use bedside_ward::time::{london_date, parse_instant};
-/// assert_eq!(london_date(parse_instant("2026-06-30T23:30:00Z").unwrap()).iso(), "2026-07-01");
-/// assert_eq!(london_date(parse_instant("2026-12-31T23:30:00Z").unwrap()).iso(), "2026-12-31");
+/// assert_eq!(london_date(parse_instant("2026-06-30T23:30:00Z").unwrap()).to_string(), "2026-07-01");
+/// assert_eq!(london_date(parse_instant("2026-12-31T23:30:00Z").unwrap()).to_string(), "2026-12-31");
 /// ```
 #[must_use]
-pub fn london_date(ms: i64) -> Ymd {
+pub fn london_date(ms: i64) -> Date {
     let off = london_offset_ms(ms);
-    Ymd::from_ms(ms + off)
+    utc_date(ms.saturating_add(off))
 }
 
 /// London's offset from UTC at an instant, in milliseconds (0 for GMT, 3 600 000 for BST).
@@ -227,7 +198,7 @@ pub fn london_when(ms: i64) -> String {
         "{} {} on {}",
         london_hhmm(ms),
         london_zone(ms),
-        london_date(ms).display()
+        display_date(london_date(ms))
     )
 }
 
@@ -266,16 +237,17 @@ mod tests {
 
     #[test]
     fn civil_round_trip() {
-        for days in [-800_000, -1, 0, 1, 19_000, 20_417, 2_000_000] {
-            let d = civil_from_days(days);
-            assert_eq!(days_from_civil(d.year, d.month, d.day), days);
+        for days in [-700_000, -1, 0, 1, 19_000, 20_417, 2_000_000] {
+            let d = utc_date(days * DAY_MS);
+            assert_eq!(start_of_utc_day_ms(d), days * DAY_MS);
         }
-        assert_eq!(Ymd::from_ms(0).iso(), "1970-01-01");
-        assert_eq!(
-            civil_from_days(days_from_civil(2026, 1, 31)).display(),
-            "31-Jan-2026"
-        );
+        assert_eq!(utc_date(0).to_string(), "1970-01-01");
+        assert_eq!(display_date(Date::constant(2026, 1, 31)), "31-Jan-2026");
         assert_eq!(rfc3339(1_000), "1970-01-01T00:00:01.000Z");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59.999Z");
+        // Out of range clamps instead of panicking.
+        assert_eq!(utc_date(i64::MAX).year(), 9999);
+        assert_eq!(utc_date(i64::MIN).year(), -9999);
     }
 
     #[test]
@@ -286,11 +258,7 @@ mod tests {
         assert_eq!(london_offset_ms(at("2026-03-29T01:00:00Z")), HOUR_MS);
         assert_eq!(london_offset_ms(at("2026-10-25T00:59:59Z")), HOUR_MS);
         assert_eq!(london_offset_ms(at("2026-10-25T01:00:00Z")), 0);
-        let spring = Ymd {
-            year: 2026,
-            month: 3,
-            day: 29,
-        };
+        let spring = Date::constant(2026, 3, 29);
         assert_eq!(
             london_instant(spring, 0, 30),
             Some((at("2026-03-29T00:30:00Z"), LocalResolution::Unique))
@@ -299,11 +267,7 @@ mod tests {
             london_instant(spring, 2, 0),
             Some((at("2026-03-29T01:00:00Z"), LocalResolution::Unique))
         );
-        let autumn = Ymd {
-            year: 2026,
-            month: 10,
-            day: 25,
-        };
+        let autumn = Date::constant(2026, 10, 25);
         assert_eq!(
             london_instant(autumn, 1, 0),
             Some((at("2026-10-25T00:00:00Z"), LocalResolution::Fold))
@@ -324,7 +288,11 @@ mod tests {
 
     #[test]
     fn uk_today_errs_late() {
-        let late_evening = days_from_civil(2026, 1, 31) * DAY_MS + 23 * HOUR_MS + 30 * MINUTE_MS;
-        assert_eq!(uk_today_conservative(late_evening).iso(), "2026-02-01");
+        let late_evening =
+            start_of_utc_day_ms(Date::constant(2026, 1, 31)) + 23 * HOUR_MS + 30 * MINUTE_MS;
+        assert_eq!(
+            uk_today_conservative(late_evening).to_string(),
+            "2026-02-01"
+        );
     }
 }

@@ -480,14 +480,14 @@ fn every_reason_code_is_reached_by_a_row() {
         .iter()
         .flat_map(|c| c.reasons.iter().map(|r| r.as_str()))
         .collect();
-    for code in ReasonCode::ALL {
+    for &code in ReasonCode::ALL {
         assert!(reached.contains(code.as_str()), "no row reaches {code:?}");
     }
 }
 
 #[test]
 fn names_are_the_contract() {
-    for code in ReasonCode::ALL {
+    for &code in ReasonCode::ALL {
         assert_eq!(
             serde_json::to_value(code).unwrap(),
             serde_json::json!(code.as_str())

@@ -15,7 +15,7 @@ use bedside_ward::medicines::{
     OverrideReason, PackScan, ProblemCode, Product, Recall, RefusalCode, Scans, Severity, check,
     may_record, validate,
 };
-use bedside_ward::time::{HOUR_MS, MINUTE_MS, Ymd, parse_instant};
+use bedside_ward::time::{Date as Day, HOUR_MS, MINUTE_MS, parse_instant};
 
 const NHS: &str = "9990001235";
 const BAND: &str = "]d28018952000099900012352\u{1d}725019800118\u{1d}7253Smith\u{1d}7254John";
@@ -115,11 +115,7 @@ fn good() -> Dose {
             pack: Some(PackScan {
                 gtin: "05000000000011".into(),
                 batch: Some("B1".into()),
-                expiry: Some(Ymd {
-                    year: 2027,
-                    month: 12,
-                    day: 31,
-                }),
+                expiry: Some(Day::constant(2027, 12, 31)),
                 serial: Some("S1".into()),
             }),
         },
@@ -247,24 +243,12 @@ fn table() -> Vec<Case> {
         },
         Case {
             name: "expired yesterday",
-            change: |d| {
-                pack(d).expiry = Some(Ymd {
-                    year: 2026,
-                    month: 1,
-                    day: 14,
-                })
-            },
+            change: |d| pack(d).expiry = Some(Day::constant(2026, 1, 14)),
             codes: &[Expired],
         },
         Case {
             name: "expires today: still in date",
-            change: |d| {
-                pack(d).expiry = Some(Ymd {
-                    year: 2026,
-                    month: 1,
-                    day: 15,
-                })
-            },
+            change: |d| pack(d).expiry = Some(Day::constant(2026, 1, 15)),
             codes: &[],
         },
         Case {
@@ -598,7 +582,7 @@ fn override_reasons_answer_only_their_warnings() {
         .collect();
     assert_eq!(warnings.len(), rows.len(), "every warning has a row");
     for (code, answered_by) in rows {
-        for r in OverrideReason::ALL {
+        for &r in OverrideReason::ALL {
             assert_eq!(
                 r.answers(*code),
                 answered_by.contains(&r),
@@ -608,12 +592,12 @@ fn override_reasons_answer_only_their_warnings() {
     }
     for code in ProblemCode::ALL {
         if code.severity() == Severity::Block {
-            for r in OverrideReason::ALL {
+            for &r in OverrideReason::ALL {
                 assert!(!r.answers(*code), "{r:?} must not override {code:?}");
             }
         }
     }
-    for r in OverrideReason::ALL {
+    for &r in OverrideReason::ALL {
         assert_eq!(OverrideReason::parse(r.as_str()), Some(r));
         assert_eq!(
             serde_json::to_value(r).unwrap(),

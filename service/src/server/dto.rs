@@ -542,27 +542,27 @@ fn problem_code(_: &mut SchemaGenerator) -> Schema {
 }
 
 fn reason_code(_: &mut SchemaGenerator) -> Schema {
-    names(ReasonCode::ALL.map(ReasonCode::as_str))
+    names(ReasonCode::NAMES.iter().copied())
 }
 
 fn identify_status(_: &mut SchemaGenerator) -> Schema {
-    names(Status::ALL.map(Status::as_str))
+    names(Status::NAMES.iter().copied())
 }
 
 fn role(_: &mut SchemaGenerator) -> Schema {
-    names(super::auth::Role::ALL.map(super::auth::Role::as_str))
+    names(super::auth::Role::NAMES.iter().copied())
 }
 
 fn right(_: &mut SchemaGenerator) -> Schema {
-    names(Right::ALL.map(Right::as_str))
+    names(Right::NAMES.iter().copied())
 }
 
 fn severity(_: &mut SchemaGenerator) -> Schema {
-    names(Severity::ALL.map(Severity::as_str))
+    names(Severity::NAMES.iter().copied())
 }
 
 fn outcome(_: &mut SchemaGenerator) -> Schema {
-    names(Outcome::ALL.map(Outcome::as_str))
+    names(Outcome::NAMES.iter().copied())
 }
 
 fn outcome_or_null(g: &mut SchemaGenerator) -> Schema {
@@ -987,13 +987,13 @@ mod tests {
                 assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(name(v)));
             }
         }
-        same(&ReasonCode::ALL, |c| c.as_str());
+        same(ReasonCode::ALL, |c| c.as_str());
         same(ProblemCode::ALL, |c| c.as_str());
-        same(&Status::ALL, |s| s.as_str());
-        same(&super::super::auth::Role::ALL, |r| r.as_str());
-        same(&Right::ALL, |r| r.as_str());
-        same(&Severity::ALL, |s| s.as_str());
-        same(&Outcome::ALL, |o| o.as_str());
-        same(&OverrideReason::ALL, |r| r.as_str());
+        same(Status::ALL, |s| s.as_str());
+        same(super::super::auth::Role::ALL, |r| r.as_str());
+        same(Right::ALL, |r| r.as_str());
+        same(Severity::ALL, |s| s.as_str());
+        same(Outcome::ALL, |o| o.as_str());
+        same(OverrideReason::ALL, |r| r.as_str());
     }
 }

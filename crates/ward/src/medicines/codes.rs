@@ -4,78 +4,37 @@
 
 use serde::{Deserialize, Serialize};
 
-/// How serious a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// Never give.
-    Block,
-    /// Give only with an override reason.
-    Warn,
-}
+use crate::names::named_enum;
 
-/// Which right (or safety check) a problem is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Right {
-    /// Right patient.
-    Patient,
-    /// Right medicine.
-    Medicine,
-    /// Right dose.
-    Dose,
-    /// Right route.
-    Route,
-    /// Right time.
-    Time,
-    /// The pack: expiry, recall, serial.
-    Product,
-    /// The giver and the second checker.
-    Staff,
-    /// What is recorded (the location).
-    Documentation,
-}
-
-impl Right {
-    /// Every right.
-    pub const ALL: [Right; 8] = [
-        Right::Patient,
-        Right::Medicine,
-        Right::Dose,
-        Right::Route,
-        Right::Time,
-        Right::Product,
-        Right::Staff,
-        Right::Documentation,
-    ];
-
-    /// The stable name (the serialised form).
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Right::Patient => "patient",
-            Right::Medicine => "medicine",
-            Right::Dose => "dose",
-            Right::Route => "route",
-            Right::Time => "time",
-            Right::Product => "product",
-            Right::Staff => "staff",
-            Right::Documentation => "documentation",
-        }
+named_enum! {
+    /// How serious a problem is.
+    pub enum Severity {
+        /// Never give.
+        Block = "block",
+        /// Give only with an override reason.
+        Warn = "warn",
     }
 }
 
-impl Severity {
-    /// Both severities.
-    pub const ALL: [Severity; 2] = [Severity::Block, Severity::Warn];
-
-    /// `block` or `warn`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Severity::Block => "block",
-            Severity::Warn => "warn",
-        }
+named_enum! {
+    /// Which right (or safety check) a problem is about.
+    pub enum Right {
+        /// Right patient.
+        Patient = "patient",
+        /// Right medicine.
+        Medicine = "medicine",
+        /// Right dose.
+        Dose = "dose",
+        /// Right route.
+        Route = "route",
+        /// Right time.
+        Time = "time",
+        /// The pack: expiry, recall, serial.
+        Product = "product",
+        /// The giver and the second checker.
+        Staff = "staff",
+        /// What is recorded (the location).
+        Documentation = "documentation",
     }
 }
 
@@ -201,59 +160,23 @@ problem_codes! {
     Max24hReached = "max_24h_reached", Time, Block;
 }
 
-/// The reasons a nurse may give for recording a dose despite warnings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OverrideReason {
-    /// The prescriber was consulted.
-    PrescriberConsulted,
-    /// A documented clinical need (answers every warning).
-    ClinicalNeedDocumented,
-    /// The timing was agreed with the prescriber.
-    TimingAgreedWithPrescriber,
-    /// The recall notice was checked.
-    RecallNoticeChecked,
-    /// The expiry was checked on the pack.
-    ExpiryCheckedOnPack,
+named_enum! {
+    /// The reasons a nurse may give for recording a dose despite warnings.
+    pub enum OverrideReason {
+        /// The prescriber was consulted.
+        PrescriberConsulted = "prescriber_consulted",
+        /// A documented clinical need (answers every warning).
+        ClinicalNeedDocumented = "clinical_need_documented",
+        /// The timing was agreed with the prescriber.
+        TimingAgreedWithPrescriber = "timing_agreed_with_prescriber",
+        /// The recall notice was checked.
+        RecallNoticeChecked = "recall_notice_checked",
+        /// The expiry was checked on the pack.
+        ExpiryCheckedOnPack = "expiry_checked_on_pack",
+    }
 }
 
 impl OverrideReason {
-    /// Every reason, in the order the web UI offers them.
-    pub const ALL: [OverrideReason; 5] = [
-        OverrideReason::PrescriberConsulted,
-        OverrideReason::ClinicalNeedDocumented,
-        OverrideReason::TimingAgreedWithPrescriber,
-        OverrideReason::RecallNoticeChecked,
-        OverrideReason::ExpiryCheckedOnPack,
-    ];
-
-    /// Every reason's name, in [`OverrideReason::ALL`]'s order.
-    pub const NAMES: [&'static str; 5] = [
-        OverrideReason::ALL[0].as_str(),
-        OverrideReason::ALL[1].as_str(),
-        OverrideReason::ALL[2].as_str(),
-        OverrideReason::ALL[3].as_str(),
-        OverrideReason::ALL[4].as_str(),
-    ];
-
-    /// The stable name.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            OverrideReason::PrescriberConsulted => "prescriber_consulted",
-            OverrideReason::ClinicalNeedDocumented => "clinical_need_documented",
-            OverrideReason::TimingAgreedWithPrescriber => "timing_agreed_with_prescriber",
-            OverrideReason::RecallNoticeChecked => "recall_notice_checked",
-            OverrideReason::ExpiryCheckedOnPack => "expiry_checked_on_pack",
-        }
-    }
-
-    /// The reason a name stands for.
-    #[must_use]
-    pub fn parse(s: &str) -> Option<OverrideReason> {
-        OverrideReason::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
     /// Whether this reason answers a problem. A documented clinical need answers every
     /// warning (the universal fallback, so a dose with warnings of several kinds can
     /// always be recorded with a reason); the others answer only the warnings they are

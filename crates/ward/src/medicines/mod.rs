@@ -26,7 +26,10 @@ use bedside_gs1::{Content, Options, Parser};
 use serde::{Deserialize, Serialize};
 
 use crate::identify::{ConfirmPatient, Decision, Identification, IdentifyFacts, Reason};
-use crate::time::{DAY_MS, MINUTE_MS, Ymd, london_when, uk_today_conservative};
+use crate::names::named_enum;
+use crate::time::{
+    DAY_MS, Date, MINUTE_MS, display_date, london_when, uk_today_conservative, utc_date,
+};
 
 /// The request of both administration endpoints.
 #[derive(Debug, Clone, Deserialize)]
@@ -127,30 +130,15 @@ impl Problem {
     }
 }
 
-/// The overall answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Every check passed.
-    Give,
-    /// Only `warn` problems: give only with an override reason.
-    Warn,
-    /// At least one `block` problem: do not give.
-    Stop,
-}
-
-impl Outcome {
-    /// Every outcome.
-    pub const ALL: [Outcome; 3] = [Outcome::Give, Outcome::Warn, Outcome::Stop];
-
-    /// `give`, `warn` or `stop`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Give => "give",
-            Outcome::Warn => "warn",
-            Outcome::Stop => "stop",
-        }
+named_enum! {
+    /// The overall answer.
+    pub enum Outcome {
+        /// Every check passed.
+        Give = "give",
+        /// Only `warn` problems: give only with an override reason.
+        Warn = "warn",
+        /// At least one `block` problem: do not give.
+        Stop = "stop",
     }
 }
 
@@ -289,7 +277,7 @@ pub struct PackScan {
     /// Batch.
     pub batch: Option<String>,
     /// The last valid day of the expiry (day `00` = end of month).
-    pub expiry: Option<Ymd>,
+    pub expiry: Option<Date>,
     /// Serial.
     pub serial: Option<String>,
 }
@@ -319,18 +307,19 @@ pub fn read_scans(req: &AdministrationRequest, gs_substitute: Option<&str>, now:
                 .map(|b| b.gsrn.as_str().to_owned())
         })
     };
-    let year = u16::try_from(Ymd::from_ms(now).year).unwrap_or(2026);
+    let year = u16::try_from(utc_date(now).year()).unwrap_or(2026);
     let pack = gs1(&parser, &req.product_scan).and_then(|m| {
         MedicinePack::from_message(&m, year).ok().map(|p| PackScan {
             gtin: p.gtin.as_str().to_owned(),
             batch: p.batch.map(str::to_owned),
-            expiry: p.expiry.map(|e| {
+            expiry: p.expiry.and_then(|e| {
                 let (y, m, d) = e.last_valid_day();
-                Ymd {
-                    year: i64::from(y),
-                    month: m,
-                    day: d,
-                }
+                Date::new(
+                    i16::try_from(y).ok()?,
+                    i8::try_from(m).ok()?,
+                    i8::try_from(d).ok()?,
+                )
+                .ok()
             }),
             serial: p.serial.map(str::to_owned),
         })
@@ -544,27 +533,15 @@ pub struct Evaluation {
     pub internal: Internal,
 }
 
-/// Why the checks refuse to record a dose (the HTTP answer's problem code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RefusalCode {
-    /// Block problems, or the dose cannot be placed (no order, pack, patient or badge).
-    AdministrationRefused,
-    /// Warnings and no override reason.
-    OverrideRequired,
-    /// Warnings and an override reason that does not answer all of them.
-    OverrideReasonNotApplicable,
-}
-
-impl RefusalCode {
-    /// The stable name (the serialised form).
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            RefusalCode::AdministrationRefused => "administration_refused",
-            RefusalCode::OverrideRequired => "override_required",
-            RefusalCode::OverrideReasonNotApplicable => "override_reason_not_applicable",
-        }
+named_enum! {
+    /// Why the checks refuse to record a dose (the HTTP answer's problem code).
+    pub enum RefusalCode {
+        /// Block problems, or the dose cannot be placed (no order, pack, patient or badge).
+        AdministrationRefused = "administration_refused",
+        /// Warnings and no override reason.
+        OverrideRequired = "override_required",
+        /// Warnings and an override reason that does not answer all of them.
+        OverrideReasonNotApplicable = "override_reason_not_applicable",
     }
 }
 
@@ -662,7 +639,8 @@ impl Partial {
         f.quantity_milli = internal.quantity_milli;
         let override_reasons = if outcome == Outcome::Warn {
             OverrideReason::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|r| problems.iter().all(|p| r.answers(p.code)))
                 .collect()
         } else {
@@ -807,7 +785,7 @@ pub fn check(
         gtin: pack.gtin.clone(),
         name: None,
         batch: pack.batch.clone(),
-        expiry: pack.expiry.map(|e| e.display()),
+        expiry: pack.expiry.map(display_date),
         serial: pack.serial.clone(),
         high_risk: false,
     };
@@ -826,7 +804,7 @@ pub fn check(
         ),
         Some(last) if last < uk_today_conservative(now) => ev.push(
             ProblemCode::Expired,
-            format!("Expired on {} — do not give", last.display()),
+            format!("Expired on {} — do not give", display_date(last)),
         ),
         Some(_) => {}
     }

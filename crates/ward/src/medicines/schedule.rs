@@ -81,7 +81,7 @@ impl DueSlot {
     /// The plain-words note for a clock change on the due day, if any.
     #[must_use]
     pub fn note(&self) -> Option<String> {
-        let day = london_date(self.at).display();
+        let day = crate::time::display_date(london_date(self.at));
         match self.resolution {
             LocalResolution::Unique => None,
             LocalResolution::Gap => Some(format!(
@@ -112,9 +112,9 @@ pub fn nearest_due(times: &str, now: i64) -> Option<DueSlot> {
     let today = london_date(now);
     let mut best: Option<DueSlot> = None;
     for d in [-1, 0, 1] {
-        let date = crate::time::civil_from_days(
-            crate::time::days_from_civil(today.year, today.month, today.day) + d,
-        );
+        let Ok(date) = today.checked_add(jiff::Span::new().days(d)) else {
+            continue;
+        };
         let mut day: Vec<DueSlot> = Vec::new();
         for (label, h, m) in &parsed {
             let (at, resolution) = london_instant(date, *h, *m)?;
@@ -164,7 +164,7 @@ mod tests {
     fn nearest_due_wraps_midnight() {
         use crate::time::{DAY_MS, HOUR_MS};
         // A winter day: London is on GMT, wall clock = UTC.
-        let day = crate::time::days_from_civil(2026, 1, 15) * DAY_MS;
+        let day = crate::time::start_of_utc_day_ms(crate::time::Date::constant(2026, 1, 15));
         let at = |h: i64, m: i64| day + h * HOUR_MS + m * MINUTE_MS;
         let due = |t: &str, now: i64| nearest_due(t, now).map(|s| s.at);
         assert_eq!(due("06:00,14:00,22:00", at(13, 10)), Some(at(14, 0)));
@@ -173,7 +173,7 @@ mod tests {
         assert_eq!(due("6:00", at(1, 0)), None);
         assert_eq!(due("", at(1, 0)), None);
         // A summer day: 14:00 in London is 13:00 UTC.
-        let july = crate::time::days_from_civil(2026, 7, 1) * DAY_MS;
+        let july = crate::time::start_of_utc_day_ms(crate::time::Date::constant(2026, 7, 1));
         assert_eq!(due("14:00", july + 12 * HOUR_MS), Some(july + 13 * HOUR_MS));
     }
 
