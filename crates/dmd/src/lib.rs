@@ -1,0 +1,2 @@
+//! NHSBSA dm+d weekly release reader.
+#![forbid(unsafe_code)]

@@ -1,0 +1,13 @@
+//! Prescriptions and allergies in, read into typed values.
+//!
+//! The EPMA (electronic prescribing) sends orders as HL7 v2.5 `RDE^O11` (or `OMP^O09`)
+//! or as FHIR R4 UK Core `MedicationRequest`; the EPR sends allergies as `AL1` segments
+//! in ADT messages or as FHIR `AllergyIntolerance`. This crate reads each into the one
+//! model in [`model`], or says exactly which segment and field (HL7) or which element
+//! (FHIR) broke which rule. It does no I/O and knows nothing about the database: the
+//! service stores what it returns, and `bedside-ward` judges doses against it.
+#![forbid(unsafe_code)]
+
+pub mod model;
+pub mod fhir;
+pub mod hl7;
