@@ -216,6 +216,9 @@ pub struct Order {
 
 /// One order in an HL7 order message: what to do, and the order as stated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// An `Upsert` is the common case and a message holds a handful of events: boxing the
+// order would only add an allocation and change the shape both readers build.
+#[allow(clippy::large_enum_variant)]
 pub enum OrderEvent {
     /// `NW` or `XO`/`RP`: store this order (replacing any stored version).
     Upsert {
