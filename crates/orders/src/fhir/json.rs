@@ -58,7 +58,11 @@ impl Ctx {
         path: impl Into<String>,
         diag: impl Into<String>,
     ) {
-        self.issues.push(Issue::error(code, path, diag));
+        // Some elements are looked at twice (each coding system in turn): say it once.
+        let issue = Issue::error(code, path, diag);
+        if !self.issues.contains(&issue) {
+            self.issues.push(issue);
+        }
     }
 
     fn wrong_type(&mut self, n: &Node<'_>, want: &str) {
