@@ -25,6 +25,16 @@ impl<'a> Node<'a> {
         format!("{}.{key}", self.path)
     }
 
+    /// Whether the child element is present.
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.v.as_object().is_some_and(|o| o.contains_key(key))
+    }
+
+    /// Whether the child element is absent.
+    pub(crate) fn lacks(&self, key: &str) -> bool {
+        !self.has(key)
+    }
+
     /// The child element, if present (whatever its type).
     pub(crate) fn field(&self, key: &str) -> Option<Node<'a>> {
         self.v.as_object()?.get(key).map(|v| Node {
@@ -100,7 +110,7 @@ impl Ctx {
         key: &str,
         why: &str,
     ) -> Option<Node<'a>> {
-        if parent.field(key).is_none() {
+        if parent.lacks(key) {
             self.missing(parent, key, why);
         }
         self.obj(parent, key)
@@ -108,6 +118,12 @@ impl Ctx {
 
     /// A string child (FHIR forbids empty and whitespace-only strings).
     pub(crate) fn str_<'a>(&mut self, parent: &Node<'a>, key: &str) -> Option<&'a str> {
+        // The common case without building the element's path.
+        if let Some(Value::String(s)) = parent.v.get(key)
+            && !s.trim().is_empty()
+        {
+            return Some(s.as_str());
+        }
         let n = parent.field(key)?;
         match n.v {
             Value::String(s) if s.trim().is_empty() => {
@@ -133,7 +149,7 @@ impl Ctx {
         key: &str,
         why: &str,
     ) -> Option<&'a str> {
-        if parent.field(key).is_none() {
+        if parent.lacks(key) {
             self.missing(parent, key, why);
         }
         self.str_(parent, key)
@@ -141,6 +157,9 @@ impl Ctx {
 
     /// A boolean child.
     pub(crate) fn bool_(&mut self, parent: &Node<'_>, key: &str) -> Option<bool> {
+        if let Some(Value::Bool(b)) = parent.v.get(key) {
+            return Some(*b);
+        }
         let n = parent.field(key)?;
         match n.v {
             Value::Bool(b) => Some(*b),
@@ -182,7 +201,7 @@ impl Ctx {
         key: &str,
         why: &str,
     ) -> Option<Vec<Node<'a>>> {
-        if parent.field(key).is_none() {
+        if parent.lacks(key) {
             self.missing(parent, key, why);
         }
         self.arr(parent, key)
@@ -205,7 +224,7 @@ impl Ctx {
     /// Refuses each present element in `keys` with `not-supported`.
     pub(crate) fn unsupported(&mut self, parent: &Node<'_>, keys: &[&str], why: &str) {
         for k in keys {
-            if parent.field(k).is_some() {
+            if parent.has(k) {
                 self.push(
                     IssueType::NotSupported,
                     parent.at(k),
@@ -217,6 +236,14 @@ impl Ctx {
 
     /// A number child as thousandths (exact; finer than 0.001 is refused).
     pub(crate) fn milli(&mut self, parent: &Node<'_>, key: &str) -> Option<i64> {
+        if let Some(m) = parent
+            .v
+            .get(key)
+            .and_then(Value::as_number)
+            .and_then(|n| to_milli(n).ok())
+        {
+            return Some(m);
+        }
         let n = parent.field(key)?;
         match n.v {
             Value::Number(num) => match to_milli(num) {
