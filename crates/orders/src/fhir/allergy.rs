@@ -174,7 +174,7 @@ fn statement(cx: &mut Ctx, r: &Node<'_>, id: Option<&str>) -> Option<AllergyEntr
     } else if let Some((c, v)) = coding_code(cx, &code, SNOMED_SYSTEM) {
         (SubstanceSystem::Snomed, c, v)
     } else {
-        if code.field("coding").is_none()
+        if code.lacks("coding")
             || !cx
                 .issues
                 .iter()

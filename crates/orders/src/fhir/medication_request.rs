@@ -155,7 +155,7 @@ fn intent(cx: &mut Ctx, r: &Node<'_>) {
 }
 
 fn medication(cx: &mut Ctx, r: &Node<'_>) -> Option<Medication> {
-    if r.field("medicationReference").is_some() {
+    if r.has("medicationReference") {
         cx.push(
             IssueType::NotSupported,
             r.at("medicationReference"),
@@ -302,7 +302,7 @@ fn quantity(cx: &mut Ctx, q: &Node<'_>) -> Option<Amount> {
         return None;
     }
     cx.unsupported(q, &["comparator"], "a dose is an amount, not a bound");
-    if q.field("value").is_none() {
+    if q.lacks("value") {
         cx.push(IssueType::Required, q.at("value"), "value is required");
     }
     let milli = cx.milli(q, "value");
@@ -456,14 +456,14 @@ fn unit_minutes(u: &str) -> Option<i64> {
 fn period_minutes(cx: &mut Ctx, rep: &Node<'_>) -> Option<u32> {
     let period = cx.milli(rep, "period");
     let unit = cx.str_(rep, "periodUnit");
-    if rep.field("period").is_some() && rep.field("periodUnit").is_none() {
+    if rep.has("period") && rep.lacks("periodUnit") {
         cx.push(
             IssueType::Required,
             rep.at("periodUnit"),
             "periodUnit is required with period",
         );
     }
-    if rep.field("periodUnit").is_some() && rep.field("period").is_none() {
+    if rep.has("periodUnit") && rep.lacks("period") {
         cx.push(
             IssueType::Required,
             rep.at("period"),
@@ -615,7 +615,7 @@ fn schedule(
     }
     let as_bool = cx.bool_(d, "asNeededBoolean");
     let as_cc = cx.obj(d, "asNeededCodeableConcept");
-    if d.field("asNeededBoolean").is_some() && d.field("asNeededCodeableConcept").is_some() {
+    if d.has("asNeededBoolean") && d.has("asNeededCodeableConcept") {
         cx.push(
             IssueType::Structure,
             d.at("asNeededCodeableConcept"),
@@ -627,7 +627,7 @@ fn schedule(
     let Some(rep) = repeat else {
         if prn {
             let max_24h = max_per_period(cx, d, dose);
-            if d.field("maxDosePerPeriod").is_some() && max_24h.is_none() {
+            if d.has("maxDosePerPeriod") && max_24h.is_none() {
                 return (None, starts_at, ends_at);
             }
             let reason = as_cc.and_then(|cc| reason(cx, &cc));
@@ -651,7 +651,7 @@ fn schedule(
     };
     let times = cx.arr(&rep, "timeOfDay");
     let frequency = cx.positive_int(&rep, "frequency");
-    let has_period = rep.field("period").is_some() || rep.field("periodUnit").is_some();
+    let has_period = rep.has("period") || rep.has("periodUnit");
     let minutes = if has_period {
         period_minutes(cx, &rep)
     } else {
@@ -753,7 +753,7 @@ fn schedule(
         return (None, starts_at, ends_at);
     };
     // A regular order's cap: checked against the schedule, then implied by it.
-    if d.field("maxDosePerPeriod").is_some()
+    if d.has("maxDosePerPeriod")
         && let (Some(cap), Some(dose)) = (max_per_period(cx, d, dose), dose)
     {
         let per_day: i64 = match &sched {
@@ -838,7 +838,7 @@ fn max_per_period(cx: &mut Ctx, d: &Node<'_>, dose: Option<&Dose>) -> Option<Max
     };
     let cap = if in_doses {
         let n = cx.positive_int(&num, "value");
-        if num.field("value").is_none() {
+        if num.lacks("value") {
             cx.push(IssueType::Required, num.at("value"), "value is required");
         }
         n.map(Max24h::Doses)
