@@ -1229,6 +1229,14 @@ fn read_ts(s: &Seg<'_, '_>, field: u32) -> Result<Option<i64>, Hl7Error> {
     parse_ts(&t).map(Some).map_err(|k| s.err(field, None, k))
 }
 
+/// Europe/London from the bundled tzdb, looked up once.
+fn london() -> Option<&'static jiff::tz::TimeZone> {
+    static LONDON: std::sync::OnceLock<Option<jiff::tz::TimeZone>> = std::sync::OnceLock::new();
+    LONDON
+        .get_or_init(|| jiff::tz::TimeZone::get("Europe/London").ok())
+        .as_ref()
+}
+
 fn parse_ts(t: &str) -> Result<i64, ErrorKind> {
     let bad = || ErrorKind::BadTimestamp {
         found: t.to_owned(),
@@ -1289,15 +1297,13 @@ fn parse_ts(t: &str) -> Result<i64, ErrorKind> {
             let off = jiff::tz::Offset::from_seconds(secs).map_err(|_| bad())?;
             off.to_timestamp(dt).map_err(|_| bad())?
         }
-        None => {
-            let london = jiff::tz::TimeZone::get("Europe/London").map_err(|_| bad())?;
-            london
-                .to_ambiguous_timestamp(dt)
-                .unambiguous()
-                .map_err(|_| ErrorKind::AmbiguousLocalTime {
-                    found: t.to_owned(),
-                })?
-        }
+        None => london()
+            .ok_or_else(bad)?
+            .to_ambiguous_timestamp(dt)
+            .unambiguous()
+            .map_err(|_| ErrorKind::AmbiguousLocalTime {
+                found: t.to_owned(),
+            })?,
     };
     Ok(ts.as_millisecond())
 }
