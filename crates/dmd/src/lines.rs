@@ -18,6 +18,8 @@ pub(crate) struct LineCounter<R> {
     base_lines: u64,
     /// Offsets of the newlines not yet forgotten, ascending.
     pending: VecDeque<u64>,
+    /// Whether a leading byte order mark was skipped.
+    bom_seen: bool,
 }
 
 impl<R> LineCounter<R> {
@@ -27,6 +29,7 @@ impl<R> LineCounter<R> {
             consumed: 0,
             base_lines: 0,
             pending: VecDeque::new(),
+            bom_seen: false,
         }
     }
 
@@ -63,7 +66,20 @@ impl<R: BufRead> BufRead for LineCounter<R> {
     }
 
     fn consume(&mut self, amt: usize) {
+        if amt == 0 {
+            return;
+        }
+        // The bytes being consumed are the ones the last `fill_buf` returned,
+        // still buffered: this call does no I/O.
         if let Ok(buf) = self.inner.fill_buf() {
+            // quick-xml drops a leading UTF-8 byte order mark without counting
+            // it in its offsets; do the same so that offsets agree.
+            if self.consumed == 0 && !self.bom_seen && amt == 3 && buf.starts_with(b"\xEF\xBB\xBF")
+            {
+                self.bom_seen = true;
+                self.inner.consume(amt);
+                return;
+            }
             let amt = amt.min(buf.len());
             for i in memchr::memchr_iter(b'\n', &buf[..amt]) {
                 self.pending.push_back(self.consumed + i as u64);

@@ -247,6 +247,24 @@ fn error_table() {
             "AMPP/GTINDATA/STARTDT",
             |k| matches!(k, DmdErrorKind::Missing("STARTDT")),
         ),
+        // A self-closing record is a record without values.
+        (
+            FileKind::Vmp,
+            format!(
+                "\u{feff}{HEAD}<VIRTUAL_MED_PRODUCTS>\n<VMPS>\n<VMP/>\n</VMPS>\n</VIRTUAL_MED_PRODUCTS>"
+            ),
+            4,
+            "VMP/VPID",
+            |k| matches!(k, DmdErrorKind::Missing("VPID")),
+        ),
+        // A second root element.
+        (
+            FileKind::Vtm,
+            format!("{HEAD}<VIRTUAL_THERAPEUTIC_MOIETIES/>\n<VIRTUAL_THERAPEUTIC_MOIETIES/>\n"),
+            3,
+            "VIRTUAL_THERAPEUTIC_MOIETIES",
+            |k| matches!(k, DmdErrorKind::WrongRoot { .. }),
+        ),
         // Lookup: the table's name is part of the element.
         (
             FileKind::Lookup,
