@@ -396,6 +396,18 @@ fn cases() -> Vec<Case> {
         ),
         (
             "/authoredOn",
+            Some(json!("0001-01-01T00:00:00+01:00")),
+            Value,
+            "MedicationRequest.authoredOn",
+        ),
+        (
+            "/authoredOn",
+            Some(json!("9999-12-31T23:00:00-01:00")),
+            Value,
+            "MedicationRequest.authoredOn",
+        ),
+        (
+            "/authoredOn",
             Some(json!("2025-03-01T09:12:00.0001+00:00")),
             Value,
             "MedicationRequest.authoredOn",

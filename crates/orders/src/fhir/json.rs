@@ -514,7 +514,7 @@ pub(crate) fn parse_date_time(s: &str) -> Result<i64, (IssueType, String)> {
         let z = date
             .to_zoned_datetime(tz)
             .map_err(|e| (IssueType::Value, format!("{s:?}: {e}")))?;
-        return Ok(z.timestamp().as_millisecond());
+        return in_years(s, z.timestamp().as_millisecond());
     }
     // YYYY-MM-DDThh:mm:ss[.f+](Z|±hh:mm)
     let ok = b.len() >= 20
@@ -561,11 +561,31 @@ pub(crate) fn parse_date_time(s: &str) -> Result<i64, (IssueType, String)> {
             format!("{s:?} is finer than a millisecond"),
         ));
     }
-    Ok(ts.as_millisecond())
+    in_years(s, ts.as_millisecond())
 }
 
-/// Unix ms as a FHIR `dateTime` in UTC (`2025-03-01T09:12:00Z`); `None` outside jiff's range.
+/// 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z in Unix ms: FHIR years are 0001-9999,
+/// and the writer's UTC form must be one the reader takes back.
+const FIRST_MS: i64 = -62_135_596_800_000;
+const END_MS: i64 = 253_402_300_800_000;
+
+fn in_years(s: &str, ms: i64) -> Result<i64, (IssueType, String)> {
+    if (FIRST_MS..END_MS).contains(&ms) {
+        Ok(ms)
+    } else {
+        Err((
+            IssueType::Value,
+            format!("{s:?} is outside the years 0001 to 9999 (UTC)"),
+        ))
+    }
+}
+
+/// Unix ms as a FHIR `dateTime` in UTC (`2025-03-01T09:12:00Z`); `None` outside the
+/// years 0001-9999.
 pub(crate) fn date_time_to_json(ms: i64) -> Option<Value> {
+    if !(FIRST_MS..END_MS).contains(&ms) {
+        return None;
+    }
     let ts = jiff::Timestamp::from_millisecond(ms).ok()?;
     Some(Value::String(ts.to_string()))
 }

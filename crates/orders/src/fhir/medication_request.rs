@@ -887,7 +887,7 @@ fn period_json(minutes: u32) -> (u32, &'static str) {
 /// 1..1 and the ward gives what was ordered). For every order the readers accept,
 /// `read_medication_request(write_medication_request(o), number) == o`.
 ///
-/// An instant outside jiff's range (years before -9999 or after 9999) is left out.
+/// An instant outside the years 0001 to 9999 (UTC) is left out: FHIR cannot state it.
 #[must_use]
 pub fn write_medication_request(order: &Order) -> Value {
     let mut coding = Map::new();
