@@ -15,8 +15,9 @@
 //!
 //! Every expression starts with the resource type the endpoint reads
 //! (`MedicationRequest` or `AllergyIntolerance`), except one case: a body that is not
-//! JSON at all (not UTF-8, a syntax error, or nested deeper than serde_json's limit of
-//! 128) has no element to point at, and its single issue's expression is `$` (the JSON
+//! JSON at all (not UTF-8, a syntax error, a key twice in one object — FHIR JSON forbids
+//! it and serde_json alone would keep the last — or nested deeper than serde_json's
+//! limit of 128) has no element to point at, and its single issue's expression is `$` (the JSON
 //! root), with the parser's line and column in the diagnostics.
 //!
 //! # What the readers refuse rather than ignore

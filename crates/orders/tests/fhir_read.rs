@@ -942,6 +942,15 @@ fn bodies_that_are_not_a_resource() {
         let e = read_medication_request(body, "x").unwrap_err();
         assert_eq!(where_(&e), [(code, expr)], "{body:?}");
     }
+    // FHIR JSON has no duplicate keys; serde_json alone would keep the last `status`.
+    let twice =
+        br#"{"resourceType":"MedicationRequest","id":"x","status":"active","status":"stopped"}"#;
+    let e = read_medication_request(twice, "x").unwrap_err();
+    assert_eq!(where_(&e), [(IssueType::Structure, "$")]);
+    assert!(
+        e[0].diagnostics.contains("duplicate key \"status\""),
+        "{e:?}"
+    );
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let e = read_medication_request(deep.as_bytes(), "x").unwrap_err();
     assert_eq!(where_(&e), [(IssueType::Structure, "$")]);

@@ -332,15 +332,76 @@ impl Ctx {
     }
 }
 
+/// A JSON value read with FHIR's rule that an object has no duplicate keys (serde_json's
+/// own `Value` keeps the last one, so a body with two `status` would be read as either).
+struct Strict(Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            if out.contains_key(&k) {
+                return Err(serde::de::Error::custom(format!("duplicate key {k:?}")));
+            }
+            let Strict(v) = map.next_value()?;
+            out.insert(k, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
 /// Parses the body into a JSON object; the root's issues otherwise.
 pub(crate) fn parse_root(body: &[u8], resource_type: &str) -> Result<Value, Vec<Issue>> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| {
-        vec![Issue::error(
-            IssueType::Structure,
-            "$",
-            format!("the body is not JSON: {e}"),
-        )]
-    })?;
+    let v: Value = serde_json::from_slice::<Strict>(body)
+        .map(|s| s.0)
+        .map_err(|e| {
+            vec![Issue::error(
+                IssueType::Structure,
+                "$",
+                format!("the body is not JSON: {e}"),
+            )]
+        })?;
     if !v.is_object() {
         return Err(vec![Issue::error(
             IssueType::Structure,
