@@ -126,3 +126,98 @@ pub fn strength_per_unit(vmp: &Vmp, vpi: &Vpi) -> Result<Strength, StrengthError
         per_uom: per_uom.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Option<Decimal> {
+        s.parse().ok()
+    }
+
+    fn vmp(udfs: Option<&str>, udfs_uom: &str) -> Vmp {
+        Vmp {
+            vpid: "1".into(),
+            vpid_prev: None,
+            vtmid: None,
+            invalid: false,
+            name: "x".into(),
+            df_ind: Some("1".into()),
+            udfs: udfs.and_then(d),
+            udfs_uom: Some(udfs_uom.into()),
+            unit_dose_uom: udfs.map(|_| "415818006".into()),
+            non_avail: None,
+            pres_stat: "0001".into(),
+        }
+    }
+
+    fn vpi(num: Option<&str>, den: Option<&str>, den_uom: Option<&str>) -> Vpi {
+        Vpi {
+            vpid: "1".into(),
+            isid: "2".into(),
+            basis_strength: None,
+            bs_subid: None,
+            numerator: num.and_then(d),
+            numerator_uom: num.map(|_| "258684004".into()),
+            denominator: den.and_then(d),
+            denominator_uom: den_uom.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn exact_and_refused() {
+        let ml = "258773002";
+        let ok = |v: &Vmp, p: &Vpi| strength_per_unit(v, p).map(|s| s.amount.to_string());
+        // 10 mg / 3 ml × 3 ml: multiplied first, so exact.
+        assert_eq!(
+            ok(&vmp(Some("3"), ml), &vpi(Some("10"), Some("3"), Some(ml))),
+            Ok("10".into())
+        );
+        assert_eq!(
+            ok(
+                &vmp(Some("0.4"), ml),
+                &vpi(Some("100"), Some("1"), Some(ml))
+            ),
+            Ok("40".into())
+        );
+        assert_eq!(
+            ok(&vmp(Some("1"), ml), &vpi(Some("10"), Some("3"), Some(ml))),
+            Err(StrengthError::Inexact)
+        );
+        assert_eq!(
+            ok(
+                &vmp(Some("2"), "258682000"),
+                &vpi(Some("3"), Some("1"), Some(ml))
+            ),
+            Err(StrengthError::UnitMismatch {
+                denominator_uom: ml.into(),
+                udfs_uom: "258682000".into()
+            })
+        );
+        assert_eq!(
+            ok(&vmp(Some("2"), ml), &vpi(Some("3"), Some("0"), Some(ml))),
+            Err(StrengthError::BadDenominator)
+        );
+        assert_eq!(
+            ok(&vmp(Some("2"), ml), &vpi(Some("3"), Some("1"), None)),
+            Err(StrengthError::BadDenominator)
+        );
+        assert_eq!(
+            ok(&vmp(Some("2"), ml), &vpi(None, None, None)),
+            Err(StrengthError::NoStrength {
+                vpid: "1".into(),
+                isid: "2".into()
+            })
+        );
+        assert_eq!(
+            ok(&vmp(None, ml), &vpi(Some("2"), Some("1"), Some(ml))),
+            Err(StrengthError::NoUnitDose("1".into()))
+        );
+        let mut other = vpi(Some("2"), None, None);
+        other.vpid = "9".into();
+        assert!(matches!(
+            strength_per_unit(&vmp(Some("1"), ml), &other),
+            Err(StrengthError::OtherVmp { .. })
+        ));
+    }
+}
