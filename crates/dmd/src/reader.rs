@@ -504,7 +504,11 @@ pub fn read<R: BufRead, E>(
 }
 
 impl Parser<'_> {
-    fn fail<E>(&self, line: u32, element: String, kind: DmdErrorKind) -> ReadError<E> {
+    fn fail<E>(&self, line: u32, mut element: String, kind: DmdErrorKind) -> ReadError<E> {
+        // quick-xml accepts `<>`: an element with no name is still named.
+        if element.is_empty() {
+            element.push('-');
+        }
         ReadError::Dmd(DmdError {
             file: self.file.to_owned(),
             line,

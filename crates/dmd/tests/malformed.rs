@@ -257,6 +257,14 @@ fn error_table() {
             "VMP/VPID",
             |k| matches!(k, DmdErrorKind::Missing("VPID")),
         ),
+        // quick-xml accepts `<>`; the error still names an element.
+        (
+            FileKind::Vtm,
+            format!("{HEAD}<>\n"),
+            2,
+            "-",
+            |k| matches!(k, DmdErrorKind::WrongRoot { found, .. } if found.is_empty()),
+        ),
         // A second root element.
         (
             FileKind::Vtm,
