@@ -1086,7 +1086,8 @@ fn read_total_daily_dose(s: &Seg<'_, '_>) -> Result<Option<Max24h>, Hl7Error> {
 
 /// `Q<n>H` / `Q<n>M` / `Q<n>D` (table 0335 interval codes) in minutes.
 fn interval_minutes(code: &str) -> Option<u32> {
-    let rest = code.strip_prefix('Q')?;
+    // ASCII only, so that splitting off the last byte is a character boundary.
+    let rest = code.strip_prefix('Q').filter(|r| r.is_ascii())?;
     let (n, unit) = rest.split_at(rest.len().checked_sub(1)?);
     if n.is_empty() || n.len() > 4 || !n.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -1297,13 +1298,18 @@ fn parse_ts(t: &str) -> Result<i64, ErrorKind> {
             let off = jiff::tz::Offset::from_seconds(secs).map_err(|_| bad())?;
             off.to_timestamp(dt).map_err(|_| bad())?
         }
-        None => london()
-            .ok_or_else(bad)?
-            .to_ambiguous_timestamp(dt)
-            .unambiguous()
-            .map_err(|_| ErrorKind::AmbiguousLocalTime {
-                found: t.to_owned(),
-            })?,
+        None => {
+            let local = london().ok_or_else(bad)?.to_ambiguous_timestamp(dt);
+            if !matches!(
+                local.offset(),
+                jiff::tz::AmbiguousOffset::Unambiguous { .. }
+            ) {
+                return Err(ErrorKind::AmbiguousLocalTime {
+                    found: t.to_owned(),
+                });
+            }
+            local.unambiguous().map_err(|_| bad())?
+        }
     };
     Ok(ts.as_millisecond())
 }

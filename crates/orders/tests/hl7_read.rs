@@ -1218,3 +1218,22 @@ fn display_names_segment_field_and_order() {
     assert_eq!(e.to_string(), "ORC: required segment missing");
     assert!(e.is_segment_level());
 }
+
+/// A non-ASCII repeat pattern (UTF-8 message) is an unknown code, not a panic when the
+/// interval's unit letter is split off.
+#[test]
+fn non_ascii_repeat_pattern() {
+    let msh = MSH.to_owned() + "||||||UNICODE UTF-8";
+    let raw = format!("{msh}\r{PID}\r{ORC_NW}\r{RXE_OK}\rTQ1|1||Q4\u{e9}\r{RXR_OK}\r");
+    let e = err(&raw);
+    assert_eq!(
+        (e.segment, e.field, e.kind),
+        (
+            "TQ1",
+            4,
+            ErrorKind::StandardTimesNotConfigured {
+                code: "Q4\u{e9}".into()
+            }
+        )
+    );
+}
