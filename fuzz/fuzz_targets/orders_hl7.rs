@@ -44,7 +44,13 @@ fuzz_target!(|data: &[u8]| {
     let mut standard_times = BTreeMap::new();
     standard_times.insert(
         "BID".to_owned(),
-        vec![TimeOfDay { hour: 8, minute: 0 }, TimeOfDay { hour: 20, minute: 0 }],
+        vec![
+            TimeOfDay { hour: 8, minute: 0 },
+            TimeOfDay {
+                hour: 20,
+                minute: 0,
+            },
+        ],
     );
     let lenient = ReadOptions {
         standard_times,
@@ -63,7 +69,12 @@ fuzz_target!(|data: &[u8]| {
                         OrderEvent::Upsert { order, .. } => {
                             assert!(!order.id.number.is_empty() && !order.id.namespace.is_empty());
                             assert!(order.dose.min.milli > 0);
-                            assert!(order.dose.max_milli.is_none_or(|m| m > order.dose.min.milli));
+                            assert!(
+                                order
+                                    .dose
+                                    .max_milli
+                                    .is_none_or(|m| m > order.dose.min.milli)
+                            );
                         }
                         OrderEvent::SetStatus { id, .. } => {
                             assert!(!id.number.is_empty() && !id.namespace.is_empty());
