@@ -682,9 +682,10 @@ impl Parser<'_> {
         let Some(open) = self.rec.take_if(|r| r.depth == depth) else {
             return Ok(());
         };
-        let prefix = match open.rec {
-            Rec::Lookup => format!("{}/INFO", self.stack.get(2)),
-            _ => self.stack.get(depth).to_owned(),
+        // Only the small lookup file pays for a built prefix.
+        let prefix: std::borrow::Cow<'_, str> = match open.rec {
+            Rec::Lookup => format!("{}/INFO", self.stack.get(2)).into(),
+            _ => self.stack.get(depth).into(),
         };
         let view = View {
             file: self.file,
