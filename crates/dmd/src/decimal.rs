@@ -278,3 +278,41 @@ mod tests {
         assert_eq!(d(&"9".repeat(30)).to_milli(), None);
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        (-10_i128.pow(15)..10_i128.pow(15), 0_u8..=9)
+            .prop_map(|(m, s)| Decimal::new(m, s).unwrap_or(Decimal::ZERO))
+    }
+
+    proptest! {
+        #[test]
+        fn display_parses_back(d in decimal()) {
+            prop_assert_eq!(d.to_string().parse::<Decimal>(), Ok(d));
+        }
+
+        #[test]
+        fn division_undoes_multiplication(a in decimal(), b in decimal()) {
+            prop_assume!(!b.is_zero());
+            let product = a.checked_mul(b).unwrap();
+            prop_assert_eq!(product.checked_div(b), Some(a));
+        }
+
+        #[test]
+        fn milli_is_exact(d in decimal()) {
+            match d.to_milli() {
+                Some(m) => prop_assert_eq!(Decimal::new(i128::from(m), 3), Some(d)),
+                None => prop_assert!(d.scale() > 3),
+            }
+        }
+
+        #[test]
+        fn any_text_parses_or_errs(s in "[-+0-9.,eE ]{0,24}") {
+            let _ = s.parse::<Decimal>();
+        }
+    }
+}
