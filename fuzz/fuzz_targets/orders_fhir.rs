@@ -20,7 +20,8 @@ fn check_issues(issues: &[Issue], resource_type: &str) {
         assert!(!i.diagnostics.is_empty(), "{i:?}");
         let e = i.expression.as_str();
         let typed = e == resource_type
-            || e.strip_prefix(resource_type).is_some_and(|rest| rest.starts_with('.'));
+            || e.strip_prefix(resource_type)
+                .is_some_and(|rest| rest.starts_with('.'));
         assert!(e == "$" || typed, "{i:?}");
     }
     let oo = operation_outcome(issues);
