@@ -8,6 +8,6 @@
 //! service stores what it returns, and `bedside-ward` judges doses against it.
 #![forbid(unsafe_code)]
 
-pub mod model;
 pub mod fhir;
 pub mod hl7;
+pub mod model;
