@@ -199,6 +199,18 @@ pub enum FeedEventKind {
     Ignored,
 }
 
+/// The facts of a catalogue change: a dm+d release loaded (action `catalogue.import`), or
+/// the trust's local pack list (`catalogue.local_products`) or high-risk list
+/// (`catalogue.high_risk`) replaced.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogueFacts {
+    /// The dm+d release (`YYYY-MM-DD`), for a release load.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// Rows loaded, by kind (`vtm`, `vmp`, … or `products`, `medicines`).
+    pub counts: std::collections::BTreeMap<String, u64>,
+}
+
 /// The facts of an identity index change: a feed message (action `index.feed`) or a
 /// go-live import (`index.import`). Fields a change does not have are left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

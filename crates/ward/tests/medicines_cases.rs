@@ -12,8 +12,8 @@ use bedside_ward::identify::{
 };
 use bedside_ward::medicines::{
     AdministrationRequest, CheckInputs, Evaluation, GivenDose, Order, OrderKind, Orders, Outcome,
-    OverrideReason, PackScan, ProblemCode, Product, Recall, RefusalCode, Scans, Severity, check,
-    may_record, validate,
+    OverrideReason, PackScan, ProblemCode, Product, ProductSource, Recall, RefusalCode, Scans,
+    Severity, check, may_record, validate,
 };
 use bedside_ward::time::{Date as Day, HOUR_MS, MINUTE_MS, parse_instant};
 
@@ -131,11 +131,15 @@ fn good() -> Dose {
                 name: "Paracetamol 500 mg tablets (demo)".into(),
                 vmp_id: "VMP-PARA-500".into(),
                 vmp_name: "Paracetamol 500 mg tablets".into(),
-                strength_milli: 500_000,
+                strength_milli: Some(500_000),
                 strength_unit: "mg".into(),
                 per_unit: "tablet".into(),
                 routes: vec!["oral".into()],
                 high_risk: false,
+                invalid: false,
+                source: ProductSource::Dmd {
+                    release: "2026-12-01".into(),
+                },
             }),
             orders: Orders::ForMedicine(vec![order()]),
             doses: (0, None),
@@ -291,6 +295,16 @@ fn table() -> Vec<Case> {
             name: "the GTIN is not in the catalogue",
             change: |d| d.inputs.product = None,
             codes: &[UnknownProduct],
+        },
+        Case {
+            name: "dm+d marks the product invalid",
+            change: |d| product(d).invalid = true,
+            codes: &[InvalidProduct],
+        },
+        Case {
+            name: "no single strength per tablet in the catalogue",
+            change: |d| product(d).strength_milli = None,
+            codes: &[StrengthUnknown],
         },
         Case {
             name: "a high-risk medicine without a second checker",

@@ -124,6 +124,10 @@ problem_codes! {
     SerialAlreadyUsed = "serial_already_used", Product, Block;
     /// The GTIN is not in the catalogue.
     UnknownProduct = "unknown_product", Medicine, Block;
+    /// dm+d marks the pack, product or VMP invalid.
+    InvalidProduct = "invalid_product", Medicine, Block;
+    /// No single exact strength per handled unit: the dose cannot be checked.
+    StrengthUnknown = "strength_unknown", Dose, Block;
     /// A high-risk medicine without a second checker.
     SecondCheckerRequired = "second_checker_required", Staff, Block;
     /// The named order is not this patient's.

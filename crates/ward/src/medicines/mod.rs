@@ -215,8 +215,11 @@ pub struct Product {
     pub vmp_id: String,
     /// The VMP's name.
     pub vmp_name: String,
-    /// Strength per unit handled, thousandths of `strength_unit`.
-    pub strength_milli: i64,
+    /// Strength per unit handled, thousandths of `strength_unit`; `None` when the
+    /// catalogue gives no single exact strength per handled unit (several active
+    /// ingredients, a continuous form, or a ratio that is not a whole number of
+    /// thousandths): the dose cannot then be checked.
+    pub strength_milli: Option<i64>,
     /// Unit of the strength.
     pub strength_unit: String,
     /// The unit handled (tablet, ml…).
@@ -225,6 +228,27 @@ pub struct Product {
     pub routes: Vec<String>,
     /// Needs a second checker.
     pub high_risk: bool,
+    /// dm+d marks the pack, its product or its VMP invalid: it never satisfies an order.
+    pub invalid: bool,
+    /// Where the catalogue entry comes from.
+    pub source: ProductSource,
+}
+
+/// Where a catalogue entry comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum ProductSource {
+    /// NHSBSA dm+d, the release named.
+    Dmd {
+        /// The release (`YYYY-MM-DD`).
+        release: String,
+    },
+    /// The trust's own list of packs missing from dm+d (`bedside import products`),
+    /// mapped to the dm+d concept named.
+    Local {
+        /// The pharmacy's note on the row.
+        note: String,
+    },
 }
 
 /// What the recall list says about the pack's batch.
@@ -427,6 +451,8 @@ pub struct PackInfo {
     pub serial: Option<String>,
     /// High risk.
     pub high_risk: bool,
+    /// Where the catalogue entry comes from (`None` when the GTIN is unknown).
+    pub catalogue: Option<ProductSource>,
 }
 
 /// The pack's keys, for the audit trail.
@@ -788,6 +814,7 @@ pub fn check(
         expiry: pack.expiry.map(display_date),
         serial: pack.serial.clone(),
         high_risk: false,
+        catalogue: None,
     };
     ev.internal.facts.pack = Some(PackFacts {
         gtin: info.gtin.clone(),
@@ -854,7 +881,17 @@ pub fn check(
     };
     info.name = Some(product.name.clone());
     info.high_risk = product.high_risk;
+    info.catalogue = Some(product.source.clone());
     ev.pack = Some(info);
+    if product.invalid {
+        ev.push(
+            ProblemCode::InvalidProduct,
+            format!(
+                "{} is marked invalid in the medicines dictionary (dm+d): do not give; ask pharmacy.",
+                product.name
+            ),
+        );
+    }
     if product.high_risk && ev.internal.checker_gsrn.is_none() {
         ev.push(
             ProblemCode::SecondCheckerRequired,
@@ -906,24 +943,33 @@ pub fn check(
     }
 
     // Right dose: strength × quantity.
-    let given =
-        i64::try_from(i128::from(product.strength_milli) * i128::from(quantity_milli) / 1000)
+    if let Some(strength_milli) = product.strength_milli {
+        let given = i64::try_from(i128::from(strength_milli) * i128::from(quantity_milli) / 1000)
             .unwrap_or(i64::MAX);
-    ev.internal.dose_milli = given;
-    let given_text = amount(given, &product.strength_unit);
-    if product.strength_unit != order.dose_unit || given != order.dose_milli {
+        ev.internal.dose_milli = given;
+        let given_text = amount(given, &product.strength_unit);
+        if product.strength_unit != order.dose_unit || given != order.dose_milli {
+            ev.push(
+                ProblemCode::WrongDose,
+                format!(
+                    "Wrong dose: prescribed {}, this is {given_text} ({} {} × {}).",
+                    amount(order.dose_milli, &order.dose_unit),
+                    amount(quantity_milli, "").trim_end(),
+                    product.per_unit,
+                    amount(strength_milli, &product.strength_unit)
+                ),
+            );
+        }
+        ev.dose_given = Some(given_text);
+    } else {
         ev.push(
-            ProblemCode::WrongDose,
+            ProblemCode::StrengthUnknown,
             format!(
-                "Wrong dose: prescribed {}, this is {given_text} ({} {} × {}).",
-                amount(order.dose_milli, &order.dose_unit),
-                amount(quantity_milli, "").trim_end(),
-                product.per_unit,
-                amount(product.strength_milli, &product.strength_unit)
+                "The dose cannot be checked: the medicines dictionary gives no single strength per {} for {}. Do not give; ask pharmacy.",
+                product.per_unit, product.vmp_name
             ),
         );
     }
-    ev.dose_given = Some(given_text);
 
     // Right route.
     if req.route != order.route {
