@@ -80,7 +80,7 @@ fn release_and_counts() {
     assert_eq!(
         main,
         [
-            (FileKind::Lookup, 39),
+            (FileKind::Lookup, 40),
             (FileKind::Ingredient, 7),
             (FileKind::Vtm, 5),
             (FileKind::Vmp, 9),
@@ -176,15 +176,17 @@ fn pharmacy_scenarios() {
         all.iter()
             .any(|r| matches!(r, Record::ApIngredient(x) if x.apid == id(212) && x.isid == id(57)))
     );
-    // Schedule 2 controlled drugs.
-    let cds: Vec<String> = all
+    // Controlled drugs: the morphine ampoules Schedule 2, the oral solution Schedule 5.
+    let cds: Vec<(String, &str)> = all
         .iter()
         .filter_map(|r| match r {
-            Record::ControlInfo(c) if c.category == "0002" => Some(c.vpid.clone()),
+            Record::ControlInfo(c) if c.category != "0000" => {
+                Some((c.vpid.clone(), c.category.as_str()))
+            }
             _ => None,
         })
         .collect();
-    assert_eq!(cds, [id(121), id(122)]);
+    assert_eq!(cds, [(id(121), "0009"), (id(122), "0002")]);
     // The IV-only paracetamol: one route, intravenous.
     let routes: Vec<&str> = all
         .iter()
