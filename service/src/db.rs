@@ -86,6 +86,8 @@ const SQLITE_EXPIRY_INTEGER: &str =
     include_str!("../migrations/sqlite/0004_identifier_expiry_integer.sql");
 const SQLITE_FEED_MESSAGES: &str = include_str!("../migrations/sqlite/0005_feed_messages.sql");
 const POSTGRES_FEED_MESSAGES: &str = include_str!("../migrations/postgres/0005_feed_messages.sql");
+const SQLITE_CATALOGUE: &str = include_str!("../migrations/sqlite/0006_catalogue.sql");
+const POSTGRES_CATALOGUE: &str = include_str!("../migrations/postgres/0006_catalogue.sql");
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.
 #[derive(Debug, Clone, Copy)]
@@ -140,6 +142,16 @@ impl Embedded {
             Cow::Borrowed(match self.0 {
                 Backend::Sqlite => SQLITE_FEED_MESSAGES,
                 Backend::Postgres => POSTGRES_FEED_MESSAGES,
+            }),
+            false,
+        ));
+        all.push(Migration::new(
+            6,
+            Cow::Borrowed("dm+d catalogue"),
+            MigrationType::Simple,
+            Cow::Borrowed(match self.0 {
+                Backend::Sqlite => SQLITE_CATALOGUE,
+                Backend::Postgres => POSTGRES_CATALOGUE,
             }),
             false,
         ));

@@ -265,6 +265,20 @@ fn staff_gsrn(n: u64) -> String {
     format!("{body}{c}")
 }
 
+/// dm+d VMP ids of the demo medicines, from the demo release in `examples/data/dmd`.
+pub const PARACETAMOL_500_TABLETS: &str = "900001011000001100";
+/// Amoxicillin 500mg capsules.
+pub const AMOXICILLIN_500_CAPSULES: &str = "900001111000001100";
+/// Morphine sulfate 10mg/5ml oral solution (Schedule 2 controlled drug).
+pub const MORPHINE_10MG_5ML_SOLUTION: &str = "900001211000001100";
+/// Enoxaparin sodium 40mg/0.4ml pre-filled syringes (on the trust's high-risk list).
+pub const ENOXAPARIN_40MG_SYRINGES: &str = "900001311000001100";
+/// The morphine VTM, listed as high risk (opioid) by the demo's `bedside import high-risk`:
+/// its oral solution is only Schedule 5, so the schedule alone would not ask for a checker.
+pub const MORPHINE_VTM: &str = "900000031000001100";
+/// The enoxaparin VTM, listed as high risk by the demo's `bedside import high-risk`.
+pub const ENOXAPARIN_VTM: &str = "900000041000001100";
+
 fn gtin(n: u64) -> String {
     let body = format!("0952000{n:06}");
     let c = gs1_check_digit(&body);
@@ -528,8 +542,8 @@ pub fn data() -> DemoData {
     let medicines = vec![
         product(
             &para,
-            "Paracetamol 500mg tablets (demo pack of 32)",
-            "VMP-PARA-500-TAB",
+            "Paracetamol 500mg tablets (Demo Generics Ltd) 32 tablet",
+            PARACETAMOL_500_TABLETS,
             "Paracetamol 500mg tablets",
             500_000,
             "tablet",
@@ -553,8 +567,8 @@ pub fn data() -> DemoData {
         ),
         product(
             &amox,
-            "Amoxicillin 500mg capsules (demo pack of 21)",
-            "VMP-AMOX-500-CAP",
+            "Amoxicillin 500mg capsules (Demo Generics Ltd) 21 capsule",
+            AMOXICILLIN_500_CAPSULES,
             "Amoxicillin 500mg capsules",
             500_000,
             "capsule",
@@ -570,8 +584,8 @@ pub fn data() -> DemoData {
         ),
         product(
             &morph,
-            "Morphine sulfate 10mg/5ml oral solution (demo 100ml)",
-            "VMP-MORPH-2MGML-SOL",
+            "Morphine sulfate 10mg/5ml oral solution (Demo Generics Ltd) 100 ml",
+            MORPHINE_10MG_5ML_SOLUTION,
             "Morphine sulfate 10mg/5ml oral solution",
             2_000,
             "ml",
@@ -584,11 +598,11 @@ pub fn data() -> DemoData {
         ),
         product(
             &enox,
-            "Enoxaparin 40mg/0.4ml injection syringe (demo)",
-            "VMP-ENOX-40-INJ",
-            "Enoxaparin 40mg/0.4ml injection",
+            "Enoxademo 40mg/0.4ml solution for injection pre-filled syringes (Demo Brands Ltd) 10 pre-filled disposable injection",
+            ENOXAPARIN_40MG_SYRINGES,
+            "Enoxaparin sodium 40mg/0.4ml solution for injection pre-filled syringes",
             40_000,
-            "syringe",
+            "pre-filled disposable injection",
             "subcutaneous",
             true,
             vec![pack(
@@ -624,7 +638,7 @@ pub fn data() -> DemoData {
     let orders = vec![
         order(
             "ORD-0001",
-            "VMP-PARA-500-TAB",
+            PARACETAMOL_500_TABLETS,
             1_000_000,
             "oral",
             "prn",
@@ -634,7 +648,7 @@ pub fn data() -> DemoData {
         ),
         order(
             "ORD-0002",
-            "VMP-AMOX-500-CAP",
+            AMOXICILLIN_500_CAPSULES,
             500_000,
             "oral",
             "regular",
@@ -644,7 +658,7 @@ pub fn data() -> DemoData {
         ),
         order(
             "ORD-0003",
-            "VMP-MORPH-2MGML-SOL",
+            MORPHINE_10MG_5ML_SOLUTION,
             5_000,
             "oral",
             "prn",
@@ -654,7 +668,7 @@ pub fn data() -> DemoData {
         ),
         order(
             "ORD-0004",
-            "VMP-ENOX-40-INJ",
+            ENOXAPARIN_40MG_SYRINGES,
             40_000,
             "subcutaneous",
             "regular",
@@ -790,12 +804,6 @@ pub async fn seed(db: &Db) -> Result<bool, SeedError> {
             .execute(&mut *tx)
             .await?;
     }
-    for m in &d.medicines {
-        sqlx::query("INSERT INTO products (gtin, name, vmp_id, vmp_name, strength_milli, strength_unit, per_unit, routes, high_risk) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-            .bind(&m.gtin).bind(&m.name).bind(&m.vmp_id).bind(&m.vmp_name).bind(m.strength_milli)
-            .bind(&m.strength_unit).bind(&m.per_unit).bind(&m.routes).bind(i64::from(m.high_risk))
-            .execute(&mut *tx).await?;
-    }
     for o in &d.orders {
         insert_order(&mut tx, o, now - crate::clock::DAY_MS).await?;
     }
@@ -849,6 +857,106 @@ pub async fn insert_order(
         .bind(o.min_interval_minutes).bind(o.max_per_24h).bind(starts_at)
         .execute(&mut *conn).await?;
     Ok(())
+}
+
+/// The demo's dm+d release (`examples/data/dmd`), embedded so that any copy of the binary
+/// seeds it through the real importer.
+const DEMO_DMD: [(&str, &str); 8] = [
+    (
+        "f_lookup2_3011226.xml",
+        include_str!("../../examples/data/dmd/f_lookup2_3011226.xml"),
+    ),
+    (
+        "f_ingredient2_3011226.xml",
+        include_str!("../../examples/data/dmd/f_ingredient2_3011226.xml"),
+    ),
+    (
+        "f_vtm2_3011226.xml",
+        include_str!("../../examples/data/dmd/f_vtm2_3011226.xml"),
+    ),
+    (
+        "f_vmp2_3011226.xml",
+        include_str!("../../examples/data/dmd/f_vmp2_3011226.xml"),
+    ),
+    (
+        "f_amp2_3011226.xml",
+        include_str!("../../examples/data/dmd/f_amp2_3011226.xml"),
+    ),
+    (
+        "f_vmpp2_3011226.xml",
+        include_str!("../../examples/data/dmd/f_vmpp2_3011226.xml"),
+    ),
+    (
+        "f_ampp2_3011226.xml",
+        include_str!("../../examples/data/dmd/f_ampp2_3011226.xml"),
+    ),
+    (
+        "f_gtin2_0011226.xml",
+        include_str!("../../examples/data/dmd/f_gtin2_0011226.xml"),
+    ),
+];
+
+/// The demo's high-risk list, as `bedside import high-risk` reads it.
+fn demo_high_risk_csv() -> String {
+    format!(
+        "dmd_id,note\n{ENOXAPARIN_VTM},anticoagulant (demo policy)\n{MORPHINE_VTM},opioid (demo policy)\n"
+    )
+}
+
+/// Why the demo catalogue was not loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogueSeedError {
+    /// Writing the embedded release to a temporary directory failed.
+    #[error("writing the demo dm+d release: {0}")]
+    Io(#[from] std::io::Error),
+    /// The importer refused it.
+    #[error("importing the demo dm+d release: {0}")]
+    Import(#[from] crate::catalogue_import::DmdImportError),
+    /// The high-risk list was refused.
+    #[error("importing the demo high-risk list: {0}")]
+    HighRisk(#[from] crate::catalogue::LocalImportError),
+    /// The embedded high-risk list does not parse.
+    #[error("the demo high-risk list does not parse")]
+    HighRiskCsv,
+    /// Database error.
+    #[error("seeding the demo catalogue: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Loads the demo medicines catalogue through the real importers (`bedside import dmd`
+/// on the embedded release, then `bedside import high-risk`), unless a catalogue is
+/// already loaded. Returns `true` if this call loaded it.
+///
+/// # Errors
+/// [`CatalogueSeedError`]; nothing is changed then.
+pub async fn seed_catalogue(db: &Db) -> Result<bool, CatalogueSeedError> {
+    if crate::catalogue::current(db).await?.is_some() {
+        return Ok(false);
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "bedside-demo-dmd-{}",
+        random_hex(6).map_err(|_| std::io::Error::other("no randomness"))?
+    ));
+    std::fs::create_dir_all(&dir)?;
+    let written = DEMO_DMD
+        .iter()
+        .try_for_each(|(name, text)| std::fs::write(dir.join(name), text));
+    let imported = match written {
+        Ok(()) => crate::catalogue_import::import_dmd_if_none(db, &dir, "system").await,
+        Err(e) => Err(crate::catalogue_import::DmdImportError::Io {
+            file: dir.display().to_string(),
+            source: std::sync::Arc::new(e),
+        }),
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    if imported?.is_none() {
+        // Another instance loaded a catalogue first.
+        return Ok(false);
+    }
+    let rows = crate::catalogue::parse_high_risk(&demo_high_risk_csv())
+        .map_err(|_| CatalogueSeedError::HighRiskCsv)?;
+    crate::catalogue::apply_high_risk(db, &rows, "system").await?;
+    Ok(true)
 }
 
 /// Whether the demo data has been seeded.

@@ -41,7 +41,7 @@ pub struct LineError {
 }
 
 /// Splits one CSV line (RFC 4180 quoting; no embedded newlines).
-fn fields(line: &str) -> Result<Vec<String>, &'static str> {
+pub(crate) fn fields(line: &str) -> Result<Vec<String>, &'static str> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut chars = line.chars().peekable();

@@ -28,6 +28,8 @@
 
 pub mod audit;
 pub mod audit_fhir;
+pub mod catalogue;
+pub mod catalogue_import;
 pub mod clock;
 pub mod config;
 pub mod crypto;

@@ -14,9 +14,9 @@ use sqlx::Row;
 pub use bedside_ward::medicines::{
     AdministrationRequest, CheckFacts, CheckInputs, DoseState, DueSlot, Evaluation, GivenDose,
     Internal, Order, OrderInfo, OrderKind, Orders, Outcome, OverrideReason, PackFacts, PackInfo,
-    PackScan, Problem, ProblemCode, Product, Recall, RefusalCode, RequestError, Right, Scans,
-    Severity, amount, check, choose_order, may_record, nearest_due, override_answers, read_scans,
-    shortest_gap_minutes, validate,
+    PackScan, Problem, ProblemCode, Product, ProductSource, Recall, RefusalCode, RequestError,
+    Right, Scans, Severity, amount, check, choose_order, may_record, nearest_due, override_answers,
+    read_scans, shortest_gap_minutes, validate,
 };
 
 use crate::identify::{Decision, Identifier};
@@ -154,26 +154,8 @@ pub async fn load(
         .await?
             > 0;
     }
-    let product = sqlx::query("SELECT name, vmp_id, vmp_name, strength_milli, strength_unit, per_unit, routes, high_risk FROM products WHERE gtin = $1")
-        .bind(&pack.gtin)
-        .fetch_optional(&db.pool)
-        .await?;
-    let Some(product) = product else {
+    let Some(product) = crate::catalogue::product_for_gtin(db, &pack.gtin).await? else {
         return Ok(inputs);
-    };
-    let product = Product {
-        name: product.try_get(0)?,
-        vmp_id: product.try_get(1)?,
-        vmp_name: product.try_get(2)?,
-        strength_milli: product.try_get(3)?,
-        strength_unit: product.try_get(4)?,
-        per_unit: product.try_get(5)?,
-        routes: product
-            .try_get::<String, _>(6)?
-            .split(',')
-            .map(|r| r.trim().to_owned())
-            .collect(),
-        high_risk: product.try_get::<i64, _>(7)? != 0,
     };
     let nhs = match &inputs.identification.decision {
         Decision::Match(m) => m.nhs_number().as_str().to_owned(),

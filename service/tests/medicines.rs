@@ -252,7 +252,7 @@ async fn five_rights(db: common::TestDb) {
     add_order(
         &app,
         "T-AMOX-LATER",
-        "VMP-AMOX-500-CAP",
+        bedside::demo::AMOXICILLIN_500_CAPSULES,
         500_000,
         "oral",
         "regular",
@@ -285,7 +285,7 @@ async fn five_rights(db: common::TestDb) {
     add_order(
         &app,
         "T-AMOX-NOW",
-        "VMP-AMOX-500-CAP",
+        bedside::demo::AMOXICILLIN_500_CAPSULES,
         500_000,
         "oral",
         "regular",
@@ -438,7 +438,7 @@ async fn one_dose_recorded_once(db: common::TestDb) {
     add_order(
         &a,
         "T-RACE",
-        "VMP-PARA-500-TAB",
+        bedside::demo::PARACETAMOL_500_TABLETS,
         1_000_000,
         "oral",
         "regular",

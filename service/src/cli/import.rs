@@ -1,5 +1,7 @@
 //! `bedside import FILE [--format csv|hl7] [--data-dir DIR] [--database-url URL] [--config
 //! FILE]`: load patients (and their hospital numbers) into the identity index for go-live.
+//! `bedside import dmd DIR`, `bedside import products FILE.csv` and `bedside import
+//! high-risk FILE.csv` load the medicines catalogue (see [`catalogue`]).
 //!
 //! The format is read from the content unless `--format` says: HL7 v2 when the file (after
 //! a byte-order mark and white space) starts with an MLLP start block or an `MSH`, `FHS` or
@@ -24,6 +26,8 @@ use clap::{Args, ValueEnum};
 
 use super::serve::ConfigArgs;
 
+mod catalogue;
+
 /// `--format`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum FormatArg {
@@ -35,10 +39,15 @@ pub(crate) enum FormatArg {
 
 /// Arguments of `bedside import`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct ImportArgs {
+    /// The medicines catalogue instead of patients.
+    #[command(subcommand)]
+    catalogue: Option<catalogue::CatalogueCommand>,
     /// CSV file with the header nhs_number,family,given,date_of_birth,sex,mrn, or an HL7
     /// v2 ADT file.
-    file: PathBuf,
+    #[arg(required = true)]
+    file: Option<PathBuf>,
     /// The file's format (default: read from its content).
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
@@ -48,6 +57,13 @@ pub(crate) struct ImportArgs {
 
 /// Runs `bedside import`.
 pub(crate) fn run(args: &ImportArgs) -> ExitCode {
+    if let Some(cmd) = &args.catalogue {
+        return catalogue::run(cmd);
+    }
+    let Some(file) = &args.file else {
+        eprintln!("bedside import: a FILE (or dmd, products, high-risk) is required");
+        return ExitCode::from(2);
+    };
     let cfg = match args.config.load() {
         Ok(c) => c,
         Err(e) => {
@@ -55,10 +71,10 @@ pub(crate) fn run(args: &ImportArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let bytes = match std::fs::read(&args.file) {
+    let bytes = match std::fs::read(file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("bedside import: cannot read {}: {e}", args.file.display());
+            eprintln!("bedside import: cannot read {}: {e}", file.display());
             return ExitCode::from(2);
         }
     };
@@ -73,13 +89,13 @@ pub(crate) fn run(args: &ImportArgs) -> ExitCode {
         None => bedside::import_hl7::detect(&bytes),
     };
     match format {
-        Format::Csv => csv(args, &cfg, bytes, test_data),
+        Format::Csv => csv(file, &cfg, bytes, test_data),
         Format::Hl7 => hl7(&cfg, &bytes, test_data),
     }
 }
 
 fn csv(
-    args: &ImportArgs,
+    file: &std::path::Path,
     cfg: &bedside::config::Config,
     bytes: Vec<u8>,
     test_data: TestData,
@@ -91,7 +107,7 @@ fn csv(
                 std::io::ErrorKind::InvalidData,
                 "stream did not contain valid UTF-8",
             );
-            eprintln!("bedside import: cannot read {}: {e}", args.file.display());
+            eprintln!("bedside import: cannot read {}: {e}", file.display());
             return ExitCode::from(2);
         }
     };

@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::identify::{ConfirmPatient, Gs1Fault, Reason, ReasonCode, Status};
 use crate::medicines::{
-    Evaluation, OrderInfo, Outcome, OverrideReason, PackInfo, ProblemCode, Right, Severity,
+    Evaluation, OrderInfo, Outcome, OverrideReason, PackInfo, ProblemCode, ProductSource, Right,
+    Severity,
 };
 
 /// Longest scan accepted (characters), in every request that carries one.
@@ -647,8 +648,36 @@ pub struct PackBody {
     pub expiry: Option<String>,
     /// Serial.
     pub serial: Option<String>,
-    /// High risk.
+    /// High risk: a second checker is required (a Schedule 2 or 3 controlled drug, or
+    /// on the trust's high-risk list).
     pub high_risk: bool,
+    /// Where the product's catalogue entry comes from; absent when the GTIN is unknown.
+    pub catalogue: Option<CatalogueBody>,
+}
+
+/// The catalogue a product was found in.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CatalogueKind {
+    /// NHSBSA dm+d.
+    Dmd,
+    /// The trust's list of packs missing from dm+d (`bedside import products`), which
+    /// wins over dm+d for its GTIN.
+    Local,
+}
+
+/// Where a product's catalogue entry comes from.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "CatalogueSource")]
+pub struct CatalogueBody {
+    /// `dmd` or `local`.
+    pub source: CatalogueKind,
+    /// The dm+d release (`YYYY-MM-DD`), for `dmd`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// Pharmacy's note on the local row, for `local`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl From<&PackInfo> for PackBody {
@@ -660,6 +689,18 @@ impl From<&PackInfo> for PackBody {
             expiry: p.expiry.clone(),
             serial: p.serial.clone(),
             high_risk: p.high_risk,
+            catalogue: p.catalogue.as_ref().map(|c| match c {
+                ProductSource::Dmd { release } => CatalogueBody {
+                    source: CatalogueKind::Dmd,
+                    release: Some(release.clone()),
+                    note: None,
+                },
+                ProductSource::Local { note } => CatalogueBody {
+                    source: CatalogueKind::Local,
+                    release: None,
+                    note: Some(note.clone()),
+                },
+            }),
         }
     }
 }

@@ -108,6 +108,9 @@ pub enum StartError {
     /// Demo seeding.
     #[error(transparent)]
     Seed(#[from] crate::demo::SeedError),
+    /// Demo medicines catalogue.
+    #[error(transparent)]
+    SeedCatalogue(#[from] crate::demo::CatalogueSeedError),
     /// Listening socket.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -169,6 +172,11 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
     let mut db = Db::connect_migrated(&cfg.effective_database_url(), cfg.pool_size).await?;
     if cfg.demo && crate::demo::seed(&db).await? {
         tracing::info!("demo data seeded");
+    }
+    // Separately from the rest: it runs through the importer's own transaction, and a
+    // database whose demo data predates the dm+d catalogue gets it on its next start.
+    if cfg.demo && crate::demo::seed_catalogue(&db).await? {
+        tracing::info!("demo medicines catalogue loaded");
     }
     db.start_hot_paths();
     let mut prefixes = Vec::new();

@@ -386,7 +386,7 @@ pub fn paracetamol_order(id: &str, times: &str) -> bedside::demo::DemoOrder {
     bedside::demo::DemoOrder {
         id: id.into(),
         nhs_number: demo().patients[0].nhs_number.clone(),
-        vmp_id: "VMP-PARA-500-TAB".into(),
+        vmp_id: bedside::demo::PARACETAMOL_500_TABLETS.into(),
         dose_milli: 1_000_000,
         dose_unit: "mg".into(),
         route: "oral".into(),
