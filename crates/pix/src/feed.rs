@@ -24,6 +24,7 @@
 //! ```
 
 use crate::er7::{Message, OwnedField, OwnedMessage, OwnedSegment, Segment, Separators};
+use std::borrow::Cow;
 
 /// One identifier from PID-3 or MRG-1.
 ///
@@ -284,6 +285,52 @@ pub enum FeedError {
         /// The decode error.
         source: crate::er7::Er7Error,
     },
+    /// The application read the message itself (an order, or a segment the listener does
+    /// not interpret such as AL1) and found it unusable (AE). The ACK's ERR segment
+    /// carries ERR-2 = `location`, ERR-3 = `code^text^HL70357`, ERR-4 = `E` and
+    /// ERR-8 = `message`; for v2.3.x senders the location and code go in ERR-1 (ELD),
+    /// which has no place for the message.
+    ///
+    /// ```
+    /// use bedside_pix::feed::{AckCode, FeedError};
+    /// let e = FeedError::Application { code: 103, location: "RXE^1^2".into(), message: "unknown product code".into() };
+    /// assert_eq!(e.ack_code(), AckCode::Error);
+    /// assert_eq!(e.err_fields().1, "103");
+    /// ```
+    #[error("{location}: application error {code}: {message}")]
+    Application {
+        /// HL7 table 0357 code, e.g. 101 (required field missing), 102 (data type error),
+        /// 103 (table value not found), 204 (unknown key identifier), 207 (application
+        /// internal error).
+        code: u16,
+        /// ERR-2 in ERL form `SEG^seq^field^rep^comp^sub`, e.g. `RXE^1^2`; empty when the
+        /// error has no single place.
+        location: String,
+        /// ERR-8, a user message for the sender's staff. It is sent to the sender as is
+        /// (escaped): it must not carry patient data.
+        message: String,
+    },
+}
+
+/// The HL7 table 0357 text for a code, as ERR-3.2 carries it; codes outside the table
+/// read as application errors.
+fn table_0357_text(code: u16) -> &'static str {
+    match code {
+        0 => "Message accepted",
+        100 => "Segment sequence error",
+        101 => "Required field missing",
+        102 => "Data type error",
+        103 => "Table value not found",
+        104 => "Value too long",
+        200 => "Unsupported message type",
+        201 => "Unsupported event code",
+        202 => "Unsupported processing id",
+        203 => "Unsupported version id",
+        204 => "Unknown key identifier",
+        205 => "Duplicate key identifier",
+        206 => "Application record locked",
+        _ => "Application internal error",
+    }
 }
 
 impl FeedError {
@@ -312,8 +359,19 @@ impl FeedError {
     /// assert_eq!(e.err_fields().1, "201");
     /// ```
     #[must_use]
-    pub fn err_fields(&self) -> (String, &'static str, &'static str) {
-        match self {
+    pub fn err_fields(&self) -> (String, Cow<'static, str>, &'static str) {
+        let (location, code, text) = match self {
+            Self::Application {
+                code,
+                location,
+                message: _,
+            } => {
+                return (
+                    location.clone(),
+                    Cow::Owned(code.to_string()),
+                    table_0357_text(*code),
+                );
+            }
             Self::UnsupportedMessageType { .. } => {
                 ("MSH^1^9^1^1".into(), "200", "Unsupported message type")
             }
@@ -343,6 +401,24 @@ impl FeedError {
             Self::BadValue { segment, field, .. } => {
                 (format!("{segment}^1^{field}"), "102", "Data type error")
             }
+        };
+        (location, Cow::Borrowed(code), text)
+    }
+
+    /// ERR-8 (user message) of the ACK, when this error carries one
+    /// ([`FeedError::Application`]).
+    ///
+    /// ```
+    /// use bedside_pix::feed::FeedError;
+    /// let e = FeedError::Application { code: 101, location: "RXE^1^1".into(), message: "no give code".into() };
+    /// assert_eq!(e.user_message(), Some("no give code"));
+    /// assert_eq!(FeedError::NotStored.user_message(), None);
+    /// ```
+    #[must_use]
+    pub fn user_message(&self) -> Option<&str> {
+        match self {
+            Self::Application { message, .. } => Some(message),
+            _ => None,
         }
     }
 }
@@ -566,7 +642,7 @@ impl Default for AckSender {
 /// Builds an original-mode `ACK` (MSH, MSA, and ERR when `error` is given). `original`
 /// is the message being acknowledged, or `None` when it could not be parsed (then MSA-2
 /// is empty and the version is 2.5). For v2.3.x the error goes in ERR-1 (ELD), for later
-/// versions in ERR-2/3/4.
+/// versions in ERR-2/3/4, plus ERR-8 (user message) for [`FeedError::Application`].
 ///
 /// ```
 /// use bedside_pix::feed::{build_ack, AckCode, AckSender, FeedError};
@@ -653,7 +729,7 @@ pub fn build_ack(
             while comps.len() < 3 {
                 comps.push(vec![String::new()]);
             }
-            comps.push(vec![c.to_owned(), text.to_owned(), "HL70357".to_owned()]);
+            comps.push(vec![c.into_owned(), text.to_owned(), "HL70357".to_owned()]);
             OwnedSegment::new("ERR").with(
                 1,
                 OwnedField {
@@ -661,10 +737,15 @@ pub fn build_ack(
                 },
             )
         } else {
-            OwnedSegment::new("ERR")
+            let err = OwnedSegment::new("ERR")
                 .with(2, OwnedField::components(&loc_parts))
-                .with(3, OwnedField::components(&[c, text, "HL70357"]))
-                .with(4, OwnedField::text("E"))
+                .with(3, OwnedField::components(&[&c, text, "HL70357"]))
+                .with(4, OwnedField::text("E"));
+            // ERR-8 user message (v2.5 field position), escaped like every other value.
+            match e.user_message() {
+                Some(m) if !m.is_empty() => err.with(8, OwnedField::text(m)),
+                _ => err,
+            }
         };
         segments.push(err);
     }
