@@ -1,5 +1,8 @@
 //! ITI-8 / ITI-10 receiver: an MLLP server that hands each ADT message to the application
 //! as a typed [`Delivery`] and answers `AA` only once the application says it stored it.
+//! Order messages of the types in [`ListenerConfig::order_types`] (e.g. `RDE^O11`,
+//! `OMP^O09`) go, uninterpreted, to a second channel as [`OrderDelivery`] (see
+//! [`MllpListener::run_with_orders`]) under the same acknowledgement rules.
 
 use super::{BoxIo, unix_millis};
 use crate::er7::Message;
@@ -60,6 +63,7 @@ impl MessageSource {
 #[derive(Debug)]
 pub struct Delivery {
     event: FeedEvent,
+    raw: Vec<u8>,
     source: MessageSource,
     reply: oneshot::Sender<Result<(), FeedError>>,
 }
@@ -69,6 +73,22 @@ impl Delivery {
     #[must_use]
     pub fn event(&self) -> &FeedEvent {
         &self.event
+    }
+
+    /// The message exactly as received (the MLLP frame's payload), for reading what the
+    /// typed event leaves out, such as AL1 allergy segments:
+    ///
+    /// ```
+    /// # fn demo(delivery: &bedside_pix::net::Delivery) -> Result<(), bedside_pix::er7::Er7Error> {
+    /// let msg = bedside_pix::er7::Message::parse(delivery.raw())?;
+    /// for al1 in msg.segments_by_id("AL1") {
+    ///     println!("allergen {:?}", al1.field(3).component(2).text()?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
     }
 
     /// Who sent it (MSH-3, MSH-4); with the event's control id (MSH-10) it names the
@@ -84,6 +104,79 @@ impl Delivery {
     }
 
     /// The event was not applied: the sender gets `error`'s ACK code and ERR segment.
+    pub fn refuse(self, error: FeedError) {
+        let _ = self.reply.send(Err(error));
+    }
+}
+
+/// One received order message (a type listed in [`ListenerConfig::order_types`]), waiting
+/// for the application's verdict. The listener does not interpret it: the application
+/// parses [`OrderDelivery::raw`] with [`crate::er7::Message::parse`] and reads it itself.
+///
+/// The acknowledgement rules are those of [`Delivery`]: `AA` only after
+/// [`OrderDelivery::accept`]; [`OrderDelivery::refuse`] answers with the error's ACK code
+/// and ERR segment (use [`FeedError::Application`] for what the order reader finds wrong);
+/// dropped unanswered is `AE` ([`FeedError::NotDelivered`]); not answered within
+/// [`ListenerConfig::apply_timeout`] is `AE` ([`FeedError::NotStored`]).
+///
+/// ```
+/// # async fn demo(mut rx: tokio::sync::mpsc::Receiver<bedside_pix::net::OrderDelivery>) {
+/// use bedside_pix::feed::FeedError;
+/// while let Some(order) = rx.recv().await {
+///     match bedside_pix::er7::Message::parse(order.raw()) {
+///         // ... read and store the order in one committed transaction, then:
+///         Ok(_msg) => order.accept(),
+///         Err(_) => order.refuse(FeedError::Application {
+///             code: 102,
+///             location: "MSH^1".into(),
+///             message: "order could not be read".into(),
+///         }),
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct OrderDelivery {
+    message_type: (String, String),
+    control_id: String,
+    raw: Vec<u8>,
+    source: MessageSource,
+    reply: oneshot::Sender<Result<(), FeedError>>,
+}
+
+impl OrderDelivery {
+    /// MSH-9.1 and MSH-9.2 as sent, e.g. `("RDE", "O11")`: one of
+    /// [`ListenerConfig::order_types`].
+    #[must_use]
+    pub fn message_type(&self) -> (&str, &str) {
+        (&self.message_type.0, &self.message_type.1)
+    }
+
+    /// MSH-10, unescaped; with [`OrderDelivery::source`] it names the message.
+    #[must_use]
+    pub fn control_id(&self) -> &str {
+        &self.control_id
+    }
+
+    /// The message exactly as received (the MLLP frame's payload), to parse with
+    /// [`crate::er7::Message::parse`].
+    #[must_use]
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
+    }
+
+    /// Who sent it (MSH-3, MSH-4).
+    #[must_use]
+    pub fn source(&self) -> &MessageSource {
+        &self.source
+    }
+
+    /// The order is committed: the sender gets `AA`.
+    pub fn accept(self) {
+        let _ = self.reply.send(Ok(()));
+    }
+
+    /// The order was not applied: the sender gets `error`'s ACK code and ERR segment.
     pub fn refuse(self, error: FeedError) {
         let _ = self.reply.send(Err(error));
     }
@@ -108,6 +201,11 @@ pub struct ListenerConfig {
     /// How long the application may take to accept or refuse a [`Delivery`] before the
     /// sender is answered `AE` (send again). Default 30 s.
     pub apply_timeout: Duration,
+    /// Message types (MSH-9.1, MSH-9.2), e.g. `("RDE", "O11")` and `("OMP", "O09")`,
+    /// delivered uninterpreted as [`OrderDelivery`] by [`MllpListener::run_with_orders`].
+    /// Matched exactly, case included. Default empty: every non-ADT message is refused
+    /// (`AR`, unsupported message type), as it also is under [`MllpListener::run`].
+    pub order_types: Vec<(String, String)>,
     /// MLLP over TLS (feature `tls`).
     #[cfg(feature = "tls")]
     pub tls: Option<Arc<rustls::ServerConfig>>,
@@ -121,6 +219,7 @@ impl core::fmt::Debug for ListenerConfig {
             .field("frame_timeout", &self.frame_timeout)
             .field("idle_timeout", &self.idle_timeout)
             .field("apply_timeout", &self.apply_timeout)
+            .field("order_types", &self.order_types)
             .finish_non_exhaustive()
     }
 }
@@ -133,6 +232,7 @@ impl Default for ListenerConfig {
             frame_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(300),
             apply_timeout: Duration::from_secs(30),
+            order_types: Vec::new(),
             #[cfg(feature = "tls")]
             tls: None,
         }
@@ -208,15 +308,64 @@ impl MllpListener {
     /// # }
     /// ```
     pub async fn run(self, events: mpsc::Sender<Delivery>) -> std::io::Result<()> {
+        self.serve_all(Channels {
+            identity: events,
+            orders: None,
+        })
+        .await
+    }
+
+    /// As [`MllpListener::run`], and also delivers the message types in
+    /// [`ListenerConfig::order_types`] to `orders` as [`OrderDelivery`] (never to
+    /// [`crate::feed::interpret_feed`]). Runs until both receivers are dropped; a message
+    /// whose receiver is gone is answered `AE` ([`FeedError::NotDelivered`]).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// use bedside_pix::net::{ListenerConfig, MllpListener};
+    /// let cfg = ListenerConfig {
+    ///     order_types: vec![("RDE".into(), "O11".into()), ("OMP".into(), "O09".into())],
+    ///     ..ListenerConfig::default()
+    /// };
+    /// let listener = MllpListener::bind("127.0.0.1:0", cfg).await?;
+    /// let (identity, mut identity_rx) = tokio::sync::mpsc::channel(64);
+    /// let (orders, mut orders_rx) = tokio::sync::mpsc::channel(64);
+    /// tokio::spawn(listener.run_with_orders(identity, orders));
+    /// tokio::spawn(async move {
+    ///     while let Some(delivery) = identity_rx.recv().await {
+    ///         // ... store delivery.event(), then:
+    ///         delivery.accept();
+    ///     }
+    /// });
+    /// while let Some(order) = orders_rx.recv().await {
+    ///     println!("{:?} {} from {:?}", order.message_type(), order.control_id(), order.source());
+    ///     // ... parse order.raw(), store the order, then:
+    ///     order.accept();
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn run_with_orders(
+        self,
+        identity: mpsc::Sender<Delivery>,
+        orders: mpsc::Sender<OrderDelivery>,
+    ) -> std::io::Result<()> {
+        self.serve_all(Channels {
+            identity,
+            orders: Some(orders),
+        })
+        .await
+    }
+
+    async fn serve_all(self, channels: Channels) -> std::io::Result<()> {
         loop {
             let (tcp, _) = tokio::select! {
                 r = self.listener.accept() => r?,
-                () = events.closed() => return Ok(()),
+                () = channels.closed() => return Ok(()),
             };
             let _ = tcp.set_nodelay(true);
             let cfg = self.cfg.clone();
             let counter = self.counter.clone();
-            let events = events.clone();
+            let events = channels.clone();
             tokio::spawn(async move {
                 #[cfg(feature = "tls")]
                 let io: BoxIo = match &cfg.tls {
@@ -235,6 +384,74 @@ impl MllpListener {
             });
         }
     }
+}
+
+/// Where deliveries go: identity events always, orders only under `run_with_orders`.
+#[derive(Clone)]
+struct Channels {
+    identity: mpsc::Sender<Delivery>,
+    orders: Option<mpsc::Sender<OrderDelivery>>,
+}
+
+impl Channels {
+    /// Resolves once nobody receives deliveries any more.
+    async fn closed(&self) {
+        self.identity.closed().await;
+        if let Some(orders) = &self.orders {
+            orders.closed().await;
+        }
+    }
+
+    /// The order channel, when `msg`'s MSH-9.1/MSH-9.2 is a configured order type.
+    fn order_channel(
+        &self,
+        msg: &Message<'_>,
+        cfg: &ListenerConfig,
+    ) -> Option<&mpsc::Sender<OrderDelivery>> {
+        let orders = self.orders.as_ref()?;
+        let (code, trigger, _) = msg.message_type();
+        cfg.order_types
+            .iter()
+            .any(|(c, t)| c == code && t == trigger)
+            .then_some(orders)
+    }
+}
+
+/// Hands `item` to the application and waits for its verdict. The whole hand-over,
+/// queueing included, is bounded: a stalled application gets the sender an AE (send
+/// again), never an AA.
+async fn hand_over<T>(
+    channel: &mpsc::Sender<T>,
+    item: T,
+    verdict: oneshot::Receiver<Result<(), FeedError>>,
+    cfg: &ListenerConfig,
+) -> Result<(), FeedError> {
+    tokio::time::timeout(cfg.apply_timeout, async {
+        if channel.send(item).await.is_err() {
+            return Err(FeedError::NotDelivered);
+        }
+        verdict.await.unwrap_or(Err(FeedError::NotDelivered))
+    })
+    .await
+    .unwrap_or(Err(FeedError::NotStored))
+}
+
+/// MSH-10 and MSH-12 checks for an order message (the ADT path does these in
+/// `interpret_feed`).
+fn order_control_id(msg: &Message<'_>) -> Result<String, FeedError> {
+    let version = msg.version();
+    if !version.starts_with("2.") {
+        return Err(FeedError::UnsupportedVersion {
+            found: version.to_owned(),
+        });
+    }
+    msg.control_id()
+        .map(|c| c.into_owned())
+        .map_err(|source| FeedError::BadValue {
+            segment: "MSH",
+            field: 10,
+            source,
+        })
 }
 
 fn ack_for(
@@ -260,7 +477,7 @@ async fn handle_frame(
     frame: &[u8],
     cfg: &ListenerConfig,
     counter: &AtomicU64,
-    events: &mpsc::Sender<Delivery>,
+    events: &Channels,
 ) -> Vec<u8> {
     let msg = match Message::parse(frame) {
         Ok(m) => m,
@@ -269,38 +486,41 @@ async fn handle_frame(
             return ack_for(None, fe.ack_code(), Some(&fe), cfg, counter);
         }
     };
-    let event = match feed::interpret_feed(&msg) {
-        Ok(event) => event,
-        Err(fe) => return ack_for(Some(&msg), fe.ack_code(), Some(&fe), cfg, counter),
-    };
     let (reply, verdict) = oneshot::channel();
-    let delivery = Delivery {
-        event,
-        source: MessageSource::of(&msg),
-        reply,
+    let outcome = if let Some(orders) = events.order_channel(&msg, cfg) {
+        let control_id = match order_control_id(&msg) {
+            Ok(c) => c,
+            Err(fe) => return ack_for(Some(&msg), fe.ack_code(), Some(&fe), cfg, counter),
+        };
+        let (code, trigger, _) = msg.message_type();
+        let delivery = OrderDelivery {
+            message_type: (code.to_owned(), trigger.to_owned()),
+            control_id,
+            raw: frame.to_vec(),
+            source: MessageSource::of(&msg),
+            reply,
+        };
+        hand_over(orders, delivery, verdict, cfg).await
+    } else {
+        let event = match feed::interpret_feed(&msg) {
+            Ok(event) => event,
+            Err(fe) => return ack_for(Some(&msg), fe.ack_code(), Some(&fe), cfg, counter),
+        };
+        let delivery = Delivery {
+            event,
+            raw: frame.to_vec(),
+            source: MessageSource::of(&msg),
+            reply,
+        };
+        hand_over(&events.identity, delivery, verdict, cfg).await
     };
-    // The whole hand-over, queueing included, is bounded: a stalled application gets
-    // the sender an AE (send again), never an AA.
-    let outcome = tokio::time::timeout(cfg.apply_timeout, async {
-        if events.send(delivery).await.is_err() {
-            return Err(FeedError::NotDelivered);
-        }
-        verdict.await.unwrap_or(Err(FeedError::NotDelivered))
-    })
-    .await
-    .unwrap_or(Err(FeedError::NotStored));
     match outcome {
         Ok(()) => ack_for(Some(&msg), AckCode::Accept, None, cfg, counter),
         Err(fe) => ack_for(Some(&msg), fe.ack_code(), Some(&fe), cfg, counter),
     }
 }
 
-async fn serve(
-    mut io: BoxIo,
-    cfg: &ListenerConfig,
-    counter: &AtomicU64,
-    events: &mpsc::Sender<Delivery>,
-) {
+async fn serve(mut io: BoxIo, cfg: &ListenerConfig, counter: &AtomicU64, events: &Channels) {
     let mut decoder = Decoder::new(cfg.max_frame);
     let mut buf = vec![0u8; 8192];
     let mut frame_deadline: Option<tokio::time::Instant> = None;

@@ -6,7 +6,9 @@
 //!   is closed (never reused), one retry on a fresh connection with new control ids, and a
 //!   circuit breaker.
 //! - [`MllpListener`]: ITI-8/ITI-10 receiver that hands each event to the application as a
-//!   [`Delivery`] and answers `AA` only after the application accepted (stored) it.
+//!   [`Delivery`] and answers `AA` only after the application accepted (stored) it; with
+//!   [`MllpListener::run_with_orders`] it also hands configured order messages (e.g.
+//!   `RDE^O11`, `OMP^O09`) over, uninterpreted, as [`OrderDelivery`].
 //! - [`PixmClient`]: ITI-83 over HTTP(S) with hyper and rustls (ring provider).
 //!
 //! ```no_run
@@ -28,7 +30,7 @@ mod listener;
 mod mllp_client;
 mod pixm_client;
 
-pub use listener::{Delivery, ListenerConfig, MessageSource, MllpListener};
+pub use listener::{Delivery, ListenerConfig, MessageSource, MllpListener, OrderDelivery};
 #[cfg(feature = "tls")]
 pub use mllp_client::MllpTls;
 pub use mllp_client::{MllpClient, MllpConfig};
