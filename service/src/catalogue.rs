@@ -267,6 +267,8 @@ async fn finish(db: &Db, version: i64, r: Resolved) -> Result<Product, sqlx::Err
     Ok(Product {
         name: r.name,
         vmp_id: r.vpid,
+        vtm_id: r.vtmid,
+        amp_id: r.apid,
         vmp_name: r.vmp_name,
         strength_milli: strength_milli.filter(|_| strength_unit.is_some()),
         strength_unit: strength_unit.unwrap_or_default(),

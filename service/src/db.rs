@@ -88,6 +88,8 @@ const SQLITE_FEED_MESSAGES: &str = include_str!("../migrations/sqlite/0005_feed_
 const POSTGRES_FEED_MESSAGES: &str = include_str!("../migrations/postgres/0005_feed_messages.sql");
 const SQLITE_CATALOGUE: &str = include_str!("../migrations/sqlite/0006_catalogue.sql");
 const POSTGRES_CATALOGUE: &str = include_str!("../migrations/postgres/0006_catalogue.sql");
+const SQLITE_ORDERS: &str = include_str!("../migrations/sqlite/0007_orders_from_epma.sql");
+const POSTGRES_ORDERS: &str = include_str!("../migrations/postgres/0007_orders_from_epma.sql");
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.
 #[derive(Debug, Clone, Copy)]
@@ -152,6 +154,16 @@ impl Embedded {
             Cow::Borrowed(match self.0 {
                 Backend::Sqlite => SQLITE_CATALOGUE,
                 Backend::Postgres => POSTGRES_CATALOGUE,
+            }),
+            false,
+        ));
+        all.push(Migration::new(
+            7,
+            Cow::Borrowed("orders from the EPMA, allergies"),
+            MigrationType::Simple,
+            Cow::Borrowed(match self.0 {
+                Backend::Sqlite => SQLITE_ORDERS,
+                Backend::Postgres => POSTGRES_ORDERS,
             }),
             false,
         ));

@@ -851,7 +851,7 @@ pub async fn insert_order(
     o: &DemoOrder,
     starts_at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO orders (id, nhs_number, vmp_id, dose_milli, dose_unit, route, kind, times, window_minutes, min_interval_minutes, max_per_24h, status, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, NULL)")
+    sqlx::query("INSERT INTO orders (id, namespace, number, source, nhs_number, level, dmd_id, dose_milli, dose_unit, route, kind, times, window_minutes, min_interval_minutes, max_per_24h, status, starts_at, ends_at, updated_at) VALUES ($1, 'demo', $1, 'demo', $2, 'vmp', $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, NULL, $12)")
         .bind(&o.id).bind(&o.nhs_number).bind(&o.vmp_id).bind(o.dose_milli).bind(&o.dose_unit)
         .bind(&o.route).bind(&o.kind).bind(&o.times).bind(o.window_minutes)
         .bind(o.min_interval_minutes).bind(o.max_per_24h).bind(starts_at)

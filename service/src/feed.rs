@@ -156,14 +156,14 @@ pub enum ApplyError {
 
 /// How long [`apply`] may take before its transaction is abandoned (rolled back) and the
 /// sender answered `AE`. Below the listener's own 30 s limit, so the answer is ours.
-const APPLY_BUDGET: Duration = Duration::from_secs(20);
+pub(crate) const APPLY_BUDGET: Duration = Duration::from_secs(20);
 
 /// Message keys older than this are forgotten at start-up: a sender resends after a lost
 /// ACK within minutes, and the key also catches control ids reused within this window.
 const KEY_RETENTION_MS: i64 = 90 * 24 * 60 * 60 * 1000;
 
 /// The sender's name in the message key: MSH-3 and MSH-4, as sent.
-fn sender_key(source: &MessageSource) -> String {
+pub(crate) fn sender_key(source: &MessageSource) -> String {
     format!("{}|{}", source.application, source.facility)
 }
 
@@ -226,39 +226,42 @@ fn fingerprint(event: &FeedEvent) -> String {
 
 /// Records the message's key in the caller's transaction. `Ok(false)`: the same message
 /// was stored before.
-async fn claim_key(
+pub(crate) async fn claim_key(
     conn: &mut AnyConnection,
     sender: &str,
     control_id: &str,
     digest: &str,
     now: i64,
 ) -> Result<bool, ApplyError> {
-    let seen =
-        sqlx::query("SELECT digest FROM feed_messages WHERE sender = $1 AND control_id = $2")
-            .bind(sender)
-            .bind(control_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some(row) = seen {
-        let earlier: String = row.try_get(0)?;
-        return if earlier == digest {
-            Ok(false)
-        } else {
-            Err(ApplyError::ControlIdReused)
-        };
-    }
-    // Two instances racing on the same message: the primary key refuses the second,
-    // whose sender is answered AE and, sending again, finds the key.
-    sqlx::query(
-        "INSERT INTO feed_messages (sender, control_id, digest, received_at) VALUES ($1, $2, $3, $4)",
+    // A write first: on SQLite it takes the write lock at once (waiting its turn), so the
+    // transaction never has to upgrade a read snapshot, which SQLite refuses outright
+    // when another writer went first. Two instances racing on the same message: the
+    // second finds the key.
+    let inserted = sqlx::query(
+        "INSERT INTO feed_messages (sender, control_id, digest, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (sender, control_id) DO NOTHING",
     )
     .bind(sender)
     .bind(control_id)
     .bind(digest)
     .bind(now)
     .execute(&mut *conn)
-    .await?;
-    Ok(true)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        return Ok(true);
+    }
+    let earlier: String =
+        sqlx::query("SELECT digest FROM feed_messages WHERE sender = $1 AND control_id = $2")
+            .bind(sender)
+            .bind(control_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+    if earlier == digest {
+        Ok(false)
+    } else {
+        Err(ApplyError::ControlIdReused)
+    }
 }
 
 /// Applies one message's event to the index: its change, its audit row and its key in
@@ -274,6 +277,7 @@ pub async fn apply(
     mrn_domain: &Domain,
     source: &MessageSource,
     event: &FeedEvent,
+    allergies: Option<&bedside_orders::model::AllergyStatement>,
 ) -> Result<Applied, ApplyError> {
     let now = now_ms();
     let sender = sender_key(source);
@@ -295,6 +299,10 @@ pub async fn apply(
         FeedEvent::Link { identifiers, .. } | FeedEvent::Update { identifiers, .. } => {
             let (nhs, mrns, rejected) = split(ident, mrn_domain, identifiers);
             link_in(&mut tx, &mrns, &nhs, "feed", now).await?;
+            // AL1 segments replace the patient's HL7 allergy list (none: left alone).
+            if let (Some(statement), [one]) = (allergies, nhs.as_slice()) {
+                crate::allergies::replace_hl7(&mut tx, one, statement, now).await?;
+            }
             IndexFacts {
                 event: Some(if matches!(event, FeedEvent::Link { .. }) {
                     FeedEventKind::Link
@@ -347,9 +355,55 @@ pub async fn apply(
 /// only then. Logs carry the control id and outcome, never identifiers.
 async fn decide(ident: &Identifier, mrn_domain: &Domain, delivery: Delivery) {
     let control_id = delivery.event().control_id().to_owned();
+    // AL1 allergy segments of an ADT message, read before anything is stored.
+    let allergies = match bedside_pix::er7::Message::parse(delivery.raw()) {
+        Ok(m) => match bedside_orders::hl7::read_allergies(&m) {
+            Ok(a) => a,
+            // Events that carry no allergy list (A05, A28, A40): nothing to read.
+            Err(e)
+                if matches!(
+                    e.code,
+                    bedside_orders::hl7::ErrorCode::UnsupportedEventCode
+                        | bedside_orders::hl7::ErrorCode::UnsupportedMessageType
+                ) =>
+            {
+                None
+            }
+            Err(e) => {
+                tracing::warn!(control_id, location = %e.err_location(), "AL1 refused");
+                delivery.refuse(FeedError::Application {
+                    code: e.code.value(),
+                    location: e.err_location(),
+                    message: e.to_string(),
+                });
+                return;
+            }
+        },
+        Err(_) => None,
+    };
+    let linked_nhs = match delivery.event() {
+        FeedEvent::Link { identifiers, .. } | FeedEvent::Update { identifiers, .. } => {
+            split(ident, mrn_domain, identifiers).0.len()
+        }
+        _ => 0,
+    };
+    if allergies.is_some() && linked_nhs != 1 {
+        delivery.refuse(FeedError::Application {
+            code: 207,
+            location: "PID^1^3".to_owned(),
+            message: "AL1 allergies need exactly one NHS number in PID-3".to_owned(),
+        });
+        return;
+    }
     let outcome = tokio::time::timeout(
         APPLY_BUDGET,
-        apply(ident, mrn_domain, delivery.source(), delivery.event()),
+        apply(
+            ident,
+            mrn_domain,
+            delivery.source(),
+            delivery.event(),
+            allergies.as_ref(),
+        ),
     )
     .await;
     match outcome {
@@ -395,8 +449,13 @@ pub async fn start(
     addr: &str,
     ident: Arc<Identifier>,
     mrn_domain: Domain,
+    orders: bedside_orders::hl7::ReadOptions,
 ) -> std::io::Result<std::net::SocketAddr> {
-    let listener = MllpListener::bind(addr, ListenerConfig::default()).await?;
+    let config = ListenerConfig {
+        order_types: crate::feed_orders::order_types(),
+        ..ListenerConfig::default()
+    };
+    let listener = MllpListener::bind(addr, config).await?;
     let local = listener.local_addr()?;
     let forget = now_ms() - KEY_RETENTION_MS;
     if let Err(e) = sqlx::query("DELETE FROM feed_messages WHERE received_at < $1")
@@ -407,8 +466,10 @@ pub async fn start(
         tracing::warn!(error = %e, "old feed message keys could not be pruned");
     }
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Delivery>(256);
+    let (otx, orx) = tokio::sync::mpsc::channel::<bedside_pix::net::OrderDelivery>(256);
+    crate::feed_orders::spawn(ident.db.clone(), orders, orx);
     tokio::spawn(async move {
-        if let Err(e) = listener.run(tx).await {
+        if let Err(e) = listener.run_with_orders(tx, otx).await {
             tracing::error!(error = %e.kind(), "feed listener stopped");
         }
     });

@@ -26,6 +26,7 @@
 //! - [`crypto`], [`clock`]: SHA-256 helpers, token secrets, and time.
 #![forbid(unsafe_code)]
 
+pub mod allergies;
 pub mod audit;
 pub mod audit_fhir;
 pub mod catalogue;
@@ -36,11 +37,13 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod feed;
+pub mod feed_orders;
 pub mod identify;
 pub mod import;
 pub mod import_hl7;
 pub mod medicines;
 pub mod notify;
+pub mod orders;
 pub mod patients;
 pub mod server;
 pub mod sqlite_direct;

@@ -13,10 +13,10 @@ use sqlx::Row;
 
 pub use bedside_ward::medicines::{
     AdministrationRequest, CheckFacts, CheckInputs, DoseState, DueSlot, Evaluation, GivenDose,
-    Internal, Order, OrderInfo, OrderKind, Orders, Outcome, OverrideReason, PackFacts, PackInfo,
-    PackScan, Problem, ProblemCode, Product, ProductSource, Recall, RefusalCode, RequestError,
-    Right, Scans, Severity, amount, check, choose_order, may_record, nearest_due, override_answers,
-    read_scans, shortest_gap_minutes, validate,
+    Internal, MedicineLevel, Order, OrderInfo, OrderKind, Orders, Outcome, OverrideReason,
+    PackFacts, PackInfo, PackScan, Problem, ProblemCode, Product, ProductSource, Recall,
+    RefusalCode, RequestError, Right, Scans, Severity, amount, check, choose_order, may_record,
+    nearest_due, override_answers, read_scans, shortest_gap_minutes, validate,
 };
 
 use crate::identify::{Decision, Identifier};
@@ -29,20 +29,27 @@ pub const OVERRIDE_REASONS: &[&str] = OverrideReason::NAMES;
 #[error("database: {0}")]
 pub struct CheckError(#[from] pub sqlx::Error);
 
-/// [`DoseState`] for `$1` (NHS number) and `$2` (VMP id).
-const DOSES_SQL: &str = "SELECT COUNT(*), MAX(a.given_at) FROM administrations a JOIN orders o ON o.id = a.order_id WHERE o.nhs_number = $1 AND o.vmp_id = $2";
+/// [`DoseState`] for `$1` (NHS number), `$2` (level) and `$3` (dm+d id): the doses given
+/// under any of the patient's orders for the same medicine.
+const DOSES_SQL: &str = "SELECT COUNT(*), MAX(a.given_at) FROM administrations a JOIN orders o ON o.id = a.order_id WHERE o.nhs_number = $1 AND o.level = $2 AND o.dmd_id = $3";
 
 fn dose_state(r: &sqlx::any::AnyRow) -> Result<DoseState, sqlx::Error> {
     Ok((r.try_get(0)?, r.try_get(1)?))
 }
 
-const ORDER_COLS: &str = "id, nhs_number, vmp_id, dose_milli, dose_unit, route, kind, times, window_minutes, min_interval_minutes, max_per_24h, status, starts_at, ends_at";
+const ORDER_COLS: &str = "id, nhs_number, dmd_id, dose_milli, dose_unit, route, kind, times, window_minutes, min_interval_minutes, max_per_24h, status, starts_at, ends_at, level, dose_max_milli";
 
 fn order_from_row(r: &sqlx::any::AnyRow) -> Result<Order, sqlx::Error> {
+    let level: String = r.try_get(14)?;
     Ok(Order {
         id: r.try_get(0)?,
         nhs_number: r.try_get(1)?,
-        vmp_id: r.try_get(2)?,
+        level: MedicineLevel::parse(&level).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "level".into(),
+            source: format!("not a dm+d level: {level:?}").into(),
+        })?,
+        dmd_id: r.try_get(2)?,
+        dose_max_milli: r.try_get(15)?,
         dose_milli: r.try_get(3)?,
         dose_unit: r.try_get(4)?,
         route: r.try_get(5)?,
@@ -175,10 +182,12 @@ pub async fn load(
         ),
         None => Orders::ForMedicine(
             sqlx::query(&format!(
-                "SELECT {ORDER_COLS} FROM orders WHERE nhs_number = $1 AND vmp_id = $2 AND status = 'active'"
+                "SELECT {ORDER_COLS} FROM orders WHERE nhs_number = $1 AND status = 'active' AND ((level = 'vmp' AND dmd_id = $2) OR (level = 'vtm' AND dmd_id = $3) OR (level = 'amp' AND dmd_id = $4))"
             ))
             .bind(&nhs)
             .bind(&product.vmp_id)
+            .bind(product.vtm_id.as_deref().unwrap_or(""))
+            .bind(product.amp_id.as_deref().unwrap_or(""))
             .fetch_all(&db.pool)
             .await?
             .iter()
@@ -190,14 +199,15 @@ pub async fn load(
     let Ok(order) = choose_order(&inputs.orders, &nhs) else {
         return Ok(inputs);
     };
-    let (order_id, vmp_id) = (order.id.clone(), order.vmp_id.clone());
+    let (order_id, level, dmd_id) = (order.id.clone(), order.level, order.dmd_id.clone());
     // Every dose of the medicine the patient has had, from any of their orders, and the
     // chosen order's doses of the last three days (its due slots lie within a day of
     // now, its 24-hour count within one).
     inputs.doses = dose_state(
         &sqlx::query(DOSES_SQL)
             .bind(&nhs)
-            .bind(&vmp_id)
+            .bind(level.as_str())
+            .bind(&dmd_id)
             .fetch_one(&db.pool)
             .await?,
     )?;
@@ -337,21 +347,23 @@ pub async fn record(
     // otherwise both pass their checks and both be stored.
     let lock = match db.backend {
         crate::db::Backend::Postgres => {
-            "SELECT id FROM orders WHERE nhs_number = $1 AND vmp_id = $2 ORDER BY id FOR UPDATE"
+            "SELECT id FROM orders WHERE nhs_number = $1 AND level = $2 AND dmd_id = $3 ORDER BY id FOR UPDATE"
         }
         // SQLite has one writer: a write as the transaction's first statement takes it.
         crate::db::Backend::Sqlite => {
-            "UPDATE orders SET status = status WHERE nhs_number = $1 AND vmp_id = $2"
+            "UPDATE orders SET status = status WHERE nhs_number = $1 AND level = $2 AND dmd_id = $3"
         }
     };
     sqlx::query(lock)
         .bind(&nhs)
+        .bind(order.level.as_str())
         .bind(&order.vmp_id)
         .execute(&mut *tx)
         .await?;
     let doses = dose_state(
         &sqlx::query(DOSES_SQL)
             .bind(&nhs)
+            .bind(order.level.as_str())
             .bind(&order.vmp_id)
             .fetch_one(&mut *tx)
             .await?,

@@ -11,9 +11,9 @@ use bedside_ward::identify::{
     BandRules, IndexSummary, Lookup, PixEvidence, ReasonCode, judge, read_band,
 };
 use bedside_ward::medicines::{
-    AdministrationRequest, CheckInputs, Evaluation, GivenDose, Order, OrderKind, Orders, Outcome,
-    OverrideReason, PackScan, ProblemCode, Product, ProductSource, Recall, RefusalCode, Scans,
-    Severity, check, may_record, validate,
+    AdministrationRequest, CheckInputs, Evaluation, GivenDose, MedicineLevel, Order, OrderKind,
+    Orders, Outcome, OverrideReason, PackScan, ProblemCode, Product, ProductSource, Recall,
+    RefusalCode, Scans, Severity, check, may_record, validate,
 };
 use bedside_ward::time::{Date as Day, HOUR_MS, MINUTE_MS, parse_instant};
 
@@ -60,8 +60,10 @@ fn order() -> Order {
     Order {
         id: "ORD-1".into(),
         nhs_number: NHS.into(),
-        vmp_id: "VMP-PARA-500".into(),
+        level: MedicineLevel::Vmp,
+        dmd_id: "VMP-PARA-500".into(),
         dose_milli: 1_000_000,
+        dose_max_milli: None,
         dose_unit: "mg".into(),
         route: "oral".into(),
         kind: OrderKind::Regular,
@@ -130,6 +132,8 @@ fn good() -> Dose {
             product: Some(Product {
                 name: "Paracetamol 500 mg tablets (demo)".into(),
                 vmp_id: "VMP-PARA-500".into(),
+                vtm_id: Some("VTM-PARA".into()),
+                amp_id: Some("AMP-PARA-500-GENERIC".into()),
                 vmp_name: "Paracetamol 500 mg tablets".into(),
                 strength_milli: Some(500_000),
                 strength_unit: "mg".into(),
@@ -340,11 +344,66 @@ fn table() -> Vec<Case> {
             name: "the order is for another medicine",
             change: |d| {
                 d.inputs.orders = Orders::Named(Some(Order {
-                    vmp_id: "VMP-IBU-200".into(),
+                    dmd_id: "VMP-IBU-200".into(),
                     ..order()
                 }))
             },
             codes: &[WrongMedicine],
+        },
+        Case {
+            name: "a VTM order is met by any product of the moiety (here another brand)",
+            change: |d| {
+                let o = the_order(d);
+                o.level = MedicineLevel::Vtm;
+                o.dmd_id = "VTM-PARA".into();
+                product(d).amp_id = Some("AMP-PARA-500-BRAND".into());
+            },
+            codes: &[],
+        },
+        Case {
+            name: "a VTM order is not met by another moiety",
+            change: |d| {
+                let o = the_order(d);
+                o.level = MedicineLevel::Vtm;
+                o.dmd_id = "VTM-IBU".into();
+            },
+            codes: &[WrongMedicine],
+        },
+        Case {
+            name: "an AMP order is not met by another brand of the same VMP",
+            change: |d| {
+                let o = the_order(d);
+                o.level = MedicineLevel::Amp;
+                o.dmd_id = "AMP-PARA-500-BRAND".into();
+            },
+            codes: &[WrongMedicine],
+        },
+        Case {
+            name: "an AMP order is met by that brand",
+            change: |d| {
+                let o = the_order(d);
+                o.level = MedicineLevel::Amp;
+                o.dmd_id = "AMP-PARA-500-GENERIC".into();
+            },
+            codes: &[],
+        },
+        Case {
+            name: "a dose within the prescribed range",
+            change: |d| {
+                let o = the_order(d);
+                o.dose_milli = 500_000;
+                o.dose_max_milli = Some(1_000_000);
+            },
+            codes: &[],
+        },
+        Case {
+            name: "a dose above the prescribed range",
+            change: |d| {
+                let o = the_order(d);
+                o.dose_milli = 250_000;
+                o.dose_max_milli = Some(500_000);
+            },
+            codes: &[WrongDose],
         },
         Case {
             name: "the order is stopped",

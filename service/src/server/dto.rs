@@ -610,9 +610,14 @@ impl From<&crate::medicines::Problem> for ProblemItem {
 pub struct OrderBody {
     /// Order id.
     pub id: String,
-    /// VMP.
+    /// The dm+d id ordered: a VMP, or the VTM or AMP `level` names (the name is kept
+    /// from when every order was at VMP level).
     pub vmp_id: String,
-    /// Prescribed dose, e.g. `1 g`.
+    /// `vtm`, `vmp` or `amp`: the level of `vmp_id`. A VTM order is met by any product of
+    /// the moiety, an AMP order only by that brand.
+    #[schemars(schema_with = "medicine_level")]
+    pub level: String,
+    /// Prescribed dose, e.g. `1 g`, or a range `2.5 mg to 5 mg`.
     pub dose: String,
     /// Route.
     pub route: String,
@@ -621,11 +626,16 @@ pub struct OrderBody {
     pub kind: String,
 }
 
+fn medicine_level(_: &mut SchemaGenerator) -> Schema {
+    names(crate::medicines::MedicineLevel::NAMES.iter().copied())
+}
+
 impl From<&OrderInfo> for OrderBody {
     fn from(o: &OrderInfo) -> Self {
         OrderBody {
             id: o.id.clone(),
             vmp_id: o.vmp_id.clone(),
+            level: o.level.as_str().to_owned(),
             dose: o.dose.clone(),
             route: o.route.clone(),
             kind: o.kind.as_str().to_owned(),

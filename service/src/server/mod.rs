@@ -87,7 +87,15 @@ impl AppState {
     pub async fn start_feed(&self, addr: &str) -> Result<SocketAddr, StartError> {
         let domain = Domain::parse(&self.cfg.mrn_domain)
             .map_err(|e| crate::config::ConfigError::Invalid(format!("mrn_domain: {e}")))?;
-        crate::feed::start(addr, self.identifier.clone(), domain)
+        let orders = bedside_orders::hl7::ReadOptions {
+            nhs_test_numbers: if self.cfg.allow_test_nhs_numbers {
+                bedside_patient::TestData::Allow
+            } else {
+                bedside_patient::TestData::Reject
+            },
+            ..bedside_orders::hl7::ReadOptions::default()
+        };
+        crate::feed::start(addr, self.identifier.clone(), domain, orders)
             .await
             .map_err(|source| StartError::Bind {
                 addr: addr.to_owned(),

@@ -173,6 +173,21 @@ impl OrderKind {
     }
 }
 
+named_enum! {
+    /// The dm+d level an order names its medicine at. A VTM order ("paracetamol") is met
+    /// by any valid product of that moiety whose route fits, and its dose is the amount of
+    /// substance (strength × quantity); a VMP order only by that product; an AMP order
+    /// only by that brand.
+    pub enum MedicineLevel {
+        /// Virtual therapeutic moiety.
+        Vtm = "vtm",
+        /// Virtual medicinal product.
+        Vmp = "vmp",
+        /// Actual medicinal product (a brand).
+        Amp = "amp",
+    }
+}
+
 /// An order (prescription line) as the store holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Order {
@@ -180,10 +195,14 @@ pub struct Order {
     pub id: String,
     /// The patient's NHS number.
     pub nhs_number: String,
-    /// The medicine (VMP).
-    pub vmp_id: String,
-    /// Prescribed dose, thousandths of `dose_unit`.
+    /// The level [`Order::dmd_id`] is at.
+    pub level: MedicineLevel,
+    /// The medicine: a dm+d VTM, VMP or AMP id, as `level` says.
+    pub dmd_id: String,
+    /// Prescribed dose (or the low end of a range), thousandths of `dose_unit`.
     pub dose_milli: i64,
+    /// The high end of a dose range, if the order gives one.
+    pub dose_max_milli: Option<i64>,
     /// Unit of the dose.
     pub dose_unit: String,
     /// Route.
@@ -213,6 +232,10 @@ pub struct Product {
     pub name: String,
     /// Its VMP.
     pub vmp_id: String,
+    /// The VMP's VTM, if it has one.
+    pub vtm_id: Option<String>,
+    /// Its AMP (brand), when the pack is known at that level.
+    pub amp_id: Option<String>,
     /// The VMP's name.
     pub vmp_name: String,
     /// Strength per unit handled, thousandths of `strength_unit`; `None` when the
@@ -426,8 +449,10 @@ pub fn choose_order<'a>(orders: &'a Orders, nhs: &str) -> Result<&'a Order, Prob
 pub struct OrderInfo {
     /// Order id.
     pub id: String,
-    /// VMP.
+    /// The dm+d id ordered (a VTM, VMP or AMP, as `level` says).
     pub vmp_id: String,
+    /// The level of `vmp_id`.
+    pub level: MedicineLevel,
     /// Prescribed dose, e.g. `1 g`.
     pub dose: String,
     /// Route.
@@ -568,6 +593,28 @@ named_enum! {
         OverrideRequired = "override_required",
         /// Warnings and an override reason that does not answer all of them.
         OverrideReasonNotApplicable = "override_reason_not_applicable",
+    }
+}
+
+/// Whether `product` is what `order` asks for, at the order's level.
+#[must_use]
+pub fn order_met_by(order: &Order, product: &Product) -> bool {
+    match order.level {
+        MedicineLevel::Vmp => order.dmd_id == product.vmp_id,
+        MedicineLevel::Vtm => product.vtm_id.as_deref() == Some(order.dmd_id.as_str()),
+        MedicineLevel::Amp => product.amp_id.as_deref() == Some(order.dmd_id.as_str()),
+    }
+}
+
+/// The prescribed dose in words: `1 g`, or a range `2.5 mg to 5 mg`.
+fn order_dose(order: &Order) -> String {
+    match order.dose_max_milli {
+        Some(max) if max != order.dose_milli => format!(
+            "{} to {}",
+            amount(order.dose_milli, &order.dose_unit),
+            amount(max, &order.dose_unit)
+        ),
+        _ => amount(order.dose_milli, &order.dose_unit),
     }
 }
 
@@ -921,17 +968,20 @@ pub fn check(
     };
     ev.order = Some(OrderInfo {
         id: order.id.clone(),
-        vmp_id: order.vmp_id.clone(),
-        dose: amount(order.dose_milli, &order.dose_unit),
+        vmp_id: order.dmd_id.clone(),
+        level: order.level,
+        dose: order_dose(order),
         route: order.route.clone(),
         kind: order.kind,
     });
-    if order.vmp_id != product.vmp_id {
+    if !order_met_by(order, product) {
         ev.push(
             ProblemCode::WrongMedicine,
             format!(
-                "Wrong medicine: the order is for {}, this pack is {}.",
-                order.vmp_id, product.vmp_name
+                "Wrong medicine: the order is for {} {}, this pack is {}.",
+                order.level.as_str().to_uppercase(),
+                order.dmd_id,
+                product.vmp_name
             ),
         );
     }
@@ -948,12 +998,13 @@ pub fn check(
             .unwrap_or(i64::MAX);
         ev.internal.dose_milli = given;
         let given_text = amount(given, &product.strength_unit);
-        if product.strength_unit != order.dose_unit || given != order.dose_milli {
+        let max = order.dose_max_milli.unwrap_or(order.dose_milli);
+        if product.strength_unit != order.dose_unit || given < order.dose_milli || given > max {
             ev.push(
                 ProblemCode::WrongDose,
                 format!(
                     "Wrong dose: prescribed {}, this is {given_text} ({} {} × {}).",
-                    amount(order.dose_milli, &order.dose_unit),
+                    order_dose(order),
                     amount(quantity_milli, "").trim_end(),
                     product.per_unit,
                     amount(strength_milli, &product.strength_unit)
