@@ -13,7 +13,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, post, put};
 use bedside_patient::{GsrnPrefix, Policy, TestData};
 use bedside_pix::client::PixClient;
 use bedside_pix::domain::Domain;
@@ -29,6 +29,7 @@ pub mod auth;
 pub mod dto;
 pub mod extract;
 pub mod fhir;
+pub mod fhir_orders;
 pub mod metrics;
 pub mod problem;
 pub mod tls;
@@ -290,6 +291,21 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/v1/audit/fhir", get(fhir::audit_fhir)),
         (Method::POST, "/v1/wristbands", post(wristbands::wristbands)),
         (Method::GET, "/v1/printers", get(wristbands::printers)),
+        (
+            Method::PUT,
+            "/fhir/MedicationRequest/{id}",
+            put(fhir_orders::put),
+        ),
+        (
+            Method::GET,
+            "/fhir/MedicationRequest/{id}",
+            get(fhir_orders::read),
+        ),
+        (
+            Method::GET,
+            "/fhir/MedicationRequest",
+            get(fhir_orders::search),
+        ),
     ]
 }
 
