@@ -323,9 +323,6 @@ async fn put_inner(
     .await
     .map_err(|_| db_failed())?;
     tx.commit().await.map_err(|_| db_failed())?;
-    state
-        .metrics
-        .inc("bedside_fhir_orders_total", "outcome", outcome);
     if stored == Stored::Created {
         let mut resp = fhir_json(StatusCode::CREATED, body);
         if let Ok(v) = HeaderValue::from_str(&format!("/fhir/MedicationRequest/{id}")) {
