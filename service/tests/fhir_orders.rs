@@ -490,3 +490,50 @@ async fn refusals_as_problem_details_on_request() {
     assert!(r.contains("\"code\":\"not_found\""), "{r}");
     app.stop().await;
 }
+
+/// Concurrent PUTs of one new id: exactly one creates, the others replace, and one order
+/// is stored.
+async fn concurrent_puts(db: common::TestDb) {
+    let app = common::TestApp::start(db.config()).await;
+    let nhs = common::demo().patients[0].nhs_number.clone();
+    let body = order(
+        "ord-race",
+        "active",
+        bedside::demo::PARACETAMOL_500_TABLETS,
+        &nhs,
+    )
+    .to_string();
+    let token = common::token("integrator");
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let (addr, body, token) = (app.addr, body.clone(), token.clone());
+        tasks.push(tokio::task::spawn_blocking(move || {
+            common::http(
+                addr,
+                "PUT",
+                "/fhir/MedicationRequest/ord-race",
+                Some(&token),
+                Some(FHIR),
+                body.as_bytes(),
+            )
+            .status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 200, 200, 201]);
+    use sqlx::Row;
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM orders WHERE id = 'fhir:ord-race'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    assert_eq!(n, 1);
+    app.stop().await;
+}
+
+both_backends!(race, concurrent_puts);
