@@ -118,13 +118,13 @@ async fn local(db: &Db, version: i64, gtin: &str) -> Result<Option<Resolved>, sq
     let (sql, apid_known) = match level.as_str() {
         "ampp" => (
             format!(
-                "SELECT a.apid, p.invalid + a.invalid, {VMP_COLS} FROM dmd_ampp p JOIN dmd_amp a ON a.version = p.version AND a.apid = p.apid JOIN dmd_vmp v ON v.version = a.version AND v.vpid = a.vpid WHERE p.version = $1 AND p.appid = $2"
+                "SELECT a.apid, p.invalid + a.invalid, {VMP_COLS} FROM dmd_ampp p CROSS JOIN dmd_amp a CROSS JOIN dmd_vmp v WHERE p.version = $1 AND p.appid = $2 AND a.version = p.version AND a.apid = p.apid AND v.version = a.version AND v.vpid = a.vpid"
             ),
             true,
         ),
         "amp" => (
             format!(
-                "SELECT a.apid, a.invalid, {VMP_COLS} FROM dmd_amp a JOIN dmd_vmp v ON v.version = a.version AND v.vpid = a.vpid WHERE a.version = $1 AND a.apid = $2"
+                "SELECT a.apid, a.invalid, {VMP_COLS} FROM dmd_amp a CROSS JOIN dmd_vmp v WHERE a.version = $1 AND a.apid = $2 AND v.version = a.version AND v.vpid = a.vpid"
             ),
             true,
         ),
@@ -167,7 +167,9 @@ async fn from_dmd(
 ) -> Result<Option<Resolved>, sqlx::Error> {
     // An ended GTIN still identifies its pack (old stock stays in cupboards).
     let rows = sqlx::query(&format!(
-        "SELECT DISTINCT p.appid, p.name, a.apid, p.invalid + a.invalid, {VMP_COLS} FROM dmd_gtin g JOIN dmd_ampp p ON p.version = g.version AND p.appid = g.appid JOIN dmd_amp a ON a.version = p.version AND a.apid = p.apid JOIN dmd_vmp v ON v.version = a.version AND v.vpid = a.vpid WHERE g.version = $1 AND g.gtin = $2"
+        // CROSS JOIN: SQLite joins in the order written (from the GTIN's key down the
+        // primary keys), whatever its statistics say; PostgreSQL reads it as a plain join.
+        "SELECT DISTINCT p.appid, p.name, a.apid, p.invalid + a.invalid, {VMP_COLS} FROM dmd_gtin g CROSS JOIN dmd_ampp p CROSS JOIN dmd_amp a CROSS JOIN dmd_vmp v WHERE g.version = $1 AND g.gtin = $2 AND p.version = g.version AND p.appid = g.appid AND a.version = p.version AND a.apid = p.apid AND v.version = a.version AND v.vpid = a.vpid"
     ))
     .bind(version)
     .bind(gtin)
@@ -233,7 +235,7 @@ async fn finish(db: &Db, version: i64, r: Resolved) -> Result<Product, sqlx::Err
         None => None,
     };
     let routes = sqlx::query(
-        "SELECT l.description FROM dmd_vmp_route r JOIN dmd_lookup l ON l.version = r.version AND l.tbl = 'ROUTE' AND l.code = r.route WHERE r.version = $1 AND r.vpid = $2 ORDER BY l.description",
+        "SELECT l.description FROM dmd_vmp_route r CROSS JOIN dmd_lookup l WHERE r.version = $1 AND r.vpid = $2 AND l.version = r.version AND l.tbl = 'ROUTE' AND l.code = r.route ORDER BY l.description",
     )
     .bind(version)
     .bind(&r.vpid)
@@ -243,7 +245,7 @@ async fn finish(db: &Db, version: i64, r: Resolved) -> Result<Product, sqlx::Err
     .map(|row| row.try_get::<String, _>(0).map(|d| d.to_lowercase()))
     .collect::<Result<Vec<_>, _>>()?;
     let control = sqlx::query(
-        "SELECT l.description FROM dmd_vmp_control c JOIN dmd_lookup l ON l.version = c.version AND l.tbl = 'CONTROL_DRUG_CATEGORY' AND l.code = c.category WHERE c.version = $1 AND c.vpid = $2",
+        "SELECT l.description FROM dmd_vmp_control c CROSS JOIN dmd_lookup l WHERE c.version = $1 AND c.vpid = $2 AND l.version = c.version AND l.tbl = 'CONTROL_DRUG_CATEGORY' AND l.code = c.category",
     )
     .bind(version)
     .bind(&r.vpid)

@@ -530,6 +530,10 @@ async fn load(
     if let Err(e) = delete_older(db, version).await {
         tracing::warn!(error = %e, "older catalogue versions not deleted yet");
     }
+    // Fresh statistics for the planner (hundreds of thousands of rows just changed).
+    if let Err(e) = sqlx::query("ANALYZE").execute(&db.pool).await {
+        tracing::warn!(error = %e, "catalogue statistics not refreshed");
+    }
     Ok(Some(summary))
 }
 
