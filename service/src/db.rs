@@ -90,6 +90,10 @@ const SQLITE_CATALOGUE: &str = include_str!("../migrations/sqlite/0006_catalogue
 const POSTGRES_CATALOGUE: &str = include_str!("../migrations/postgres/0006_catalogue.sql");
 const SQLITE_ORDERS: &str = include_str!("../migrations/sqlite/0007_orders_from_epma.sql");
 const POSTGRES_ORDERS: &str = include_str!("../migrations/postgres/0007_orders_from_epma.sql");
+const SQLITE_ALLERGY_RESOURCES: &str =
+    include_str!("../migrations/sqlite/0008_allergy_resources.sql");
+const POSTGRES_ALLERGY_RESOURCES: &str =
+    include_str!("../migrations/postgres/0008_allergy_resources.sql");
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.
 #[derive(Debug, Clone, Copy)]
@@ -164,6 +168,16 @@ impl Embedded {
             Cow::Borrowed(match self.0 {
                 Backend::Sqlite => SQLITE_ORDERS,
                 Backend::Postgres => POSTGRES_ORDERS,
+            }),
+            false,
+        ));
+        all.push(Migration::new(
+            8,
+            Cow::Borrowed("FHIR allergy resources"),
+            MigrationType::Simple,
+            Cow::Borrowed(match self.0 {
+                Backend::Sqlite => SQLITE_ALLERGY_RESOURCES,
+                Backend::Postgres => POSTGRES_ALLERGY_RESOURCES,
             }),
             false,
         ));
