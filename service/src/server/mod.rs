@@ -29,6 +29,7 @@ pub mod auth;
 pub mod dto;
 pub mod extract;
 pub mod fhir;
+pub mod fhir_allergies;
 pub mod fhir_orders;
 pub mod metrics;
 pub mod problem;
@@ -305,6 +306,16 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::GET,
             "/fhir/MedicationRequest",
             get(fhir_orders::search),
+        ),
+        (
+            Method::PUT,
+            "/fhir/AllergyIntolerance/{id}",
+            put(fhir_allergies::put),
+        ),
+        (
+            Method::GET,
+            "/fhir/AllergyIntolerance/{id}",
+            get(fhir_allergies::read),
         ),
     ]
 }
