@@ -10,11 +10,13 @@
 //! |---|---|
 //! | ADT^A01 / A04 / A05 / A28 (link), A08 / A31 (update) | the patient (exactly one NHS number in PID-3, name from PID-5, date of birth from PID-7, sex from PID-8) is created or updated, and each trust hospital number in PID-3 is linked to that NHS number alone (replacing earlier links) |
 //! | ADT^A40 (merge) | each hospital number in MRG-1 is marked merged (its bands stop resolving); a subsumed NHS number's record is marked merged into the survivor's |
+//! | AL1 in ADT^A01 / A04 / A08 / A31 | the patient's HL7 allergy list is replaced by the message's (read by `bedside-orders`, as the live feed reads it): `409137002`/`716186003` state "no known drug allergy"; a message without a drug AL1 leaves the stored list alone |
 //!
 //! All or nothing: every message is checked first; any fault rejects the file and names
 //! the message (1-based, in file order), the segment and the field — never the data. The
 //! messages are then applied in file order in one transaction with one audit row.
 
+use bedside_orders::model::AllergyStatement;
 use bedside_patient::{Date, NhsNumber, Sex, TestData};
 use bedside_pix::batch::BatchError;
 use bedside_pix::domain::Domain;
@@ -121,6 +123,9 @@ pub enum Op {
         sex: Option<String>,
         /// Trust hospital numbers.
         mrns: Vec<String>,
+        /// The message's AL1 allergy statement, replacing the patient's HL7 allergy
+        /// list; `None` when the message has no drug AL1.
+        allergies: Option<AllergyStatement>,
     },
     /// A40: the subsumed identifiers stop resolving.
     Merge {
@@ -223,6 +228,29 @@ fn ids(
     Ok(out)
 }
 
+/// An AL1 the allergy reader refused, located; the words never quote the data.
+fn allergy_error(n: usize, e: &bedside_orders::hl7::Hl7Error) -> Hl7Error {
+    use bedside_orders::hl7::ErrorKind;
+    let error = match &e.kind {
+        ErrorKind::UnknownTableValue { .. } => {
+            "a value not in its HL7 table (AL1-2: table 0127, AL1-4: table 0128)"
+        }
+        ErrorKind::UnknownCodingSystem { .. } => "the substance's coding system must be DMD or SCT",
+        ErrorKind::BadConceptId { .. } => "the substance code is not a SNOMED CT / dm+d id",
+        ErrorKind::MissingValue => "a required value is missing",
+        ErrorKind::ContradictoryAllergies => {
+            "\"no known drug allergy\" sent together with an allergy"
+        }
+        _ => "the allergy segment cannot be read",
+    };
+    Hl7Error {
+        message: n,
+        segment: Some(e.segment),
+        field: (e.field > 0).then_some(e.field),
+        error: error.into(),
+    }
+}
+
 fn text_ok(s: &str) -> bool {
     !s.trim().is_empty() && s.chars().count() <= 100 && !s.chars().any(char::is_control)
 }
@@ -290,6 +318,28 @@ fn check_message(
                     ));
                 }
             };
+            // AL1 replaces the list in admissions, registrations and updates; a pre-admission
+            // (A05) or a person added (A28) is not read for allergies.
+            let (_, trigger, _) = msg.message_type();
+            let allergy_event = matches!(trigger, "A01" | "A04" | "A08" | "A31");
+            let allergies = if allergy_event {
+                match bedside_orders::hl7::read_allergies(&msg) {
+                    Ok(a) => a,
+                    // A message the allergy reader does not take carries no allergy list.
+                    Err(e)
+                        if matches!(
+                            e.code,
+                            bedside_orders::hl7::ErrorCode::UnsupportedEventCode
+                                | bedside_orders::hl7::ErrorCode::UnsupportedMessageType
+                        ) =>
+                    {
+                        None
+                    }
+                    Err(e) => return Err(allergy_error(n, &e)),
+                }
+            } else {
+                None
+            };
             Ok(Op::Upsert {
                 nhs_number: nhs,
                 family: d.family.trim().to_owned(),
@@ -297,6 +347,7 @@ fn check_message(
                 date_of_birth: dob.to_iso8601(),
                 sex: sex.map(|s| s.iso5218().to_string()),
                 mrns: ids.mrns,
+                allergies,
             })
         }
         FeedEvent::Merge {
@@ -402,59 +453,11 @@ pub struct Summary {
 pub async fn apply(db: &Db, ops: &[Op], actor: &str) -> Result<Summary, sqlx::Error> {
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
-    let mut patients: Vec<&str> = Vec::new();
-    let mut merged_nhs: Vec<&str> = Vec::new();
-    let mut merged = 0usize;
-    for op in ops {
-        match op {
-            Op::Upsert {
-                nhs_number,
-                family,
-                given,
-                date_of_birth,
-                sex,
-                mrns,
-            } => {
-                sqlx::query("INSERT INTO patients (nhs_number, family, given, birth_date, sex, merged_into, updated_at) VALUES ($1, $2, $3, $4, $5, NULL, $6) ON CONFLICT (nhs_number) DO UPDATE SET family = excluded.family, given = excluded.given, birth_date = excluded.birth_date, sex = excluded.sex, updated_at = excluded.updated_at")
-                    .bind(nhs_number).bind(family).bind(given).bind(date_of_birth).bind(sex.clone()).bind(now)
-                    .execute(&mut *tx).await?;
-                crate::feed::link_in(
-                    &mut tx,
-                    mrns,
-                    std::slice::from_ref(nhs_number),
-                    "import",
-                    now,
-                )
-                .await?;
-                if !patients.contains(&nhs_number.as_str()) {
-                    patients.push(nhs_number);
-                }
-            }
-            Op::Merge {
-                survivor_nhs,
-                survivor_mrns,
-                old_nhs,
-                old_mrns,
-            } => {
-                crate::feed::merge_in(
-                    &mut tx,
-                    survivor_nhs,
-                    survivor_mrns,
-                    old_nhs,
-                    old_mrns,
-                    "import",
-                    now,
-                )
-                .await?;
-                merged += 1;
-                for n in survivor_nhs.iter().chain(old_nhs) {
-                    if !merged_nhs.contains(&n.as_str()) {
-                        merged_nhs.push(n);
-                    }
-                }
-            }
-        }
-    }
+    let Applied {
+        patients,
+        merged_nhs,
+        merged,
+    } = apply_in(&mut tx, ops, now).await?;
     let mut all = patients.clone();
     for n in &merged_nhs {
         if !all.contains(n) {
@@ -481,5 +484,89 @@ pub async fn apply(db: &Db, ops: &[Op], actor: &str) -> Result<Summary, sqlx::Er
         imported: patients.len(),
         merged,
         messages: ops.len(),
+    })
+}
+
+/// What [`apply_in`] changed.
+pub(crate) struct Applied<'a> {
+    /// NHS numbers created or updated, in file order.
+    pub patients: Vec<&'a str>,
+    /// NHS numbers an A40 touched.
+    pub merged_nhs: Vec<&'a str>,
+    /// A40 merges applied.
+    pub merged: usize,
+}
+
+/// Applies checked operations in order, in the caller's transaction (no audit row, no
+/// invalidation: the caller writes its own).
+///
+/// # Errors
+/// Database errors.
+pub(crate) async fn apply_in<'a>(
+    tx: &mut sqlx::AnyConnection,
+    ops: &'a [Op],
+    now: i64,
+) -> Result<Applied<'a>, sqlx::Error> {
+    let mut patients: Vec<&str> = Vec::new();
+    let mut merged_nhs: Vec<&str> = Vec::new();
+    let mut merged = 0usize;
+    for op in ops {
+        match op {
+            Op::Upsert {
+                nhs_number,
+                family,
+                given,
+                date_of_birth,
+                sex,
+                mrns,
+                allergies,
+            } => {
+                sqlx::query("INSERT INTO patients (nhs_number, family, given, birth_date, sex, merged_into, updated_at) VALUES ($1, $2, $3, $4, $5, NULL, $6) ON CONFLICT (nhs_number) DO UPDATE SET family = excluded.family, given = excluded.given, birth_date = excluded.birth_date, sex = excluded.sex, updated_at = excluded.updated_at")
+                    .bind(nhs_number).bind(family).bind(given).bind(date_of_birth).bind(sex.clone()).bind(now)
+                    .execute(&mut *tx).await?;
+                crate::feed::link_in(
+                    &mut *tx,
+                    mrns,
+                    std::slice::from_ref(nhs_number),
+                    "import",
+                    now,
+                )
+                .await?;
+                if let Some(statement) = allergies {
+                    crate::allergies::replace_hl7(&mut *tx, nhs_number, statement, now).await?;
+                }
+                if !patients.contains(&nhs_number.as_str()) {
+                    patients.push(nhs_number);
+                }
+            }
+            Op::Merge {
+                survivor_nhs,
+                survivor_mrns,
+                old_nhs,
+                old_mrns,
+            } => {
+                crate::feed::merge_in(
+                    &mut *tx,
+                    survivor_nhs,
+                    survivor_mrns,
+                    old_nhs,
+                    old_mrns,
+                    "import",
+                    now,
+                )
+                .await?;
+                merged += 1;
+                for n in survivor_nhs.iter().chain(old_nhs) {
+                    if !merged_nhs.contains(&n.as_str()) {
+                        merged_nhs.push(n);
+                    }
+                }
+            }
+        }
+    }
+    Ok(Applied {
+        patients,
+        merged_nhs,
+        merged,
     })
 }
