@@ -3,6 +3,13 @@
 //! locations, a small medicines catalogue with orders and recalls, and one API token per
 //! role. Everything is deterministic, so `bedside demo list` needs no database, and
 //! [`seed`] writes it once (guarded by a `meta` row, safe with several instances).
+//!
+//! The patients' allergies arrive the way a trust's do: [`seed`] imports the embedded
+//! ADT file `examples/data/demo-allergies.hl7` through the HL7 importer
+//! ([`crate::import_hl7`]). Its `ADT^A08`s state "no known drug allergy" (AL1
+//! `409137002`) for every demo patient except two: the second (a high-criticality
+//! amoxicillin allergy, so scanning the demo amoxicillin for them is stopped) and the
+//! sixth (no statement at all, so every check for them warns `allergies_not_recorded`).
 
 use bedside_patient::synthetic::Generator;
 use bedside_patient::{Date, DateOfBirth, Demographics, Gsrn, GsrnPrefix, NhsGsrn, NhsNumber, Sex};
@@ -721,6 +728,33 @@ pub enum SeedError {
     /// No randomness for token salts.
     #[error(transparent)]
     Random(#[from] crate::crypto::RandomError),
+    /// The embedded allergy file does not import (a defect of this build).
+    #[error("the demo allergy file does not import: {0}")]
+    Allergies(String),
+}
+
+/// The demo patients' allergy statements as the PAS would send them (see the module
+/// documentation).
+pub const DEMO_ALLERGIES_HL7: &str = include_str!("../../examples/data/demo-allergies.hl7");
+
+/// The HL7 importer's operations for [`DEMO_ALLERGIES_HL7`].
+fn demo_allergy_ops() -> Result<Vec<crate::import_hl7::Op>, SeedError> {
+    // The file names no hospital numbers: the domain is never matched.
+    let domain = bedside_pix::domain::Domain::parse("DEMO_MRN&2.999.826.0.1.1&ISO")
+        .map_err(|e| SeedError::Allergies(e.to_string()))?;
+    crate::import_hl7::parse(
+        DEMO_ALLERGIES_HL7.as_bytes(),
+        bedside_patient::TestData::Allow,
+        &domain,
+    )
+    .map_err(|errs| {
+        SeedError::Allergies(
+            errs.iter()
+                .map(|e| format!("message {}: {}", e.message, e.error))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
 }
 
 /// Writes the demo data once. Returns `true` if this call seeded it.
@@ -807,6 +841,9 @@ pub async fn seed(db: &Db) -> Result<bool, SeedError> {
     for o in &d.orders {
         insert_order(&mut tx, o, now - crate::clock::DAY_MS).await?;
     }
+    // The allergy statements, through the HL7 importer, in this transaction (the
+    // importer's demographics are the ones just written).
+    crate::import_hl7::apply_in(&mut tx, &demo_allergy_ops()?, now).await?;
     for r in &d.recalls {
         sqlx::query("INSERT INTO recalls (gtin, batch, action, notice) VALUES ($1, $2, $3, $4)")
             .bind(&r.gtin)
@@ -1004,5 +1041,54 @@ mod tests {
         }
         assert_eq!(gs1_check_digit("95200009990001235"), '2');
         assert_eq!(d.tokens.len(), 5);
+    }
+
+    /// The embedded allergy file names the demo patients exactly as seeded (an import
+    /// updates demographics), links no hospital numbers, and states what the module
+    /// documentation says.
+    #[test]
+    fn the_demo_allergy_file_agrees_with_the_demo_patients() {
+        use bedside_orders::model::{AllergyStatement, Criticality};
+        let d = data();
+        let ops = demo_allergy_ops().unwrap();
+        assert_eq!(ops.len(), 5);
+        for (i, op) in ops.iter().enumerate() {
+            let crate::import_hl7::Op::Upsert {
+                nhs_number,
+                family,
+                given,
+                date_of_birth,
+                sex,
+                mrns,
+                allergies,
+            } = op
+            else {
+                panic!("message {i} is not an update");
+            };
+            let p = &d.patients[i];
+            assert_eq!(
+                (nhs_number, family, given, date_of_birth, sex.as_deref()),
+                (
+                    &p.nhs_number,
+                    &p.family,
+                    &p.given,
+                    &p.date_of_birth,
+                    Some(p.sex.as_str())
+                )
+            );
+            assert!(mrns.is_empty(), "{i}");
+            match (i, allergies) {
+                (1, Some(AllergyStatement::Allergies(list))) => {
+                    assert_eq!(list.len(), 1);
+                    assert_eq!(list[0].code, "900000021000001100");
+                    assert_eq!(list[0].criticality, Criticality::High);
+                }
+                (1, other) => panic!("{other:?}"),
+                (_, Some(AllergyStatement::NoneKnown)) => {}
+                (_, other) => panic!("{i}: {other:?}"),
+            }
+        }
+        // The sixth patient has no statement: "not recorded".
+        assert_eq!(d.patients.len(), 6);
     }
 }
