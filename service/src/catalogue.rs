@@ -8,7 +8,7 @@
 //! dm+d for its GTIN and the answer says so. A GTIN that dm+d lists under two different
 //! packs is not guessed between: it resolves to nothing, and the check refuses the pack.
 
-use bedside_ward::medicines::{Product, ProductSource};
+use bedside_ward::medicines::{Product, ProductSource, Substance};
 use sqlx::Row;
 
 use crate::db::Db;
@@ -210,8 +210,63 @@ async fn lookup(
         .transpose()
 }
 
+/// What the product is made of, for the allergy check: the VMP's ingredients (`VPI`),
+/// then the AMP's excipients, then the VTM, each followed by the ids dm+d says it replaced
+/// (`dmd_previous`), so an allergy recorded under an old id still matches. Names from
+/// `dmd_ingredient` and `dmd_vtm`.
+async fn substances(db: &Db, version: i64, r: &Resolved) -> Result<Vec<Substance>, sqlx::Error> {
+    let mut out: Vec<Substance> = Vec::new();
+    let mut add = |id: String, name: &str| {
+        if !out.iter().any(|s| s.id == id) {
+            out.push(Substance {
+                id,
+                name: name.to_owned(),
+            });
+        }
+    };
+    let rows = sqlx::query(
+        "SELECT s.isid, i.name, p.previous FROM (SELECT 0 AS k, isid FROM dmd_vpi WHERE version = $1 AND vpid = $2 UNION ALL SELECT 1 AS k, isid FROM dmd_amp_excipient WHERE version = $1 AND apid = $3) s LEFT JOIN dmd_ingredient i ON i.version = $1 AND i.isid = s.isid LEFT JOIN dmd_previous p ON p.version = $1 AND p.kind = 'ingredient' AND p.current = s.isid ORDER BY s.k, s.isid, p.previous",
+    )
+    .bind(version)
+    .bind(&r.vpid)
+    .bind(r.apid.as_deref().unwrap_or(""))
+    .fetch_all(&db.pool)
+    .await?;
+    for row in &rows {
+        let id: String = row.try_get(0)?;
+        let name = row
+            .try_get::<Option<String>, _>(1)?
+            .unwrap_or_else(|| format!("an ingredient (dm+d {id})"));
+        add(id, &name);
+        if let Some(previous) = row.try_get::<Option<String>, _>(2)? {
+            add(previous, &name);
+        }
+    }
+    if let Some(vtmid) = &r.vtmid {
+        let rows = sqlx::query(
+            "SELECT v.name, p.previous FROM dmd_vtm v LEFT JOIN dmd_previous p ON p.version = v.version AND p.kind = 'vtm' AND p.current = v.vtmid WHERE v.version = $1 AND v.vtmid = $2 ORDER BY p.previous",
+        )
+        .bind(version)
+        .bind(vtmid)
+        .fetch_all(&db.pool)
+        .await?;
+        let name = match rows.first() {
+            Some(row) => row.try_get::<String, _>(0)?,
+            None => format!("the medicine (dm+d {vtmid})"),
+        };
+        add(vtmid.clone(), &name);
+        for row in &rows {
+            if let Some(previous) = row.try_get::<Option<String>, _>(1)? {
+                add(previous, &name);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Adds the strength (one active ingredient with an exact strength per handled unit),
-/// the routes (dm+d `DROUTE`, by name), and whether a second checker is needed.
+/// the routes (dm+d `DROUTE`, by name), whether a second checker is needed, and the
+/// substances (for the allergy check).
 async fn finish(db: &Db, version: i64, r: Resolved) -> Result<Product, sqlx::Error> {
     let vpis = sqlx::query("SELECT strength_milli, strength_uom, per_uom FROM dmd_vpi WHERE version = $1 AND vpid = $2")
         .bind(version)
@@ -266,6 +321,7 @@ async fn finish(db: &Db, version: i64, r: Resolved) -> Result<Product, sqlx::Err
     .await?
     .try_get::<i64, _>(0)?
         > 0;
+    let substances = substances(db, version, &r).await?;
     Ok(Product {
         name: r.name,
         vmp_id: r.vpid,
@@ -279,6 +335,7 @@ async fn finish(db: &Db, version: i64, r: Resolved) -> Result<Product, sqlx::Err
         high_risk: controlled || listed,
         invalid: r.invalid,
         source: r.source,
+        substances,
     })
 }
 

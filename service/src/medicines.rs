@@ -12,11 +12,12 @@ use serde_json::json;
 use sqlx::Row;
 
 pub use bedside_ward::medicines::{
-    AdministrationRequest, CheckFacts, CheckInputs, DoseState, DueSlot, Evaluation, GivenDose,
-    Internal, MedicineLevel, Order, OrderInfo, OrderKind, Orders, Outcome, OverrideReason,
-    PackFacts, PackInfo, PackScan, Problem, ProblemCode, Product, ProductSource, Recall,
-    RefusalCode, RequestError, Right, Scans, Severity, amount, check, choose_order, may_record,
-    nearest_due, override_answers, read_scans, shortest_gap_minutes, validate,
+    AdministrationRequest, AllergyCriticality, AllergyEntry, AllergyInputs, CheckFacts,
+    CheckInputs, DoseState, DueSlot, Evaluation, GivenDose, Internal, MedicineLevel, Order,
+    OrderInfo, OrderKind, Orders, Outcome, OverrideReason, PackFacts, PackInfo, PackScan, Problem,
+    ProblemCode, Product, ProductSource, Recall, RefusalCode, RequestError, Right, Scans, Severity,
+    Substance, amount, check, choose_order, may_record, nearest_due, override_answers, read_scans,
+    shortest_gap_minutes, validate,
 };
 
 use crate::identify::{Decision, Identifier};
@@ -64,6 +65,45 @@ fn order_from_row(r: &sqlx::any::AnyRow) -> Result<Order, sqlx::Error> {
     })
 }
 
+/// The patient's allergy statement and allergies. Any allergy row makes the record
+/// `Recorded` (an allergy is never hidden by a status); otherwise the status row says
+/// "none known", and no row at all is "not recorded".
+async fn allergies_of(db: &crate::db::Db, nhs: &str) -> Result<AllergyInputs, sqlx::Error> {
+    let status: Option<String> =
+        sqlx::query("SELECT status FROM allergy_status WHERE nhs_number = $1")
+            .bind(nhs)
+            .fetch_optional(&db.pool)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+    let list = sqlx::query(
+        "SELECT code, display, criticality, clinical_status FROM allergies WHERE nhs_number = $1 ORDER BY source, id",
+    )
+    .bind(nhs)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        let criticality: String = r.try_get(2)?;
+        Ok(AllergyEntry {
+            code: r.try_get(0)?,
+            display: r.try_get(1)?,
+            // The table's CHECK allows only the three names; anything else is treated
+            // as the least informative one, never as "low".
+            criticality: AllergyCriticality::parse(&criticality)
+                .unwrap_or(AllergyCriticality::UnableToAssess),
+            active: r.try_get::<String, _>(3)? == "active",
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(match (status.as_deref(), list.is_empty()) {
+        (_, false) => AllergyInputs::Recorded(list),
+        (None, true) => AllergyInputs::NotRecorded,
+        (Some("none_known"), true) => AllergyInputs::NoneKnown,
+        (Some(_), true) => AllergyInputs::Recorded(Vec::new()),
+    })
+}
+
 async fn count<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     db: &crate::db::Db,
@@ -105,6 +145,7 @@ pub async fn load(
         orders: Orders::ForMedicine(Vec::new()),
         doses: (0, None),
         order_doses: Vec::new(),
+        allergies: AllergyInputs::NotRecorded,
     };
     if let Some(g) = &scans.staff {
         inputs.staff_known = staff_known(g.clone()).await?;
@@ -171,6 +212,7 @@ pub async fn load(
             return Ok(inputs);
         }
     };
+    inputs.allergies = allergies_of(db, &nhs).await?;
     inputs.orders = match &req.order_id {
         Some(oid) => Orders::Named(
             sqlx::query(&format!("SELECT {ORDER_COLS} FROM orders WHERE id = $1"))

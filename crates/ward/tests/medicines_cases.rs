@@ -11,9 +11,10 @@ use bedside_ward::identify::{
     BandRules, IndexSummary, Lookup, PixEvidence, ReasonCode, judge, read_band,
 };
 use bedside_ward::medicines::{
-    AdministrationRequest, CheckInputs, Evaluation, GivenDose, MedicineLevel, Order, OrderKind,
-    Orders, Outcome, OverrideReason, PackScan, ProblemCode, Product, ProductSource, Recall,
-    RefusalCode, Scans, Severity, check, may_record, validate,
+    AdministrationRequest, AllergyCriticality, AllergyEntry, AllergyInputs, CheckInputs,
+    Evaluation, GivenDose, MedicineLevel, Order, OrderKind, Orders, Outcome, OverrideReason,
+    PackScan, ProblemCode, Product, ProductSource, Recall, RefusalCode, Scans, Severity, Substance,
+    check, may_record, validate,
 };
 use bedside_ward::time::{Date as Day, HOUR_MS, MINUTE_MS, parse_instant};
 
@@ -144,13 +145,43 @@ fn good() -> Dose {
                 source: ProductSource::Dmd {
                     release: "2026-12-01".into(),
                 },
+                substances: vec![
+                    substance("ING-PARA", "Paracetamol"),
+                    substance("EXC-GELATIN", "Gelatin"),
+                    substance("VTM-PARA", "Paracetamol"),
+                ],
             }),
             orders: Orders::ForMedicine(vec![order()]),
             doses: (0, None),
             order_doses: Vec::new(),
+            allergies: AllergyInputs::NoneKnown,
         },
         now: now(),
     }
+}
+
+fn substance(id: &str, name: &str) -> Substance {
+    Substance {
+        id: id.into(),
+        name: name.into(),
+    }
+}
+
+fn allergic_to(code: &str, criticality: AllergyCriticality, active: bool) -> AllergyInputs {
+    AllergyInputs::Recorded(vec![
+        AllergyEntry {
+            code: "VTM-PENICILLIN".into(),
+            display: Some("Penicillin".into()),
+            criticality: AllergyCriticality::High,
+            active: true,
+        },
+        AllergyEntry {
+            code: code.into(),
+            display: Some("as recorded".into()),
+            criticality,
+            active,
+        },
+    ])
 }
 
 fn run(d: &Dose) -> Evaluation {
@@ -505,6 +536,80 @@ fn table() -> Vec<Case> {
             codes: &[Max24hReached],
         },
         Case {
+            name: "an active allergy to an ingredient",
+            change: |d| {
+                d.inputs.allergies = allergic_to("ING-PARA", AllergyCriticality::High, true)
+            },
+            codes: &[Allergy],
+        },
+        Case {
+            name: "an active allergy to an excipient of the brand",
+            change: |d| {
+                d.inputs.allergies = allergic_to("EXC-GELATIN", AllergyCriticality::Low, true)
+            },
+            codes: &[Allergy],
+        },
+        Case {
+            name: "an active allergy to the VTM",
+            change: |d| {
+                d.inputs.allergies =
+                    allergic_to("VTM-PARA", AllergyCriticality::UnableToAssess, true)
+            },
+            codes: &[Allergy],
+        },
+        Case {
+            name: "an active allergy recorded against the product's VMP",
+            change: |d| {
+                d.inputs.allergies = allergic_to("VMP-PARA-500", AllergyCriticality::High, true)
+            },
+            codes: &[Allergy],
+        },
+        Case {
+            name: "a resolved (or inactive) allergy never blocks",
+            change: |d| {
+                d.inputs.allergies = allergic_to("ING-PARA", AllergyCriticality::High, false)
+            },
+            codes: &[],
+        },
+        Case {
+            name: "allergies recorded, none to this product",
+            change: |d| d.inputs.allergies = allergic_to("ING-IBU", AllergyCriticality::High, true),
+            codes: &[],
+        },
+        Case {
+            name: "no known drug allergy is a statement: nothing to say",
+            change: |d| d.inputs.allergies = AllergyInputs::NoneKnown,
+            codes: &[],
+        },
+        Case {
+            name: "no allergy statement at all: not recorded",
+            change: |d| d.inputs.allergies = AllergyInputs::NotRecorded,
+            codes: &[AllergiesNotRecorded],
+        },
+        Case {
+            name: "an allergy comes first, whatever else is wrong",
+            change: |d| {
+                pack(d).expiry = None;
+                d.inputs.serial_used = true;
+                d.inputs.allergies = allergic_to("VTM-PARA", AllergyCriticality::High, true);
+                d.inputs.orders = Orders::ForMedicine(Vec::new());
+            },
+            codes: &[
+                Allergy,
+                ExpiryNotInBarcode,
+                SerialAlreadyUsed,
+                NoActiveOrder,
+            ],
+        },
+        Case {
+            name: "allergies are not judged without an identified patient",
+            change: |d| {
+                d.inputs.identification = identified(false);
+                d.inputs.allergies = AllergyInputs::NotRecorded;
+            },
+            codes: &[PatientNotConfirmed],
+        },
+        Case {
             name: "several warnings and a block together",
             change: |d| {
                 pack(d).expiry = None;
@@ -647,6 +752,10 @@ fn override_reasons_answer_only_their_warnings() {
             ExpiryNotInBarcode,
             &[ClinicalNeedDocumented, ExpiryCheckedOnPack],
         ),
+        (
+            AllergiesNotRecorded,
+            &[ClinicalNeedDocumented, AllergiesCheckedWithPatient],
+        ),
     ];
     let warnings: Vec<ProblemCode> = ProblemCode::ALL
         .iter()
@@ -769,5 +878,57 @@ fn requests_out_of_range_are_refused_before_any_check() {
     assert_eq!(
         ev.problems[0].reasons[0].code,
         ReasonCode::UnknownIdentifier
+    );
+}
+
+#[test]
+fn an_allergy_is_said_in_plain_words_and_not_recorded_is_answered_by_asking() {
+    let mut d = good();
+    d.inputs.allergies = allergic_to("VTM-PARA", AllergyCriticality::High, true);
+    let ev = run(&d);
+    assert_eq!(ev.outcome, Outcome::Stop);
+    assert_eq!(
+        ev.problems[0].message,
+        "Allergy: this patient is allergic to paracetamol (high criticality). Do not give; ask the prescriber."
+    );
+    assert_eq!(
+        ev.problems[0].right,
+        bedside_ward::medicines::Right::Medicine
+    );
+    // The ingredient and the VTM share a name: one problem, not two.
+    d.inputs.allergies = AllergyInputs::Recorded(vec![
+        AllergyEntry {
+            code: "VTM-PARA".into(),
+            display: None,
+            criticality: AllergyCriticality::Low,
+            active: true,
+        },
+        AllergyEntry {
+            code: "ING-PARA".into(),
+            display: None,
+            criticality: AllergyCriticality::Low,
+            active: true,
+        },
+    ]);
+    assert_eq!(run(&d).problems.len(), 1);
+    // No statement at all: a warning only asking the patient (or a documented clinical
+    // need) answers.
+    d.inputs.allergies = AllergyInputs::NotRecorded;
+    let ev = run(&d);
+    assert_eq!(ev.outcome, Outcome::Warn);
+    assert_eq!(
+        ev.override_reasons,
+        [
+            OverrideReason::ClinicalNeedDocumented,
+            OverrideReason::AllergiesCheckedWithPatient
+        ]
+    );
+    assert_eq!(
+        may_record(&ev, Some("allergies_checked_with_patient")),
+        Ok(Some(OverrideReason::AllergiesCheckedWithPatient))
+    );
+    assert_eq!(
+        may_record(&ev, Some("prescriber_consulted")),
+        Err(RefusalCode::OverrideReasonNotApplicable)
     );
 }

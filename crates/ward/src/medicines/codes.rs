@@ -162,6 +162,14 @@ problem_codes! {
     PrnTooSoon = "prn_too_soon", Time, Block;
     /// An as-needed order's 24-hour maximum reached.
     Max24hReached = "max_24h_reached", Time, Block;
+    /// The patient has an active allergy to an ingredient or excipient of the product, or
+    /// to its VTM. About the right medicine, not the right patient: the patient is who
+    /// the band says; it is this medicine that is wrong for them.
+    Allergy = "allergy", Medicine, Block;
+    /// The patient has no allergy statement at all (not even "no known drug allergy"): the
+    /// medicine cannot be cleared against their allergies. About the right medicine for
+    /// the same reason as `allergy`.
+    AllergiesNotRecorded = "allergies_not_recorded", Medicine, Warn;
 }
 
 named_enum! {
@@ -177,6 +185,8 @@ named_enum! {
         RecallNoticeChecked = "recall_notice_checked",
         /// The expiry was checked on the pack.
         ExpiryCheckedOnPack = "expiry_checked_on_pack",
+        /// Allergies were checked with the patient (or their carer) before giving.
+        AllergiesCheckedWithPatient = "allergies_checked_with_patient",
     }
 }
 
@@ -185,7 +195,8 @@ impl OverrideReason {
     /// warning (the universal fallback, so a dose with warnings of several kinds can
     /// always be recorded with a reason); the others answer only the warnings they are
     /// about: the prescriber for timing and documentation, the recall notice for batch
-    /// warnings, the pack for a missing expiry. No reason answers a block.
+    /// warnings, the pack for a missing expiry, asking the patient for allergies not
+    /// recorded. No reason answers a block.
     #[must_use]
     pub fn answers(self, code: ProblemCode) -> bool {
         use ProblemCode::*;
@@ -202,6 +213,7 @@ impl OverrideReason {
             OverrideReason::TimingAgreedWithPrescriber => time,
             OverrideReason::RecallNoticeChecked => matches!(code, BatchWarning | BatchNotInBarcode),
             OverrideReason::ExpiryCheckedOnPack => code == ExpiryNotInBarcode,
+            OverrideReason::AllergiesCheckedWithPatient => code == AllergiesNotRecorded,
         }
     }
 }

@@ -6,7 +6,13 @@
 //! order for this patient), right dose (strength × quantity), right route, right time
 //! (regular due window, PRN minimum interval and 24-hour maximum, no duplicate), expiry
 //! (day `00` = end of month, judged on the latest UK date), batch recall (block or warn),
-//! serial not already used, staff badge known, second checker for high-risk medicines.
+//! serial not already used, staff badge known, second checker for high-risk medicines,
+//! and the patient's allergies (an active allergy to an ingredient, an excipient or the
+//! VTM of the product blocks; no allergy statement at all warns).
+//!
+//! Problems are listed in the order the checks run (patient, staff, location, pack,
+//! medicine, dose, route, time), except the allergy problems, which always come first:
+//! the medicines page shows them before anything else.
 //!
 //! The service gathers, this module judges: [`read_scans`] reads the badge, location and
 //! pack scans; the service reads what they refer to into [`CheckInputs`] (using
@@ -255,6 +261,57 @@ pub struct Product {
     pub invalid: bool,
     /// Where the catalogue entry comes from.
     pub source: ProductSource,
+    /// What the product is made of, for the allergy check: the VMP's ingredients, the
+    /// AMP's excipients and the VTM, each by its dm+d id (a SNOMED CT id). An ingredient
+    /// dm+d has replaced may be listed again under its previous id, with the same name.
+    pub substances: Vec<Substance>,
+}
+
+/// A substance of a product (an ingredient, an excipient or the VTM).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Substance {
+    /// dm+d id (a SNOMED CT concept id), compared exactly with allergy codes.
+    pub id: String,
+    /// Its dm+d name.
+    pub name: String,
+}
+
+named_enum! {
+    /// How serious a reaction to an allergen could be (FHIR `AllergyIntolerance.criticality`).
+    pub enum AllergyCriticality {
+        /// Unlikely to be life-threatening.
+        Low = "low",
+        /// Could be life-threatening.
+        High = "high",
+        /// Not assessed.
+        UnableToAssess = "unable-to-assess",
+    }
+}
+
+/// One allergy on the patient's record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllergyEntry {
+    /// The substance: a dm+d or SNOMED CT id (the same id space as [`Substance::id`]).
+    pub code: String,
+    /// The substance's name as recorded.
+    pub display: Option<String>,
+    /// How serious a reaction could be.
+    pub criticality: AllergyCriticality,
+    /// Clinically active; an inactive or resolved allergy never blocks.
+    pub active: bool,
+}
+
+/// What the patient's record says about allergies. "No known drug allergy" is a
+/// statement; no statement at all is "not recorded": the two are never the same.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum AllergyInputs {
+    /// No statement from any source.
+    #[default]
+    NotRecorded,
+    /// A positive statement of no known drug allergy.
+    NoneKnown,
+    /// Allergies are recorded (possibly only inactive or resolved ones).
+    Recorded(Vec<AllergyEntry>),
 }
 
 /// Where a catalogue entry comes from.
@@ -423,6 +480,8 @@ pub struct CheckInputs {
     pub doses: DoseState,
     /// Doses recorded under the chosen order in the last three days.
     pub order_doses: Vec<GivenDose>,
+    /// The identified patient's allergies (looked at once the product is known).
+    pub allergies: AllergyInputs,
 }
 
 /// The order the check will judge the dose against, as [`check`] chooses it: the named
@@ -665,8 +724,73 @@ fn duration_words(ms: i64) -> String {
     }
 }
 
+/// The substance's name in running text: `Amoxicillin` → `amoxicillin`, but an
+/// abbreviation (`DNA`) is left alone.
+fn substance_words(name: &str) -> String {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            first.to_lowercase().chain(name.chars().skip(1)).collect()
+        }
+        _ => name.to_owned(),
+    }
+}
+
+fn criticality_words(c: AllergyCriticality) -> &'static str {
+    match c {
+        AllergyCriticality::High => "high criticality",
+        AllergyCriticality::Low => "low criticality",
+        AllergyCriticality::UnableToAssess => "criticality not assessed",
+    }
+}
+
+/// The allergy problems of giving `product` to a patient with `allergies`: one per
+/// substance of the product (or the product's own VMP or AMP) an active allergy names,
+/// compared by id exactly; or `allergies_not_recorded`.
+fn allergy_problems(allergies: &AllergyInputs, product: &Product) -> Vec<Problem> {
+    let list = match allergies {
+        AllergyInputs::NoneKnown => return Vec::new(),
+        AllergyInputs::NotRecorded => {
+            return vec![Problem::new(
+                ProblemCode::AllergiesNotRecorded,
+                "Allergies not recorded: this patient has no allergy record, not even \"no known drug allergy\". Check allergies with the patient before giving.",
+            )];
+        }
+        AllergyInputs::Recorded(list) => list,
+    };
+    let mut out: Vec<Problem> = Vec::new();
+    // An allergy recorded against the product itself (its VMP or AMP) counts too.
+    let whole = [
+        Some((product.vmp_id.as_str(), product.vmp_name.as_str())),
+        product
+            .amp_id
+            .as_deref()
+            .map(|id| (id, product.vmp_name.as_str())),
+    ];
+    let named = product
+        .substances
+        .iter()
+        .map(|s| (s.id.as_str(), s.name.as_str()))
+        .chain(whole.into_iter().flatten());
+    for (id, name) in named {
+        for a in list.iter().filter(|a| a.active && a.code == id) {
+            let message = format!(
+                "Allergy: this patient is allergic to {} ({}). Do not give; ask the prescriber.",
+                substance_words(name),
+                criticality_words(a.criticality)
+            );
+            if !out.iter().any(|p| p.message == message) {
+                out.push(Problem::new(ProblemCode::Allergy, message));
+            }
+        }
+    }
+    out
+}
+
 /// The partial answer, filled in as the checks go.
 struct Partial {
+    /// Allergy problems, listed before every other problem.
+    first: Vec<Problem>,
     problems: Vec<Problem>,
     patient: Option<ConfirmPatient>,
     order: Option<OrderInfo>,
@@ -684,6 +808,7 @@ impl Partial {
 
     fn finish(self) -> Evaluation {
         let Partial {
+            mut first,
             problems,
             patient,
             order,
@@ -693,6 +818,8 @@ impl Partial {
             due_note,
             mut internal,
         } = self;
+        first.extend(problems);
+        let problems = first;
         let outcome = if problems.iter().any(|p| p.severity == Severity::Block) {
             Outcome::Stop
         } else if problems.is_empty() {
@@ -747,6 +874,7 @@ pub fn check(
 ) -> Evaluation {
     let id = &inputs.identification;
     let mut ev = Partial {
+        first: Vec::new(),
         problems: Vec::new(),
         patient: None,
         order: None,
@@ -951,6 +1079,8 @@ pub fn check(
     let Some(nhs) = nhs else {
         return ev.finish();
     };
+    // The patient's allergies against what the product is made of.
+    ev.first = allergy_problems(&inputs.allergies, product);
     let order = match choose_order(&inputs.orders, &nhs) {
         Ok(o) => o,
         Err(code) => {
