@@ -31,6 +31,7 @@ pub mod audit;
 pub mod audit_fhir;
 pub mod catalogue;
 pub mod catalogue_import;
+pub mod chart;
 pub mod clock;
 pub mod config;
 pub mod crypto;

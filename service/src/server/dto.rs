@@ -1001,6 +1001,7 @@ pub fn components() -> Vec<(String, Schema)> {
     written.subschema_for::<Me>();
     written.subschema_for::<Printers>();
     written.subschema_for::<PrintConfirmation>();
+    written.subschema_for::<PatientMedications>();
     let mut named: Vec<(String, Schema)> = Vec::new();
     for (name, schema) in read
         .take_definitions(true)
@@ -1023,6 +1024,149 @@ pub fn components() -> Vec<(String, Schema)> {
         }),
     ));
     named
+}
+
+/// `GET /v1/patients/{nhs_number}/medications`: the patient's chart, allergies first.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PatientMedications {
+    /// NHS number (10 digits).
+    #[schemars(regex(pattern = "^[0-9]{10}$"))]
+    pub nhs_number: String,
+    /// What the record says about allergies; read it before anything else.
+    pub allergies: ChartAllergies,
+    /// The orders active or on hold, by order id.
+    pub orders: Vec<ChartOrderBody>,
+}
+
+/// A patient's allergy statement and allergies.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ChartAllergies {
+    /// `not_recorded` (no statement from any source: never read it as "none"), `none_known`
+    /// (a positive "no known drug allergy") or `recorded`.
+    #[schemars(extend("enum" = ["not_recorded", "none_known", "recorded"]))]
+    pub status: String,
+    /// The allergies, active ones first.
+    pub entries: Vec<ChartAllergyBody>,
+}
+
+/// One allergy.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ChartAllergyBody {
+    /// The substance as recorded (its code when no name was sent).
+    pub substance: String,
+    /// `dmd` or `snomed`.
+    #[schemars(extend("enum" = ["dmd", "snomed"]))]
+    pub system: String,
+    /// The substance's code.
+    pub code: String,
+    /// `low`, `high` or `unable-to-assess`.
+    #[schemars(extend("enum" = ["low", "high", "unable-to-assess"]))]
+    pub criticality: String,
+    /// `active`, `inactive` or `resolved`.
+    #[schemars(extend("enum" = ["active", "inactive", "resolved"]))]
+    pub clinical_status: String,
+    /// Reactions as recorded.
+    pub reactions: Vec<String>,
+}
+
+/// One order on the chart.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "ChartOrder")]
+pub struct ChartOrderBody {
+    /// Order id (the administration check's `order_id`).
+    pub id: String,
+    /// The medicine as dm+d names it (its id when the current release does not).
+    pub medicine: String,
+    /// `vtm`, `vmp` or `amp`: the level of `dmd_id`.
+    #[schemars(schema_with = "chart_medicine_level")]
+    pub level: String,
+    /// The dm+d id prescribed.
+    pub dmd_id: String,
+    /// The dose in words (`1 g`, `2.5 mg to 5 mg`).
+    pub dose: String,
+    /// Route.
+    pub route: String,
+    /// `regular` or `prn`.
+    #[schemars(extend("enum" = ["regular", "prn"]))]
+    pub kind: String,
+    /// Regular: London `HH:MM` times.
+    pub times: Vec<String>,
+    /// As needed: minimum minutes between doses.
+    pub min_interval_minutes: Option<i64>,
+    /// As needed: most doses in 24 hours.
+    pub max_per_24h: Option<i64>,
+    /// `active` or `on-hold` (an on-hold order is refused at the bedside).
+    #[schemars(extend("enum" = ["active", "on-hold"]))]
+    pub status: String,
+    /// Regular: the nearest due time; as needed: the earliest next dose after the minimum
+    /// interval. RFC 3339, UTC.
+    pub next_due: Option<String>,
+    /// `next_due` for people: `14:00 GMT on 25-Nov-2026`.
+    pub next_due_display: Option<String>,
+    /// The last dose given under this order.
+    pub last_given: Option<LastGivenBody>,
+}
+
+fn chart_medicine_level(_: &mut SchemaGenerator) -> Schema {
+    names(crate::medicines::MedicineLevel::NAMES.iter().copied())
+}
+
+/// The last dose given.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct LastGivenBody {
+    /// When, RFC 3339 UTC.
+    pub at: String,
+    /// `at` for people.
+    pub display: String,
+    /// Who gave it (name from the badge register, or the badge number).
+    pub by: String,
+}
+
+impl From<&crate::chart::Chart> for PatientMedications {
+    fn from(c: &crate::chart::Chart) -> Self {
+        PatientMedications {
+            nhs_number: c.nhs_number.clone(),
+            allergies: ChartAllergies {
+                status: c.allergy_status.clone(),
+                entries: c
+                    .allergies
+                    .iter()
+                    .map(|a| ChartAllergyBody {
+                        substance: a.substance.clone(),
+                        system: a.system.clone(),
+                        code: a.code.clone(),
+                        criticality: a.criticality.clone(),
+                        clinical_status: a.clinical_status.clone(),
+                        reactions: a.reactions.clone(),
+                    })
+                    .collect(),
+            },
+            orders: c
+                .orders
+                .iter()
+                .map(|o| ChartOrderBody {
+                    id: o.id.clone(),
+                    medicine: o.medicine.clone(),
+                    level: o.level.clone(),
+                    dmd_id: o.dmd_id.clone(),
+                    dose: o.dose.clone(),
+                    route: o.route.clone(),
+                    kind: o.kind.as_str().to_owned(),
+                    times: o.times.clone(),
+                    min_interval_minutes: o.min_interval_minutes,
+                    max_per_24h: o.max_per_24h,
+                    status: o.status.clone(),
+                    next_due: o.next_due.map(crate::clock::rfc3339),
+                    next_due_display: o.next_due.map(crate::clock::london_when),
+                    last_given: o.last_given.as_ref().map(|l| LastGivenBody {
+                        at: crate::clock::rfc3339(l.at),
+                        display: crate::clock::london_when(l.at),
+                        by: l.by.clone(),
+                    }),
+                })
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]

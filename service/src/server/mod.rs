@@ -31,6 +31,7 @@ pub mod extract;
 pub mod fhir;
 pub mod fhir_allergies;
 pub mod fhir_orders;
+pub mod medications;
 pub mod metrics;
 pub mod problem;
 pub mod tls;
@@ -292,6 +293,11 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/v1/audit/fhir", get(fhir::audit_fhir)),
         (Method::POST, "/v1/wristbands", post(wristbands::wristbands)),
         (Method::GET, "/v1/printers", get(wristbands::printers)),
+        (
+            Method::GET,
+            "/v1/patients/{nhs_number}/medications",
+            get(medications::medications),
+        ),
         (
             Method::PUT,
             "/fhir/MedicationRequest/{id}",

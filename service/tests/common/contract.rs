@@ -28,9 +28,12 @@ fn validator(pointer: &str) -> Arc<jsonschema::Validator> {
         return v.clone();
     }
     let mut root = document().clone();
+    // A URI fragment: the braces of templated paths (`/fhir/MedicationRequest/{id}`)
+    // must be percent-encoded there.
+    let fragment = pointer.replace('{', "%7B").replace('}', "%7D");
     root.as_object_mut()
         .unwrap()
-        .insert("$ref".into(), Value::String(format!("#{pointer}")));
+        .insert("$ref".into(), Value::String(format!("#{fragment}")));
     let v = Arc::new(
         jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
@@ -43,17 +46,34 @@ fn validator(pointer: &str) -> Arc<jsonschema::Validator> {
     v
 }
 
+/// Whether `concrete` is an instance of the path template `template`.
+fn template_matches(template: &str, concrete: &str) -> bool {
+    let (t, c): (Vec<&str>, Vec<&str>) =
+        (template.split('/').collect(), concrete.split('/').collect());
+    t.len() == c.len()
+        && t.iter()
+            .zip(&c)
+            .all(|(t, c)| (t.starts_with('{') && t.ends_with('}') && !c.is_empty()) || t == c)
+}
+
 /// Panics when this answer breaks `openapi.json` (answers from routes it does not document
 /// — the web UI, unknown paths or methods — are not its business).
 pub fn check(method: &str, path: &str, status: u16, content_type: Option<&str>, body: &[u8]) {
-    let path = path.split('?').next().unwrap_or(path);
+    let concrete = path.split('?').next().unwrap_or(path);
     let method = method.to_ascii_lowercase();
     let doc = document();
-    if doc["paths"]
-        .get(path)
-        .and_then(|p| p.get(&method))
-        .is_none()
-    {
+    // The documented path: the concrete one, or a template whose `{name}` segments
+    // match any one segment (`/v1/patients/{nhs_number}/medications`).
+    let Some(path) = doc["paths"].as_object().and_then(|paths| {
+        paths
+            .keys()
+            .find(|k| k.as_str() == concrete)
+            .or_else(|| paths.keys().find(|k| template_matches(k, concrete)))
+    }) else {
+        return;
+    };
+    let path = path.as_str();
+    if doc["paths"][path].get(&method).is_none() {
         return;
     }
     let text = String::from_utf8_lossy(body);
