@@ -7,9 +7,16 @@
 // 414 location) so the order of scanning does not matter; anything else goes to the slot
 // that has focus or the first empty one. Any change clears the answer, a new patient clears
 // the other scans, and everything is cleared after IDLE_TTL_MS without activity.
+//
+// The chart: as soon as a wristband is scanned the page asks who it is (POST /v1/identify)
+// and, for a match only, shows the patient's chart (GET /v1/patients/{nhs}/medications):
+// the allergy statement first ("not recorded" in amber, never read as none), then the
+// orders active or on hold. The chart is never green: it says what was prescribed, not
+// that anything may be given; only the check answers that. When a check names the order
+// the pack meets, that row is marked.
 
 import {
-  announce, api, clockTime, completePatient, el, identityList, identityWords, problemWords,
+  announce, api, clockTime, completePatient, el, icon, identityList, identityWords, problemWords,
   showResult, startPage,
 } from './common.js';
 import { refusalWords } from './capture.js';
@@ -47,6 +54,11 @@ let seq = 0;
 let idleTimer = null;
 let tick = null;
 let lastActivity = 0;
+/** The chart on show: `{scan, nhs}` once loaded, so a check can mark its order. */
+let chart = null;
+let chartSeq = 0;
+const chartSection = document.getElementById('chart');
+const chartBody = document.getElementById('chart-body');
 
 const slotInput = (slot) => document.getElementById('slot-' + slot);
 
@@ -91,6 +103,7 @@ function nextFocus() {
 function invalidate() {
   seq += 1;
   stopClock();
+  markOrder(null);
   showResult(section, {
     tone: 'idle', iconKind: null, title: 'Not checked yet',
     body: [el('p', {}, 'Scan, then check. The answer shows here.')],
@@ -113,6 +126,7 @@ function clearAll(keep = []) {
     delete scans[slot];
     drawSlot(slot);
   }
+  if (!keep.includes('patient')) hideChart();
   if (!keep.includes('dose')) {
     quantity.value = '';
     route.value = '';
@@ -151,6 +165,7 @@ function putScan(text, target) {
   }
   const newPatient = slot === 'patient' && scans.patient && scans.patient.text !== text;
   if (newPatient) clearAll(['staff', 'location']);
+  const chartNeeded = slot === 'patient' && (!chart || chart.scan !== text);
   scans[slot] = { text, at: Date.now() };
   drawSlot(slot);
   invalidate();
@@ -158,6 +173,178 @@ function putScan(text, target) {
   announce(`${SLOTS[slot].name[0].toUpperCase()}${SLOTS[slot].name.slice(1)} scanned.` +
     (newPatient ? ' New patient: the other scans were cleared.' : ''), { polite: true });
   nextFocus().focus();
+  if (chartNeeded) loadChart(text);
+}
+
+// ---- The chart ----------------------------------------------------------------------
+
+function hideChart() {
+  chartSeq += 1;
+  chart = null;
+  chartSection.hidden = true;
+  chartSection.setAttribute('aria-busy', 'false');
+  chartBody.replaceChildren();
+}
+
+/** A notice inside the chart section: `wait` (amber, triangle) or `stop` (red, octagon). */
+function chartNotice(tone, title, words) {
+  return el('div', { class: `chart-notice chart-notice--${tone}`, 'data-tone': tone },
+    icon(tone === 'stop' ? 'cross' : 'warn'),
+    el('div', {}, el('p', { class: 'chart-notice__title' }, title), words ? el('p', {}, words) : null));
+}
+
+function showChartOnly(...children) {
+  chartSection.hidden = false;
+  chartSection.setAttribute('aria-busy', 'false');
+  chartBody.replaceChildren(...children);
+}
+
+const CRITICALITY = { high: 'High criticality', low: 'Low criticality', 'unable-to-assess': 'Criticality not assessed' };
+
+/** The allergy panel: what the record says, "not recorded" never shown as none. */
+export function allergyPanel(a) {
+  const status = a && typeof a.status === 'string' ? a.status : '';
+  const entries = a && Array.isArray(a.entries) ? a.entries : [];
+  const heading = el('h3', { id: 'allergies-title' }, 'Allergies');
+  if (status === 'none_known') {
+    return el('div', { class: 'allergies allergies--none', id: 'allergies', 'data-status': status }, heading,
+      el('p', { class: 'allergies__statement' }, 'No known drug allergies'));
+  }
+  if (status !== 'recorded') {
+    // not_recorded, or anything this page does not know: doubt stays amber.
+    return el('div', { class: 'allergies allergies--unknown', id: 'allergies', 'data-status': status || 'unknown' }, heading,
+      chartNotice('wait', 'Allergy status not recorded — check with the patient before giving anything', null));
+  }
+  const active = entries.filter((e) => e.clinical_status === 'active');
+  const past = entries.filter((e) => e.clinical_status !== 'active');
+  const item = (e) => {
+    const high = e.criticality === 'high';
+    const reactions = Array.isArray(e.reactions) && e.reactions.length ? ` — reaction: ${e.reactions.map(String).join(', ')}` : '';
+    return el('li', { class: high ? 'allergy allergy--high' : 'allergy', 'data-criticality': String(e.criticality) },
+      el('strong', { class: 'allergy__substance' }, String(e.substance)), ' — ',
+      high ? el('strong', { class: 'allergy__criticality' }, 'HIGH CRITICALITY') : el('span', { class: 'allergy__criticality' }, CRITICALITY[e.criticality] || `Criticality ${String(e.criticality)}`),
+      reactions);
+  };
+  const parts = [heading];
+  if (active.length) {
+    parts.push(el('p', { class: 'allergies__statement' }, active.length === 1 ? 'Allergic to:' : `Allergic to (${active.length}):`),
+      el('ul', { class: 'allergies__active' }, active.map(item)));
+  } else {
+    parts.push(el('p', { class: 'allergies__statement' }, 'No active allergy recorded.'));
+  }
+  if (past.length) {
+    parts.push(el('p', { class: 'allergies__past-title' }, 'No longer active:'),
+      el('ul', { class: 'allergies__past' }, past.map((e) => el('li', {},
+        String(e.substance), ` (${String(e.clinical_status)})`))));
+  }
+  return el('div', { class: 'allergies allergies--recorded', id: 'allergies', 'data-status': status }, ...parts);
+}
+
+function interval(minutes) {
+  if (typeof minutes !== 'number') return null;
+  return minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
+}
+
+/** When an order is given, in words: its times, or "as needed" with its limits. */
+export function whenWords(o) {
+  if (o.kind === 'prn') {
+    const parts = ['As needed'];
+    const every = interval(o.min_interval_minutes);
+    if (every) parts.push(`at least every ${every}`);
+    if (typeof o.max_per_24h === 'number' && o.max_per_24h > 0) parts.push(`max ${o.max_per_24h} in 24 h`);
+    return parts.join(', ');
+  }
+  const times = Array.isArray(o.times) ? o.times.map(String) : [];
+  return times.length ? `Regular at ${times.join(', ')}` : 'Regular (no times given)';
+}
+
+function orderRow(o) {
+  const onHold = o.status === 'on-hold';
+  const known = o.status === 'active' || onHold;
+  const status = onHold
+    ? el('span', { class: 'badge badge--hold' }, 'ON HOLD — do not give')
+    : known ? el('span', {}, 'Active') : el('span', { class: 'badge badge--hold' }, `Status ${String(o.status)} — check`);
+  const last = o.last_given && o.last_given.display
+    ? `${String(o.last_given.display)} by ${String(o.last_given.by)}` : 'None recorded';
+  return el('tr', { 'data-order': String(o.id), class: onHold ? 'order order--hold' : 'order' },
+    el('th', { scope: 'row' }, el('span', { class: 'order__medicine' }, String(o.medicine)),
+      el('span', { class: 'order__id hint' }, `Order ${String(o.id)}`)),
+    el('td', {}, String(o.dose)),
+    el('td', {}, String(o.route)),
+    el('td', { class: 'order__when' }, whenWords(o)),
+    el('td', { class: 'order__due' }, o.next_due_display ? String(o.next_due_display) : 'Not set'),
+    el('td', { class: 'order__last' }, last),
+    el('td', { class: 'order__status' }, status));
+}
+
+function ordersTable(orders) {
+  const heading = el('h3', { id: 'orders-title' }, 'Medicines prescribed');
+  if (!orders.length) {
+    return el('div', { class: 'orders' }, heading, el('p', { id: 'orders-none' }, 'No orders active or on hold.'));
+  }
+  const head = ['Medicine', 'Dose', 'Route', 'When', 'Next due', 'Last given', 'Status'];
+  return el('div', { class: 'orders' }, heading,
+    el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'orders-caption' },
+      el('table', { class: 'chart-table', id: 'orders-table' },
+        el('caption', { id: 'orders-caption' }, `Orders active or on hold (${orders.length})`),
+        el('thead', {}, el('tr', {}, head.map((h) => el('th', { scope: 'col' }, h)))),
+        el('tbody', { id: 'orders-rows' }, orders.map(orderRow)))));
+}
+
+/** Marks the row of the order a check named, or clears the mark (`null`). */
+function markOrder(id) {
+  for (const tr of chartBody.querySelectorAll('tr.order--match')) {
+    tr.classList.remove('order--match');
+    const note = tr.querySelector('.order__match');
+    if (note) note.remove();
+  }
+  if (!id) return;
+  const tr = [...chartBody.querySelectorAll('tr[data-order]')].find((r) => r.dataset.order === id);
+  if (!tr) return;
+  tr.classList.add('order--match');
+  tr.querySelector('th').prepend(el('span', { class: 'order__match' }, 'This pack meets this order'));
+}
+
+async function loadChart(scan) {
+  const mine = ++chartSeq;
+  chart = null;
+  chartSection.hidden = false;
+  chartSection.setAttribute('aria-busy', 'true');
+  chartBody.replaceChildren(el('p', {}, 'Reading the chart…'));
+  const who = await api('POST', '/v1/identify', { scan });
+  if (mine !== chartSeq) return;
+  const d = who.data || {};
+  if (!who.ok) {
+    showChartOnly(chartNotice('wait', 'Chart not shown — the wristband could not be checked', problemWords(who)));
+    return;
+  }
+  if (d.status !== 'match' || !completePatient(d.patient) || !/^[0-9]{10}$/.test(String(d.patient.nhs_number))) {
+    const first = Array.isArray(d.reasons) && d.reasons[0] ? String(d.reasons[0].message) : '';
+    const tone = d.status === 'unavailable' ? 'wait' : 'stop';
+    showChartOnly(chartNotice(tone, 'Chart not shown — the wristband was not confirmed', first || 'Do not proceed.'));
+    announce('Chart not shown: the wristband was not confirmed.', { polite: true });
+    return;
+  }
+  const nhs = d.patient.nhs_number;
+  const r = await api('GET', `/v1/patients/${encodeURIComponent(nhs)}/medications`);
+  if (mine !== chartSeq) return;
+  const c = r.data;
+  if (!r.ok || !c || c.nhs_number !== nhs || !c.allergies || !Array.isArray(c.orders)) {
+    showChartOnly(chartNotice('wait', 'Chart not shown — it cannot be read now', r.ok ? 'The service gave an answer this page does not understand.' : problemWords(r)));
+    return;
+  }
+  chart = { scan, nhs };
+  const p = d.patient;
+  showChartOnly(
+    el('p', { class: 'chart__who' }, 'For ', el('strong', {}, `${p.family}, ${p.given}`),
+      `, born ${p.date_of_birth}, NHS number ${p.nhs_number_display}. Confirm with the patient before giving.`),
+    allergyPanel(c.allergies),
+    ordersTable(c.orders),
+  );
+  const allergyWords = c.allergies.status === 'none_known' ? 'No known drug allergies.'
+    : c.allergies.status === 'recorded' ? 'Allergies recorded: read them first.'
+      : 'Allergy status not recorded: check with the patient before giving anything.';
+  announce(`Chart shown. ${allergyWords} ${c.orders.length} orders.`, { polite: true });
 }
 
 function refused(result) {
@@ -343,6 +530,10 @@ async function check() {
   }
   const meta = typeof r.data.decision_id === 'number' ? [`Decision ${r.data.decision_id} · `] : [];
   renderCheck(r.data, body, meta);
+  const o = r.data.order;
+  const samePatient = chart && chart.scan === body.patient_scan
+    && (!r.data.patient || r.data.patient.nhs_number === chart.nhs);
+  if (samePatient && o && typeof o.id === 'string') markOrder(o.id);
 }
 
 async function record(body) {
@@ -415,6 +606,7 @@ if (me) {
     const slot = b.dataset.clear;
     delete scans[slot];
     drawSlot(slot);
+    if (slot === 'patient') hideChart();
     invalidate();
     activity();
     announce(`${SLOTS[slot].name[0].toUpperCase()}${SLOTS[slot].name.slice(1)} cleared.`, { polite: true });
