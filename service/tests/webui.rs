@@ -6,6 +6,8 @@
 //! substitute), every identify status, refusal of typed/pasted/garbled input, stale and
 //! superseded results, HID POS reports decoded by the JavaScript decoder exactly as the
 //! Rust one decodes them, the medicines check (give, stop, warn with an override, record),
+//! the patient's chart after the wristband scan (allergy statement first, orders, on hold,
+//! the order the pack meets),
 //! the audit view (then a tampered row shown as a broken chain), axe-core with no
 //! violations, and the 320-pixel layout.
 //!

@@ -693,6 +693,137 @@ if (PHASE === 'tampered') {
     await done(context, page);
   });
 
+  test('medicines: the chart after the wristband scan — allergies first, then the orders; the pack marks its order', async () => {
+    const { context, page } = await fresh();
+    const logged = [];
+    page.on('console', (m) => logged.push(m.text()));
+    await signIn(page, 'nurse', '/ui/medicines');
+    await page.goto(BASE + '/ui/medicines');
+    await page.waitForSelector('#who-role');
+    assert.equal(await page.isVisible('#chart'), false, 'no chart before a wristband');
+    const rowsShown = (n) => page.waitForFunction((k) => document.querySelectorAll('#orders-rows tr').length === k
+      && document.getElementById('chart').getAttribute('aria-busy') === 'false', n);
+
+    // John Smith: a positive "no known drug allergy", then his four orders.
+    await wedge(page, john.wristband_scan);
+    await rowsShown(4);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'slot-product', 'focus goes on to the pack, the chart does not take it');
+    const order = await page.evaluate(() => {
+      const at = (sel) => document.querySelector(sel);
+      const before = (a, b) => !!(at(a).compareDocumentPosition(at(b)) & Node.DOCUMENT_POSITION_FOLLOWING);
+      return {
+        allergiesFirst: before('#allergies', '#orders-table'),
+        chartBeforeForm: before('#chart', '#check-form'),
+        headings: [...document.querySelectorAll('#chart h2, #chart h3')].map((h) => `${h.tagName} ${h.textContent}`),
+      };
+    });
+    assert.ok(order.allergiesFirst, 'the allergy panel comes before the orders');
+    assert.ok(order.chartBeforeForm, 'the chart comes before the scans and the dose');
+    assert.deepEqual(order.headings, ["H2 Patient's chart", 'H3 Allergies', 'H3 Medicines prescribed']);
+    assert.equal(await page.getAttribute('#allergies', 'data-status'), 'none_known');
+    assert.match(await page.textContent('#allergies'), /No known drug allergies/);
+    assert.match(await page.textContent('.chart__who'), /SMITH, John, born 18-Jan-1980, NHS number 999 000 1235/);
+    assert.match(await page.textContent('#orders-caption'), /Orders active or on hold \(4\)/);
+    const headers = await page.$$eval('#orders-table thead th', (ths) => ths.map((t) => `${t.getAttribute('scope')}:${t.textContent}`));
+    assert.deepEqual(headers, ['col:Medicine', 'col:Dose', 'col:Route', 'col:When', 'col:Next due', 'col:Last given', 'col:Status']);
+    // Every row says what the chart API says.
+    const api = await context.request.get(`${BASE}/v1/patients/${john.nhs_number}/medications`, {
+      headers: { Authorization: 'Bearer ' + token('nurse') },
+    });
+    assert.equal(api.status(), 200);
+    const chart = await api.json();
+    const rows = await page.$$eval('#orders-rows tr', (trs) => trs.map((tr) => ({
+      id: tr.dataset.order, cells: [...tr.children].map((c) => c.textContent),
+      medicine: tr.querySelector('.order__medicine').textContent,
+    })));
+    assert.deepEqual(rows.map((r) => r.id), ['ORD-0001', 'ORD-0002', 'ORD-0003', 'ORD-0004']);
+    for (const [i, o] of chart.orders.entries()) {
+      const r = rows[i];
+      assert.equal(r.id, o.id);
+      assert.equal(r.medicine, o.medicine);
+      assert.equal(r.cells[1], o.dose);
+      assert.equal(r.cells[2], o.route);
+      assert.equal(r.cells[4], o.next_due_display || 'Not set');
+      assert.equal(r.cells[5], o.last_given ? `${o.last_given.display} by ${o.last_given.by}` : 'None recorded');
+      assert.equal(r.cells[6], 'Active');
+    }
+    assert.match(rows[0].cells[3], /^As needed, at least every 4 h, max 4 in 24 h$/);
+    assert.equal(rows[1].cells[3], 'Regular at 06:00, 14:00, 22:00');
+    assert.equal(rows[3].cells[3], 'Regular at 18:00');
+    // The earlier test gave paracetamol: the chart says when and by whom.
+    assert.match(rows[0].cells[5], / by \S/);
+    assert.equal(await page.$$eval('#chart [class*="--go"], #chart .result--go', (n) => n.length), 0, 'the chart is never green');
+    await axe(page, 'medicines page, chart with no known drug allergies');
+
+    // The pack scanned and checked: its order's row is marked; any change clears the mark.
+    await wedge(page, pack(para, 'in date'));
+    await wedge(page, demo.staff[0].badge_scan);
+    await page.waitForFunction(() => document.activeElement.id === 'quantity');
+    await page.fill('#quantity', '2');
+    await page.selectOption('#route', 'oral');
+    await page.click('#check');
+    await page.waitForFunction(() => ['go', 'wait', 'stop'].includes(document.getElementById('result').dataset.tone));
+    await page.waitForSelector('tr[data-order="ORD-0001"].order--match');
+    assert.equal(await page.textContent('tr.order--match .order__match'), 'This pack meets this order');
+    assert.equal(await page.$$eval('tr.order--match', (n) => n.length), 1);
+    await axe(page, 'medicines page, chart with the order marked');
+    await page.fill('#quantity', '1');
+    await page.waitForFunction(() => !document.querySelector('tr.order--match'));
+
+    // A high-criticality allergy: named first, emphasised in words; no orders.
+    await wedge(page, demo.patients[1].wristband_scan);
+    await page.waitForSelector('#allergies[data-status="recorded"]');
+    assert.match(await page.inputValue('#slot-product'), /Waiting for scan/, 'a new wristband clears the pack');
+    const high = await page.textContent('.allergy--high');
+    assert.match(high, /Amoxicillin/);
+    assert.match(high, /HIGH CRITICALITY/);
+    assert.match(high, /Urticaria/);
+    assert.match(await page.textContent('#orders-none'), /No orders active or on hold/);
+    await axe(page, 'medicines page, chart with a high-criticality allergy');
+
+    // No allergy statement at all: amber, in words, never "none".
+    await wedge(page, demo.patients[5].wristband_scan);
+    await page.waitForSelector('#allergies[data-status="not_recorded"]');
+    const unknown = await page.textContent('#allergies');
+    assert.match(unknown, /Allergy status not recorded — check with the patient before giving anything/);
+    assert.doesNotMatch(unknown, /No known/);
+    assert.equal(await page.$$eval('#allergies .chart-notice--wait svg', (n) => n.length), 1, 'an amber notice with its triangle');
+    await axe(page, 'medicines page, chart with no allergy statement');
+
+    // An order on hold (the demo has none: the chart answer is altered in flight).
+    await page.route('**/v1/patients/*/medications', async (route) => {
+      const resp = await route.fetch();
+      const body = await resp.json();
+      for (const o of body.orders) if (o.id === 'ORD-0004') o.status = 'on-hold';
+      await route.fulfill({ response: resp, json: body });
+    });
+    await wedge(page, john.wristband_scan);
+    await page.waitForSelector('tr[data-order="ORD-0004"].order--hold');
+    assert.equal(await page.textContent('tr[data-order="ORD-0004"] .order__status'), 'ON HOLD — do not give');
+    assert.equal(await page.textContent('tr[data-order="ORD-0002"] .order__status'), 'Active');
+    await axe(page, 'medicines page, chart with an order on hold');
+    await page.unroute('**/v1/patients/*/medications');
+    await page.setViewportSize({ width: 320, height: 700 });
+    await fits(page, 320, 'medicines page at 320 px, chart');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // A band that is not confirmed: no chart, red, in words.
+    await wedge(page, bandWith('no_match').scan);
+    await page.waitForSelector('#chart .chart-notice--stop');
+    assert.match(await page.textContent('#chart'), /Chart not shown — the wristband was not confirmed/);
+    assert.equal(await page.$('#orders-table'), null);
+    await axe(page, 'medicines page, wristband not confirmed');
+    // Start again: the chart goes with the scans.
+    await page.click('#start-again');
+    await page.waitForFunction(() => document.getElementById('chart').hidden);
+    for (const text of logged) {
+      for (const p of [john, demo.patients[1], demo.patients[5]]) {
+        assert.ok(!text.includes(p.nhs_number) && !text.includes(p.family), 'no patient data in the console');
+      }
+    }
+    await done(context, page);
+  });
+
   test('audit view: newest first with hashes, verified chain, paging back', async () => {
     const { context, page } = await fresh();
     // Enough rows for more than one page.
