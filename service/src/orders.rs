@@ -26,6 +26,8 @@ pub enum Element {
     Max24h,
     /// The order's identity (HL7 ORC-2; FHIR `id`).
     Order,
+    /// What is asked of the order's status (HL7 ORC-1; FHIR `status`).
+    Status,
 }
 
 impl Element {
@@ -40,6 +42,7 @@ impl Element {
             Element::Timing => format!("TQ1^{occurrence}"),
             Element::Max24h => format!("RXE^{occurrence}^19"),
             Element::Order => format!("ORC^{occurrence}^2"),
+            Element::Status => format!("ORC^{occurrence}^1"),
         }
     }
 
@@ -54,6 +57,7 @@ impl Element {
             Element::Timing => "MedicationRequest.dosageInstruction[0].timing",
             Element::Max24h => "MedicationRequest.dosageInstruction[0].maxDosePerPeriod",
             Element::Order => "MedicationRequest.id",
+            Element::Status => "MedicationRequest.status",
         }
     }
 }
@@ -332,12 +336,13 @@ pub async fn upsert(
     };
     let key = order_key(&order.id);
     let stored = sqlx::query(
-        "SELECT nhs_number, stated_at FROM orders WHERE namespace = $1 AND number = $2",
+        "SELECT nhs_number, stated_at, status FROM orders WHERE namespace = $1 AND number = $2",
     )
     .bind(&order.id.namespace)
     .bind(&order.id.number)
     .fetch_optional(&mut *conn)
     .await?;
+    let mut status = order.status.as_str().to_owned();
     let existed = match stored {
         Some(r) => {
             let nhs: String = r.try_get(0)?;
@@ -353,6 +358,20 @@ pub async fn upsert(
                 && old > new
             {
                 return Ok(Stored::Stale);
+            }
+            let current: String = r.try_get(2)?;
+            if is_final(&current) && current != status {
+                return Err(refuse(
+                    Element::Status,
+                    207,
+                    format!("the order is {current}: it cannot be changed back; send a new order"),
+                ));
+            }
+            // HL7 NW/XO change what is prescribed, not whether it may be given: a held or
+            // stopped order stays so until HD/RL/CA/DC say otherwise. FHIR states the
+            // status in every version of the resource.
+            if source == Source::Hl7 {
+                status = current;
             }
             true
         }
@@ -374,7 +393,7 @@ pub async fn upsert(
         .bind(&times)
         .bind(min_interval)
         .bind(max_24h)
-        .bind(order.status.as_str())
+        .bind(&status)
         .bind(starts_at)
         .bind(order.ends_at)
         .bind(order.stated_at)
@@ -389,10 +408,22 @@ pub async fn upsert(
     })
 }
 
+/// Whether an order status is final: a cancelled, stopped, completed or entered-in-error
+/// order is never given against again, whatever arrives later.
+fn is_final(status: &str) -> bool {
+    matches!(
+        status,
+        "cancelled" | "stopped" | "completed" | "entered-in-error"
+    )
+}
+
 /// Sets a stored order's status (HL7 `CA`, `DC`, `HD`, `RL`), in the caller's transaction.
+/// `RL` releases only a held order; `HD`, `CA` and `DC` apply only to a live (active or
+/// held) one; a final status never changes.
 ///
 /// # Errors
-/// [`OrderError::Refused`] when there is no such order for this patient.
+/// [`OrderError::Refused`] when there is no such order for this patient, or the change is
+/// not allowed from the order's status.
 pub async fn set_status(
     conn: &mut AnyConnection,
     id: &OrderId,
@@ -402,7 +433,7 @@ pub async fn set_status(
     now: i64,
 ) -> Result<Stored, OrderError> {
     let stored = sqlx::query(
-        "SELECT nhs_number, stated_at FROM orders WHERE namespace = $1 AND number = $2",
+        "SELECT nhs_number, stated_at, status FROM orders WHERE namespace = $1 AND number = $2",
     )
     .bind(&id.namespace)
     .bind(&id.number)
@@ -423,6 +454,25 @@ pub async fn set_status(
         && old > new
     {
         return Ok(Stored::Stale);
+    }
+    let current: String = r.try_get(2)?;
+    let target = status.as_str();
+    if current == target {
+        // Said again (a resend under a new MSH-10): nothing changes.
+        return Ok(Stored::Replaced);
+    }
+    let allowed = match status {
+        // Release only what is held.
+        OrderStatus::Active => current == "on-hold",
+        // Hold, cancel or discontinue only what is still live.
+        _ => current == "active" || current == "on-hold",
+    };
+    if !allowed {
+        return Err(refuse(
+            Element::Status,
+            207,
+            format!("the order is {current}: it cannot become {target}"),
+        ));
     }
     sqlx::query("UPDATE orders SET status = $1, stated_at = COALESCE($2, stated_at), updated_at = $3 WHERE namespace = $4 AND number = $5")
         .bind(status.as_str())

@@ -174,6 +174,16 @@ async fn scenario(tdb: common::TestDb) {
         "on-hold"
     );
     assert!(codes(&verify(&app, &req).await).contains(&"order_not_active".to_owned()));
+    // XO changes what is prescribed, not whether it may be given: still on hold.
+    let ack = send(feed, &m["change_while_held"]).await;
+    assert!(ack.contains("MSA|AA|RX-21"), "{ack}");
+    let o = one(
+        &db,
+        "SELECT status, dose_milli FROM orders WHERE id = 'EPMA:ORD-1'",
+    )
+    .await;
+    assert_eq!(o, json!({"status": "on-hold", "dose_milli": 500_000}));
+    assert!(codes(&verify(&app, &req).await).contains(&"order_not_active".to_owned()));
     let ack = send(feed, &m["release"]).await;
     assert!(ack.contains("MSA|AA|RX-3"), "{ack}");
     assert!(!codes(&verify(&app, &req).await).contains(&"order_not_active".to_owned()));
@@ -183,6 +193,20 @@ async fn scenario(tdb: common::TestDb) {
         one(&db, "SELECT status FROM orders WHERE id = 'EPMA:ORD-1'").await["status"],
         "stopped"
     );
+    assert!(codes(&verify(&app, &req).await).contains(&"order_not_active".to_owned()));
+    // Discontinued is final: neither RL nor XO brings it back.
+    for (name, ctrl) in [
+        ("release_after_stop", "RX-41"),
+        ("change_after_stop", "RX-42"),
+    ] {
+        let ack = send(feed, &m[name]).await;
+        assert!(ack.contains(&format!("MSA|AE|{ctrl}")), "{ack}");
+        assert!(ack.contains("ORC^1^1"), "{ack}");
+        assert_eq!(
+            one(&db, "SELECT status FROM orders WHERE id = 'EPMA:ORD-1'").await["status"],
+            "stopped"
+        );
+    }
     assert!(codes(&verify(&app, &req).await).contains(&"order_not_active".to_owned()));
 
     // PRN, Q4H: a minimum interval of four hours.
