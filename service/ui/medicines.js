@@ -39,6 +39,7 @@ export const OVERRIDE_REASONS = [
   ['timing_agreed_with_prescriber', 'Timing agreed with the prescriber'],
   ['recall_notice_checked', 'Recall notice checked'],
   ['expiry_checked_on_pack', 'Expiry checked on the pack'],
+  ['allergies_checked_with_patient', 'Allergies checked with the patient'],
 ];
 
 const form = document.getElementById('check-form');

@@ -221,3 +221,21 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         .or_insert(HeaderValue::from_static(API_CSP));
     resp
 }
+
+#[cfg(test)]
+mod tests {
+    /// The medicines page can offer every override reason the check may list: a reason
+    /// without a label there would leave a nurse unable to record a dose the rules allow.
+    #[test]
+    fn the_medicines_page_labels_every_override_reason() {
+        let js = include_str!("../../ui/medicines.js");
+        let start = js.find("export const OVERRIDE_REASONS").unwrap_or(0);
+        let table = &js[start..start + js[start..].find("];").unwrap_or(0)];
+        for name in crate::medicines::OverrideReason::NAMES {
+            assert!(
+                table.contains(&format!("['{name}',")),
+                "medicines.js OVERRIDE_REASONS has no label for {name}"
+            );
+        }
+    }
+}
