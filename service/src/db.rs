@@ -193,6 +193,34 @@ impl MigrationSource<'static> for Embedded {
     }
 }
 
+/// Serialises writers of one thing (`key`) within the caller's transaction: on SQLite a
+/// write as the transaction's first statement takes the database's one write lock (held
+/// to commit); on PostgreSQL a transaction-scoped advisory lock on `key`. Two concurrent
+/// PUTs of a new resource id then create once and replace once.
+///
+/// # Errors
+/// Database errors.
+pub async fn lock_for_write(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    key: i64,
+) -> Result<(), sqlx::Error> {
+    match backend {
+        Backend::Sqlite => {
+            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
+                .execute(&mut *conn)
+                .await?;
+        }
+        Backend::Postgres => {
+            sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS l")
+                .bind(key)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 /// The backend a URL names.
 ///
 /// # Errors

@@ -236,20 +236,9 @@ async fn put_inner(
     // Serialise writers of this id, so that of two concurrent PUTs of a new id one
     // creates and the other replaces (as for MedicationRequest): SQLite's one write lock,
     // taken first; PostgreSQL, an advisory lock on the id.
-    let lock = match state.db.backend {
-        crate::db::Backend::Sqlite => {
-            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
-                .execute(&mut *tx)
-                .await
-        }
-        crate::db::Backend::Postgres => {
-            sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS l")
-                .bind(lock_key(&res.id))
-                .execute(&mut *tx)
-                .await
-        }
-    };
-    lock.map_err(|_| db_failed())?;
+    crate::db::lock_for_write(&mut tx, state.db.backend, lock_key(&res.id))
+        .await
+        .map_err(|_| db_failed())?;
     let stored = match crate::allergies::put_fhir(&mut tx, &res, now).await {
         Ok(s) => s,
         Err(e) => {

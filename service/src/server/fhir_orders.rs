@@ -260,20 +260,9 @@ async fn put_inner(
     // creates and the other replaces. SQLite: a write as the first statement takes the
     // database's one write lock (the audit row needs it anyway). PostgreSQL: a
     // transaction-scoped advisory lock on the order's id.
-    let lock = match state.db.backend {
-        crate::db::Backend::Sqlite => {
-            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1")
-                .execute(&mut *tx)
-                .await
-        }
-        crate::db::Backend::Postgres => {
-            sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS l")
-                .bind(lock_key(&order.id.number))
-                .execute(&mut *tx)
-                .await
-        }
-    };
-    lock.map_err(|_| db_failed())?;
+    crate::db::lock_for_write(&mut tx, state.db.backend, lock_key(&order.id.number))
+        .await
+        .map_err(|_| db_failed())?;
     let stored =
         match crate::orders::upsert(&mut tx, &order, Source::Fhir, Some(&resource), now).await {
             Ok(s) => s,
