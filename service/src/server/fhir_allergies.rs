@@ -20,161 +20,26 @@ use axum::body::{Body, to_bytes};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use bedside_orders::fhir::{
-    CONTENT_TYPE, Issue, IssueType, http_status, operation_outcome, read_allergy_intolerance,
-};
+use axum::response::Response;
+use bedside_orders::fhir::{CONTENT_TYPE, IssueType, http_status, read_allergy_intolerance};
 use serde_json::{Value, json};
 
 use super::AppState;
 use super::auth::{Caller, Role};
+use super::fhir_http::{
+    FhirResource, MAX_BODY, Refusal, db_failed, fhir_json, is_fhir_id, lock_key, media_type,
+    path_id,
+};
 use super::problem::Problem;
 use crate::allergies::{AllergyError, Outcome};
 
-/// Largest `PUT` body: 1 MiB.
-pub const MAX_BODY: usize = 1 << 20;
-
 const R: &str = "AllergyIntolerance";
 
-/// A refusal: the status and its `OperationOutcome`.
-struct Refusal {
-    status: StatusCode,
-    outcome: Value,
-}
-
-impl Refusal {
-    fn issues(status: StatusCode, issues: &[Issue]) -> Refusal {
-        Refusal {
-            status,
-            outcome: operation_outcome(issues),
-        }
-    }
-
-    fn one(status: StatusCode, code: IssueType, expression: &str, diagnostics: &str) -> Refusal {
-        Refusal::issues(status, &[Issue::error(code, expression, diagnostics)])
-    }
-
-    /// An issue type the reader's [`IssueType`] has no variant for, at no element.
-    fn coded(status: StatusCode, code: &str, diagnostics: &str) -> Refusal {
-        Refusal {
-            status,
-            outcome: json!({
-                "resourceType": "OperationOutcome",
-                "issue": [{"severity": "error", "code": code, "diagnostics": diagnostics}],
-            }),
-        }
-    }
-
-    fn unavailable(diagnostics: &str) -> Refusal {
-        Refusal::coded(StatusCode::SERVICE_UNAVAILABLE, "exception", diagnostics)
-    }
-
-    fn answer(self, headers: &HeaderMap) -> Response {
-        if wants_problem(headers) {
-            return self.problem().into_response();
-        }
-        let mut resp = fhir_json(self.status, self.outcome.to_string());
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-        }
-        resp
-    }
-
-    fn problem(&self) -> Problem {
-        let detail = self.outcome["issue"]
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .map(|i| {
-                        let d = i["diagnostics"].as_str().unwrap_or_default();
-                        match i["expression"][0].as_str() {
-                            Some(at) => format!("{at}: {d}"),
-                            None => d.to_owned(),
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .unwrap_or_default();
-        match self.status.as_u16() {
-            404 => Problem::new(self.status, "not_found", "Not found", detail),
-            409 => Problem::new(self.status, "conflict", "Conflicts with the record", detail),
-            413 => Problem::new(
-                self.status,
-                "payload_too_large",
-                "Request body too large",
-                detail,
-            ),
-            415 => Problem::new(
-                self.status,
-                "unsupported_media_type",
-                "Unsupported media type",
-                detail,
-            ),
-            422 => Problem::new(self.status, "allergy_refused", "Allergy refused", detail),
-            503 => Problem::unavailable("database_unavailable", detail),
-            _ => Problem::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_resource",
-                "Invalid request",
-                detail,
-            ),
-        }
-    }
-}
-
-/// Whether the client asked for problem details rather than FHIR.
-fn wants_problem(headers: &HeaderMap) -> bool {
-    let accept: Vec<String> = headers
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(media_type)
-        .collect();
-    accept.iter().any(|m| m == "application/problem+json")
-        && !accept.iter().any(|m| m == CONTENT_TYPE)
-}
-
-/// A media type without parameters, lower case.
-fn media_type(v: &str) -> String {
-    v.split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
-fn fhir_json(status: StatusCode, body: String) -> Response {
-    let mut resp = (status, body).into_response();
-    resp.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
-    resp
-}
-
-/// A FHIR resource id (`[A-Za-z0-9\-\.]{1,64}`).
-fn is_fhir_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-}
-
-fn path_id(id: Result<Path<String>, PathRejection>) -> Result<String, Refusal> {
-    id.map(|Path(id)| id).map_err(|_| {
-        Refusal::one(
-            StatusCode::BAD_REQUEST,
-            IssueType::Value,
-            "AllergyIntolerance.id",
-            "the id in the URL is not readable (percent-encoding or UTF-8)",
-        )
-    })
-}
-
-fn db_failed() -> Refusal {
-    Refusal::unavailable("the database failed: nothing was stored; try again")
-}
+const ALLERGY_INTOLERANCE: FhirResource = FhirResource {
+    id_expression: "AllergyIntolerance.id",
+    refused_code: "allergy_refused",
+    refused_title: "Allergy refused",
+};
 
 /// `PUT /fhir/AllergyIntolerance/{id}`.
 pub(crate) async fn put(
@@ -187,7 +52,7 @@ pub(crate) async fn put(
     caller.require(&[Role::Integrator])?;
     Ok(match put_inner(&state, &caller, &headers, id, body).await {
         Ok(r) => r,
-        Err(r) => r.answer(&headers),
+        Err(r) => r.answer(&headers, &ALLERGY_INTOLERANCE),
     })
 }
 
@@ -198,7 +63,7 @@ async fn put_inner(
     id: Result<Path<String>, PathRejection>,
     body: Body,
 ) -> Result<Response, Refusal> {
-    let id = path_id(id)?;
+    let id = path_id(id, &ALLERGY_INTOLERANCE)?;
     let media = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -236,7 +101,7 @@ async fn put_inner(
     // Serialise writers of this id, so that of two concurrent PUTs of a new id one
     // creates and the other replaces (as for MedicationRequest): SQLite's one write lock,
     // taken first; PostgreSQL, an advisory lock on the id.
-    crate::db::lock_for_write(&mut tx, state.db.backend, lock_key(&res.id))
+    crate::db::lock_for_write(&mut tx, state.db.backend, lock_key("allergy", &res.id))
         .await
         .map_err(|_| db_failed())?;
     let stored = match crate::allergies::put_fhir(&mut tx, &res, now).await {
@@ -298,14 +163,6 @@ async fn put_inner(
     }
 }
 
-/// A PostgreSQL advisory lock key for an allergy id (the first 8 bytes of the SHA-256 of
-/// `allergy:{id}`, apart from the MedicationRequest keys).
-fn lock_key(id: &str) -> i64 {
-    let hex = crate::crypto::sha256_hex(format!("allergy:{id}").as_bytes());
-    u64::from_str_radix(hex.get(..16).unwrap_or("0"), 16)
-        .map_or(0, |n| i64::from_ne_bytes(n.to_ne_bytes()))
-}
-
 /// `GET /fhir/AllergyIntolerance/{id}`.
 pub(crate) async fn read(
     State(state): State<AppState>,
@@ -316,7 +173,7 @@ pub(crate) async fn read(
     caller.require(&[Role::Integrator])?;
     Ok(match read_inner(&state, &caller, id).await {
         Ok(r) => r,
-        Err(r) => r.answer(&headers),
+        Err(r) => r.answer(&headers, &ALLERGY_INTOLERANCE),
     })
 }
 
@@ -325,7 +182,7 @@ async fn read_inner(
     caller: &Caller,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, Refusal> {
-    let id = path_id(id)?;
+    let id = path_id(id, &ALLERGY_INTOLERANCE)?;
     let not_found = || {
         Refusal::one(
             StatusCode::NOT_FOUND,

@@ -20,157 +20,31 @@ use axum::body::{Body, to_bytes};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use bedside_orders::fhir::{
-    CONTENT_TYPE, FHIR_ORDER_NAMESPACE, Issue, IssueType, NHS_NUMBER_SYSTEM, http_status,
-    operation_outcome, read_medication_request, search_bundle, write_medication_request,
+    CONTENT_TYPE, FHIR_ORDER_NAMESPACE, IssueType, NHS_NUMBER_SYSTEM, http_status,
+    read_medication_request, search_bundle, write_medication_request,
 };
 use serde_json::{Value, json};
 
 use super::AppState;
 use super::auth::{Caller, Role};
+use super::fhir::percent_decode;
+use super::fhir_http::{
+    FhirResource, MAX_BODY, Refusal, db_failed, fhir_json, is_fhir_id, lock_key, media_type,
+    path_id,
+};
 use super::problem::Problem;
 use crate::orders::{OrderError, Source, Stored};
 
-/// Largest `PUT` body: 1 MiB.
-pub const MAX_BODY: usize = 1 << 20;
+const MEDICATION_REQUEST: FhirResource = FhirResource {
+    id_expression: "MedicationRequest.id",
+    refused_code: "order_refused",
+    refused_title: "Order refused",
+};
 
 /// The search parameter this endpoint understands.
 const PATIENT_IDENTIFIER: &str = "patient.identifier";
-
-/// A refusal: the status and its `OperationOutcome`.
-struct Refusal {
-    status: StatusCode,
-    outcome: Value,
-}
-
-impl Refusal {
-    fn issues(status: StatusCode, issues: &[Issue]) -> Refusal {
-        Refusal {
-            status,
-            outcome: operation_outcome(issues),
-        }
-    }
-
-    fn one(status: StatusCode, code: IssueType, expression: &str, diagnostics: &str) -> Refusal {
-        Refusal::issues(status, &[Issue::error(code, expression, diagnostics)])
-    }
-
-    /// An issue whose type the reader's [`IssueType`] has no variant for (`too-long`,
-    /// `exception`), with no element to point at.
-    fn coded(status: StatusCode, code: &str, diagnostics: &str) -> Refusal {
-        Refusal {
-            status,
-            outcome: json!({
-                "resourceType": "OperationOutcome",
-                "issue": [{"severity": "error", "code": code, "diagnostics": diagnostics}],
-            }),
-        }
-    }
-
-    fn unavailable(diagnostics: &str) -> Refusal {
-        Refusal::coded(StatusCode::SERVICE_UNAVAILABLE, "exception", diagnostics)
-    }
-
-    /// The answer, as the client asked (see the module documentation).
-    fn answer(self, headers: &HeaderMap) -> Response {
-        if wants_problem(headers) {
-            return self.problem().into_response();
-        }
-        let mut resp = fhir_json(self.status, self.outcome.to_string());
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-        }
-        resp
-    }
-
-    fn problem(&self) -> Problem {
-        let detail = self.outcome["issue"]
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .map(|i| {
-                        let d = i["diagnostics"].as_str().unwrap_or_default();
-                        match i["expression"][0].as_str() {
-                            Some(at) => format!("{at}: {d}"),
-                            None => d.to_owned(),
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .unwrap_or_default();
-        match self.status.as_u16() {
-            404 => Problem::new(self.status, "not_found", "Not found", detail),
-            413 => Problem::new(
-                self.status,
-                "payload_too_large",
-                "Request body too large",
-                detail,
-            ),
-            415 => Problem::new(
-                self.status,
-                "unsupported_media_type",
-                "Unsupported media type",
-                detail,
-            ),
-            422 => Problem::new(self.status, "order_refused", "Order refused", detail),
-            503 => Problem::unavailable("database_unavailable", detail),
-            _ => Problem::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_resource",
-                "Invalid request",
-                detail,
-            ),
-        }
-    }
-}
-
-/// Whether the client asked for problem details rather than FHIR.
-fn wants_problem(headers: &HeaderMap) -> bool {
-    let accept = headers
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .collect::<Vec<_>>();
-    accept.iter().any(|m| m == "application/problem+json")
-        && !accept.iter().any(|m| m == CONTENT_TYPE)
-}
-
-fn fhir_json(status: StatusCode, body: String) -> Response {
-    let mut resp = (status, body).into_response();
-    resp.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
-    resp
-}
-
-/// A FHIR resource id (`[A-Za-z0-9\-\.]{1,64}`).
-fn is_fhir_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-}
-
-fn path_id(id: Result<Path<String>, PathRejection>) -> Result<String, Refusal> {
-    id.map(|Path(id)| id).map_err(|_| {
-        Refusal::one(
-            StatusCode::BAD_REQUEST,
-            IssueType::Value,
-            "MedicationRequest.id",
-            "the id in the URL is not readable (percent-encoding or UTF-8)",
-        )
-    })
-}
 
 /// The NHS number in a stored resource's `subject.identifier`.
 fn subject_nhs(resource: &Value) -> Option<&str> {
@@ -181,10 +55,6 @@ fn audit_failed() -> Refusal {
     Refusal::unavailable(
         "the read could not be audited, so nothing is returned; try again or use the downtime procedure",
     )
-}
-
-fn db_failed() -> Refusal {
-    Refusal::unavailable("the database failed: nothing was stored; try again")
 }
 
 fn read_failed() -> Refusal {
@@ -202,7 +72,7 @@ pub(crate) async fn put(
     caller.require(&[Role::Integrator])?;
     Ok(match put_inner(&state, &caller, &headers, id, body).await {
         Ok(r) => r,
-        Err(r) => r.answer(&headers),
+        Err(r) => r.answer(&headers, &MEDICATION_REQUEST),
     })
 }
 
@@ -213,17 +83,11 @@ async fn put_inner(
     id: Result<Path<String>, PathRejection>,
     body: Body,
 ) -> Result<Response, Refusal> {
-    let id = path_id(id)?;
+    let id = path_id(id, &MEDICATION_REQUEST)?;
     let media = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        });
+        .map(media_type);
     if !matches!(media.as_deref(), Some(CONTENT_TYPE | "application/json")) {
         return Err(Refusal::one(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -260,9 +124,13 @@ async fn put_inner(
     // creates and the other replaces. SQLite: a write as the first statement takes the
     // database's one write lock (the audit row needs it anyway). PostgreSQL: a
     // transaction-scoped advisory lock on the order's id.
-    crate::db::lock_for_write(&mut tx, state.db.backend, lock_key(&order.id.number))
-        .await
-        .map_err(|_| db_failed())?;
+    crate::db::lock_for_write(
+        &mut tx,
+        state.db.backend,
+        lock_key(FHIR_ORDER_NAMESPACE, &order.id.number),
+    )
+    .await
+    .map_err(|_| db_failed())?;
     let stored =
         match crate::orders::upsert(&mut tx, &order, Source::Fhir, Some(&resource), now).await {
             Ok(s) => s,
@@ -323,14 +191,6 @@ async fn put_inner(
     }
 }
 
-/// A PostgreSQL advisory lock key for an order id (the first 8 bytes of its SHA-256,
-/// in a space apart from other uses by the `fhir:` prefix).
-fn lock_key(number: &str) -> i64 {
-    let hex = crate::crypto::sha256_hex(format!("{FHIR_ORDER_NAMESPACE}:{number}").as_bytes());
-    u64::from_str_radix(hex.get(..16).unwrap_or("0"), 16)
-        .map_or(0, |n| i64::from_ne_bytes(n.to_ne_bytes()))
-}
-
 /// `GET /fhir/MedicationRequest/{id}`.
 pub(crate) async fn read(
     State(state): State<AppState>,
@@ -341,7 +201,7 @@ pub(crate) async fn read(
     caller.require(&[Role::Integrator])?;
     Ok(match read_inner(&state, &caller, id).await {
         Ok(r) => r,
-        Err(r) => r.answer(&headers),
+        Err(r) => r.answer(&headers, &MEDICATION_REQUEST),
     })
 }
 
@@ -350,7 +210,7 @@ async fn read_inner(
     caller: &Caller,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, Refusal> {
-    let id = path_id(id)?;
+    let id = path_id(id, &MEDICATION_REQUEST)?;
     let not_found = || {
         Refusal::one(
             StatusCode::NOT_FOUND,
@@ -390,30 +250,6 @@ async fn read_inner(
 }
 
 /// Percent-decodes a query component (`+` is a space); `None` when malformed.
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' => {
-                let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// The NHS number a search asks for: exactly one parameter, `patient.identifier`, whose
 /// value is `https://fhir.nhs.uk/Id/nhs-number|` and ten digits (`|` may be sent as `%7C`).
 ///
@@ -483,7 +319,7 @@ pub(crate) async fn search(
     caller.require(&[Role::Integrator])?;
     Ok(match search_inner(&state, &caller, &headers, &uri).await {
         Ok(r) => r,
-        Err(r) => r.answer(&headers),
+        Err(r) => r.answer(&headers, &MEDICATION_REQUEST),
     })
 }
 

@@ -30,6 +30,7 @@ pub mod dto;
 pub mod extract;
 pub mod fhir;
 pub mod fhir_allergies;
+pub mod fhir_http;
 pub mod fhir_orders;
 pub mod medications;
 pub mod metrics;
