@@ -5,7 +5,7 @@
 //! asking the patient answers, and the dose is then recorded with that reason.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use bedside::demo::DemoOrder;
 use serde_json::{Value, json};

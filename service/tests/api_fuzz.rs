@@ -11,7 +11,7 @@
 //! counts 413 (body too large) as a refusal any request may get, and says why.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

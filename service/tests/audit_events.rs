@@ -4,7 +4,7 @@
 //! any row is returned, and strict query parameters — on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 

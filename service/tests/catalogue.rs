@@ -6,7 +6,7 @@
 //! element; a second load replaces the first; local packs win over dm+d and say so.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -10,7 +10,7 @@
 //!   minutes after the first, is a `too_soon_after_last_dose` warning that needs a reason.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use bedside::clock::parse_instant;
 use bedside::demo::DemoOrder;

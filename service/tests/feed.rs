@@ -10,7 +10,7 @@
 //! reused for another message is refused and not applied.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -8,7 +8,7 @@
 //! nothing; AL1 segments (in the RDE and in an ADT^A08) record the allergy status.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -8,7 +8,7 @@
 //! `fhir.resources`). A missing `python3` or `fhir.resources` fails the test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -6,7 +6,7 @@
 //! `python3` or `fhir.resources` fails the test: it is never skipped.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -3,7 +3,7 @@
 //! nothing stored (the audit trail and the index are unchanged).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use serde_json::json;
 use sqlx::Row;

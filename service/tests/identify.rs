@@ -3,7 +3,7 @@
 //! cross-checked, roles are enforced, and the audit chain verifies afterwards.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 

@@ -5,7 +5,7 @@
 //! segment and field, never the data, and write nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

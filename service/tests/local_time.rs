@@ -11,7 +11,7 @@
 //! - due times are shown in London time (`BST`/`GMT`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use bedside::clock::parse_instant;
 use bedside::demo::DemoOrder;

@@ -6,7 +6,7 @@
 //! numbers are refused. Every answer is held to openapi.json by the test client.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 use sqlx::Row;

@@ -5,7 +5,7 @@
 //! one dose record it exactly once.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use bedside::demo::DemoOrder;
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! documented operation is a route; the document served is the one in the repo.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -263,7 +263,7 @@ fn component_schemas_are_the_rust_types() {
     }
     assert!(
         wrong.is_empty(),
-        "openapi.json disagrees with the Rust types (BEDSIDE_BLESS_OPENAPI=1 cargo test -p bedside --test openapi component_schemas regenerates it):\n{}",
+        "openapi.json disagrees with the Rust types (BEDSIDE_BLESS_OPENAPI=1 cargo test -p bedside --test service openapi::component_schemas regenerates it):\n{}",
         wrong.join("\n")
     );
 }

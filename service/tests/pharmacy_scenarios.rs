@@ -10,7 +10,7 @@
 //! nothing); the allergy rows and the one row that tries to record have their own.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! unknown / garbage / slow / down: only an agreeing single answer is ever a match.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -4,7 +4,7 @@
 //! PostgreSQL (two instances sharing one database).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::net::SocketAddr;

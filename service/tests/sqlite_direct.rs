@@ -10,7 +10,7 @@
 //!   connections form one unbroken chain with no sequence number lost or repeated.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use bedside::db::Db;
 use bedside::identify::Identifier;

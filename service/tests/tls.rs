@@ -2,7 +2,7 @@
 //! on the TLS port, graceful stop; the command line insists on certificate and key together.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -5,7 +5,7 @@
 //! address (429 from 127.0.0.1 while 127.0.0.2 is still served).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
