@@ -94,6 +94,10 @@ const SQLITE_ALLERGY_RESOURCES: &str =
     include_str!("../migrations/sqlite/0008_allergy_resources.sql");
 const POSTGRES_ALLERGY_RESOURCES: &str =
     include_str!("../migrations/postgres/0008_allergy_resources.sql");
+const SQLITE_ADMINISTRATIONS_OUT: &str =
+    include_str!("../migrations/sqlite/0009_administrations_out.sql");
+const POSTGRES_ADMINISTRATIONS_OUT: &str =
+    include_str!("../migrations/postgres/0009_administrations_out.sql");
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.
 #[derive(Debug, Clone, Copy)]
@@ -178,6 +182,16 @@ impl Embedded {
             Cow::Borrowed(match self.0 {
                 Backend::Sqlite => SQLITE_ALLERGY_RESOURCES,
                 Backend::Postgres => POSTGRES_ALLERGY_RESOURCES,
+            }),
+            false,
+        ));
+        all.push(Migration::new(
+            9,
+            Cow::Borrowed("administrations: what was given, entered in error"),
+            MigrationType::Simple,
+            Cow::Borrowed(match self.0 {
+                Backend::Sqlite => SQLITE_ADMINISTRATIONS_OUT,
+                Backend::Postgres => POSTGRES_ADMINISTRATIONS_OUT,
             }),
             false,
         ));

@@ -26,6 +26,7 @@
 //! - [`crypto`], [`clock`]: SHA-256 helpers, token secrets, and time.
 #![forbid(unsafe_code)]
 
+pub mod administrations;
 pub mod allergies;
 pub mod audit;
 pub mod audit_fhir;

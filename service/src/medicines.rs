@@ -427,7 +427,18 @@ pub async fn record(
             RecordRefusal::RecordedMeanwhile(ev)
         }));
     }
-    let inserted = sqlx::query("INSERT INTO administrations (order_id, nhs_number, due_at, given_at, gtin, batch, expiry, serial, quantity_milli, dose_milli, staff_gsrn, checker_gsrn, location_gln, location_ext, override_reason, token_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id")
+    // What was given, as the catalogue says today: the AMP when the pack is known at that
+    // level, else its VMP.
+    let medicine = ev.internal.product.as_ref().map(|p| match &p.amp_id {
+        Some(amp) => ("amp", amp.clone(), p.name.clone()),
+        None => ("vmp", p.vmp_id.clone(), p.vmp_name.clone()),
+    });
+    let dose_unit = ev
+        .internal
+        .product
+        .as_ref()
+        .map(|p| p.strength_unit.clone());
+    let inserted = sqlx::query("INSERT INTO administrations (order_id, nhs_number, due_at, given_at, gtin, batch, expiry, serial, quantity_milli, dose_milli, staff_gsrn, checker_gsrn, location_gln, location_ext, override_reason, token_id, medicine_level, medicine_id, medicine_name, dose_unit, route, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $4) RETURNING id")
         .bind(&order.id)
         .bind(&nhs)
         .bind(due)
@@ -444,6 +455,11 @@ pub async fn record(
         .bind(ev.internal.location.as_ref().map(|l| l.1.clone()))
         .bind(override_reason.map(OverrideReason::as_str))
         .bind(actor)
+        .bind(medicine.as_ref().map(|m| m.0))
+        .bind(medicine.as_ref().map(|m| m.1.clone()))
+        .bind(medicine.as_ref().map(|m| m.2.clone()))
+        .bind(dose_unit)
+        .bind(ev.internal.route.clone())
         .fetch_one(&mut *tx)
         .await;
     let id: i64 = match inserted {

@@ -16,6 +16,7 @@ mod audit_fhir;
 mod audit_group_commit;
 mod catalogue;
 mod dose_timing;
+mod entered_in_error;
 mod feed;
 mod feed_orders;
 mod fhir_allergies;

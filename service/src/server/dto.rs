@@ -372,6 +372,44 @@ pub enum PixReadiness {
     Reachable,
 }
 
+/// `POST /v1/administrations/{id}/entered-in-error` body.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnteredInErrorRequest {
+    /// Why the record is wrong (kept with it and in the audit trail), e.g. "recorded
+    /// against the wrong dose time; the dose was given at 14:00".
+    #[schemars(length(min = 1, max = 500))]
+    pub reason: String,
+}
+
+/// `POST /v1/administrations/{id}/entered-in-error` answer: the record's correction.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct EnteredInErrorAnswer {
+    /// The administration's id.
+    pub administration_id: i64,
+    /// When it was marked entered in error (Unix ms).
+    pub entered_in_error_at: i64,
+    /// Who marked it (the audit actor, `token:ID`).
+    pub entered_in_error_by: String,
+    /// Why.
+    pub reason: String,
+    /// True when the record was already marked before this request: the first marking
+    /// stands and nothing changed.
+    pub already: bool,
+}
+
+impl From<&crate::administrations::EnteredInError> for EnteredInErrorAnswer {
+    fn from(m: &crate::administrations::EnteredInError) -> Self {
+        Self {
+            administration_id: m.administration_id,
+            entered_in_error_at: m.at,
+            entered_in_error_by: m.by.clone(),
+            reason: m.reason.clone(),
+            already: m.already,
+        }
+    }
+}
+
 /// `GET /v1/me`.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Me {
@@ -990,6 +1028,7 @@ pub fn components() -> Vec<(String, Schema)> {
     read.subschema_for::<IdentifyRequest>();
     read.subschema_for::<AdministrationRequest>();
     read.subschema_for::<WristbandRequest>();
+    read.subschema_for::<EnteredInErrorRequest>();
     let mut written = settings().for_serialize().into_generator();
     written.subschema_for::<IdentifyResponse>();
     written.subschema_for::<AdministrationCheck>();
@@ -1002,6 +1041,7 @@ pub fn components() -> Vec<(String, Schema)> {
     written.subschema_for::<Printers>();
     written.subschema_for::<PrintConfirmation>();
     written.subschema_for::<PatientMedications>();
+    written.subschema_for::<EnteredInErrorAnswer>();
     let mut named: Vec<(String, Schema)> = Vec::new();
     for (name, schema) in read
         .take_definitions(true)

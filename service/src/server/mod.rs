@@ -24,6 +24,7 @@ use crate::config::Config;
 use crate::db::{Db, DbError};
 use crate::identify::{Identifier, PixResolver};
 
+pub mod administrations;
 pub mod audit_events;
 pub mod auth;
 pub mod dto;
@@ -283,6 +284,11 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::POST,
             "/v1/administrations",
             post(administration_record),
+        ),
+        (
+            Method::POST,
+            "/v1/administrations/{id}/entered-in-error",
+            post(administrations::entered_in_error),
         ),
         (Method::GET, "/v1/audit/verify", get(audit_verify)),
         (Method::GET, "/v1/me", get(me)),

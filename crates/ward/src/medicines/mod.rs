@@ -607,6 +607,11 @@ pub struct Internal {
     pub dose_milli: i64,
     /// The patient's doses of the medicine as the checks read them.
     pub doses_seen: Option<DoseState>,
+    /// The catalogue product the pack resolved to (kept with the record, so what was
+    /// given is stated as the catalogue said on the day, whatever later releases say).
+    pub product: Option<Product>,
+    /// The route the dose is given by (the request's).
+    pub route: Option<String>,
     /// The audit facts.
     pub facts: CheckFacts,
 }
@@ -890,6 +895,8 @@ pub fn check(
             quantity_milli,
             dose_milli: 0,
             doses_seen: None,
+            product: None,
+            route: None,
             facts: CheckFacts {
                 identify: id.facts.clone(),
                 pack: None,
@@ -1054,6 +1061,8 @@ pub fn check(
         ev.pack = Some(info);
         return ev.finish();
     };
+    ev.internal.product = Some(product.clone());
+    ev.internal.route = Some(req.route.clone());
     info.name = Some(product.name.clone());
     info.high_risk = product.high_risk;
     info.catalogue = Some(product.source.clone());
