@@ -59,6 +59,8 @@ pub struct ChartOrder {
     pub min_interval_minutes: Option<i64>,
     /// As needed: most doses in 24 hours, when set.
     pub max_per_24h: Option<i64>,
+    /// As needed: most amount in 24 hours (`4 g`), when set.
+    pub max_amount_24h: Option<String>,
     /// `active` or `on-hold`.
     pub status: String,
     /// Regular: the nearest due time (Unix ms); as needed: the earliest next dose after
@@ -149,7 +151,7 @@ pub async fn read(
         .await?
         .map(|r| r.try_get(0))
         .transpose()?;
-    let rows = sqlx::query("SELECT id, level, dmd_id, dose_milli, dose_max_milli, dose_unit, route, kind, times, min_interval_minutes, max_per_24h, status FROM orders WHERE nhs_number = $1 AND status IN ('active', 'on-hold') ORDER BY id")
+    let rows = sqlx::query("SELECT id, level, dmd_id, dose_milli, dose_max_milli, dose_unit, route, kind, times, min_interval_minutes, max_per_24h, status, max_amount_24h_milli FROM orders WHERE nhs_number = $1 AND status IN ('active', 'on-hold') ORDER BY id")
         .bind(nhs_number)
         .fetch_all(&db.pool)
         .await?;
@@ -191,6 +193,7 @@ pub async fn read(
         let times_text: String = r.try_get(8)?;
         let min_interval: i64 = r.try_get(9)?;
         let max_24h: i64 = r.try_get(10)?;
+        let max_amount: Option<i64> = r.try_get(12)?;
         let last = sqlx::query("SELECT a.given_at, s.name, a.staff_gsrn FROM administrations a LEFT JOIN staff s ON s.gsrn = a.staff_gsrn WHERE a.order_id = $1 ORDER BY a.given_at DESC LIMIT 1")
             .bind(&id)
             .fetch_optional(&db.pool)
@@ -229,6 +232,7 @@ pub async fn read(
                 .collect(),
             min_interval_minutes: (min_interval > 0).then_some(min_interval),
             max_per_24h: (max_24h > 0).then_some(max_24h),
+            max_amount_24h: max_amount.map(|m| amount(m, &unit)),
             status: r.try_get(11)?,
             next_due,
             last_given,

@@ -98,6 +98,10 @@ const SQLITE_ADMINISTRATIONS_OUT: &str =
     include_str!("../migrations/sqlite/0009_administrations_out.sql");
 const POSTGRES_ADMINISTRATIONS_OUT: &str =
     include_str!("../migrations/postgres/0009_administrations_out.sql");
+const SQLITE_ORDER_AMOUNT_CAP: &str =
+    include_str!("../migrations/sqlite/0014_order_amount_cap.sql");
+const POSTGRES_ORDER_AMOUNT_CAP: &str =
+    include_str!("../migrations/postgres/0014_order_amount_cap.sql");
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.
 #[derive(Debug, Clone, Copy)]
@@ -192,6 +196,18 @@ impl Embedded {
             Cow::Borrowed(match self.0 {
                 Backend::Sqlite => SQLITE_ADMINISTRATIONS_OUT,
                 Backend::Postgres => POSTGRES_ADMINISTRATIONS_OUT,
+            }),
+            false,
+        ));
+        // Versions 10 to 13 are the outbox, the staff and locations registers, recalls
+        // and FHIR administrations (issue 15), merged separately.
+        all.push(Migration::new(
+            14,
+            Cow::Borrowed("orders: 24-hour maximum by amount"),
+            MigrationType::Simple,
+            Cow::Borrowed(match self.0 {
+                Backend::Sqlite => SQLITE_ORDER_AMOUNT_CAP,
+                Backend::Postgres => POSTGRES_ORDER_AMOUNT_CAP,
             }),
             false,
         ));

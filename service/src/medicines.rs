@@ -38,7 +38,7 @@ fn dose_state(r: &sqlx::any::AnyRow) -> Result<DoseState, sqlx::Error> {
     Ok((r.try_get(0)?, r.try_get(1)?))
 }
 
-const ORDER_COLS: &str = "id, nhs_number, dmd_id, dose_milli, dose_unit, route, kind, times, window_minutes, min_interval_minutes, max_per_24h, status, starts_at, ends_at, level, dose_max_milli";
+const ORDER_COLS: &str = "id, nhs_number, dmd_id, dose_milli, dose_unit, route, kind, times, window_minutes, min_interval_minutes, max_per_24h, status, starts_at, ends_at, level, dose_max_milli, max_amount_24h_milli";
 
 fn order_from_row(r: &sqlx::any::AnyRow) -> Result<Order, sqlx::Error> {
     let level: String = r.try_get(14)?;
@@ -59,6 +59,7 @@ fn order_from_row(r: &sqlx::any::AnyRow) -> Result<Order, sqlx::Error> {
         window_minutes: r.try_get(8)?,
         min_interval_minutes: r.try_get(9)?,
         max_per_24h: r.try_get(10)?,
+        max_amount_24h_milli: r.try_get(16)?,
         active: r.try_get::<String, _>(11)? == "active",
         starts_at: r.try_get(12)?,
         ends_at: r.try_get(13)?,
@@ -255,7 +256,7 @@ pub async fn load(
     )?;
     let since = now - 3 * crate::clock::DAY_MS;
     inputs.order_doses = sqlx::query(
-        "SELECT due_at, given_at FROM administrations WHERE order_id = $1 AND (due_at >= $2 OR given_at >= $2)",
+        "SELECT due_at, given_at, dose_milli FROM administrations WHERE order_id = $1 AND (due_at >= $2 OR given_at >= $2)",
     )
     .bind(&order_id)
     .bind(since)
@@ -266,6 +267,7 @@ pub async fn load(
         Ok(GivenDose {
             due_at: r.try_get(0)?,
             given_at: r.try_get(1)?,
+            dose_milli: r.try_get(2)?,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;

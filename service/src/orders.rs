@@ -188,6 +188,36 @@ async fn lookup(
 
 /// The unit name the catalogue's strengths use (dm+d `UNIT_OF_MEASURE` descriptions) for a
 /// UCUM code, for the units a ward doses by.
+/// `milli` thousandths of `from` in thousandths of `to`: the same unit, or two units of
+/// mass (or of volume) converted exactly; `None` for units that cannot be compared or an
+/// amount that is not a whole number of thousandths of `to`.
+fn in_unit(milli: i64, from: &str, to: &str) -> Option<i64> {
+    if from == to {
+        return Some(milli);
+    }
+    // Nanograms and microlitres per unit.
+    let scale = |u: &str| -> Option<(char, i128)> {
+        Some(match u {
+            "gram" => ('m', 1_000_000_000),
+            "mg" => ('m', 1_000_000),
+            "microgram" => ('m', 1_000),
+            "nanogram" => ('m', 1),
+            "litre" => ('v', 1_000_000),
+            "ml" => ('v', 1_000),
+            _ => return None,
+        })
+    };
+    let ((kf, f), (kt, t)) = (scale(from)?, scale(to)?);
+    if kf != kt {
+        return None;
+    }
+    let scaled = i128::from(milli) * f;
+    if scaled % t != 0 {
+        return None;
+    }
+    i64::try_from(scaled / t).ok()
+}
+
 fn ucum_name(code: &str) -> Option<&'static str> {
     Some(match code {
         "mg" => "mg",
@@ -290,6 +320,7 @@ pub async fn upsert(
     };
     let route = route.to_lowercase();
     let starts_at = order.starts_at.or(order.stated_at).unwrap_or(now);
+    let mut max_amount_24h: Option<i64> = None;
     let (kind, times, min_interval, max_24h) = match &order.schedule {
         Schedule::Times(t) => (
             "regular",
@@ -318,12 +349,38 @@ pub async fn upsert(
             let max = match max_24h {
                 None => 0,
                 Some(Max24h::Doses(n)) => i64::from(*n),
-                Some(Max24h::Amount(_)) => {
-                    return Err(refuse(
-                        Element::Max24h,
-                        207,
-                        "a 24-hour maximum by amount is not supported: send it as a number of doses",
-                    ));
+                Some(Max24h::Amount(cap)) => {
+                    let unit = match &cap.unit {
+                        DoseUnit::Ucum(code) => ucum_name(code).map(str::to_owned),
+                        DoseUnit::Dmd(code) => {
+                            lookup(conn, version, "UNIT_OF_MEASURE", code).await?
+                        }
+                    };
+                    let Some(unit) = unit else {
+                        return Err(refuse(
+                            Element::Max24h,
+                            103,
+                            "the 24-hour maximum's unit is not one the catalogue knows",
+                        ));
+                    };
+                    let Some(milli) = in_unit(cap.milli, &unit, &dose_unit) else {
+                        return Err(refuse(
+                            Element::Max24h,
+                            207,
+                            format!(
+                                "the 24-hour maximum is in {unit}, which cannot be compared with the dose's {dose_unit}"
+                            ),
+                        ));
+                    };
+                    if milli < order.dose.min.milli {
+                        return Err(refuse(
+                            Element::Max24h,
+                            207,
+                            "the 24-hour maximum is less than one dose",
+                        ));
+                    }
+                    max_amount_24h = Some(milli);
+                    0
                 }
             };
             (
@@ -377,7 +434,7 @@ pub async fn upsert(
         }
         None => false,
     };
-    sqlx::query("INSERT INTO orders (id, namespace, number, source, nhs_number, level, dmd_id, dose_milli, dose_max_milli, dose_unit, route, kind, times, window_minutes, min_interval_minutes, max_per_24h, status, starts_at, ends_at, stated_at, resource, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 60, $14, $15, $16, $17, $18, $19, $20, $21) ON CONFLICT (namespace, number) DO UPDATE SET level = excluded.level, dmd_id = excluded.dmd_id, dose_milli = excluded.dose_milli, dose_max_milli = excluded.dose_max_milli, dose_unit = excluded.dose_unit, route = excluded.route, kind = excluded.kind, times = excluded.times, min_interval_minutes = excluded.min_interval_minutes, max_per_24h = excluded.max_per_24h, status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at, stated_at = excluded.stated_at, resource = excluded.resource, updated_at = excluded.updated_at")
+    sqlx::query("INSERT INTO orders (id, namespace, number, source, nhs_number, level, dmd_id, dose_milli, dose_max_milli, dose_unit, route, kind, times, window_minutes, min_interval_minutes, max_per_24h, status, starts_at, ends_at, stated_at, resource, updated_at, max_amount_24h_milli) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 60, $14, $15, $16, $17, $18, $19, $20, $21, $22) ON CONFLICT (namespace, number) DO UPDATE SET max_amount_24h_milli = excluded.max_amount_24h_milli, level = excluded.level, dmd_id = excluded.dmd_id, dose_milli = excluded.dose_milli, dose_max_milli = excluded.dose_max_milli, dose_unit = excluded.dose_unit, route = excluded.route, kind = excluded.kind, times = excluded.times, min_interval_minutes = excluded.min_interval_minutes, max_per_24h = excluded.max_per_24h, status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at, stated_at = excluded.stated_at, resource = excluded.resource, updated_at = excluded.updated_at")
         .bind(&key)
         .bind(&order.id.namespace)
         .bind(&order.id.number)
@@ -399,6 +456,7 @@ pub async fn upsert(
         .bind(order.stated_at)
         .bind(resource)
         .bind(now)
+        .bind(max_amount_24h)
         .execute(&mut *conn)
         .await?;
     Ok(if existed {
@@ -536,6 +594,27 @@ mod tests {
         );
         assert_eq!(times_every(7 * 60, start), None);
         assert_eq!(times_every(0, start), None);
+    }
+
+    #[test]
+    fn amounts_in_the_dose_unit() {
+        assert_eq!(in_unit(4_000, "gram", "mg"), Some(4_000_000));
+        assert_eq!(in_unit(4_000_000, "mg", "mg"), Some(4_000_000));
+        assert_eq!(in_unit(500_000, "mg", "gram"), Some(500));
+        assert_eq!(
+            in_unit(500, "mg", "gram"),
+            None,
+            "half a thousandth of a gram"
+        );
+        assert_eq!(in_unit(1_500, "mg", "microgram"), Some(1_500_000));
+        assert_eq!(
+            in_unit(1, "microgram", "mg"),
+            None,
+            "not a whole thousandth of a mg"
+        );
+        assert_eq!(in_unit(20_000, "ml", "litre"), Some(20));
+        assert_eq!(in_unit(1_000, "gram", "ml"), None, "mass and volume");
+        assert_eq!(in_unit(1_000, "tablet", "mg"), None);
     }
 
     #[test]

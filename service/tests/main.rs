@@ -10,6 +10,7 @@
 mod common;
 
 mod allergy_check;
+mod amount_cap;
 mod api_fuzz;
 mod audit_events;
 mod audit_fhir;

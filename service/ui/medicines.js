@@ -253,6 +253,7 @@ export function whenWords(o) {
     const every = interval(o.min_interval_minutes);
     if (every) parts.push(`at least every ${every}`);
     if (typeof o.max_per_24h === 'number' && o.max_per_24h > 0) parts.push(`max ${o.max_per_24h} in 24 h`);
+    if (typeof o.max_amount_24h === 'string' && o.max_amount_24h) parts.push(`max ${o.max_amount_24h} in 24 h`);
     return parts.join(', ');
   }
   const times = Array.isArray(o.times) ? o.times.map(String) : [];

@@ -72,6 +72,7 @@ fn order() -> Order {
         window_minutes: 60,
         min_interval_minutes: 0,
         max_per_24h: 0,
+        max_amount_24h_milli: None,
         active: true,
         starts_at: at("2026-01-01T00:00:00Z"),
         ends_at: None,
@@ -493,6 +494,7 @@ fn table() -> Vec<Case> {
                 d.inputs.order_doses = vec![GivenDose {
                     due_at: at("2026-01-15T14:00:00Z"),
                     given_at: at("2026-01-15T13:58:00Z"),
+                    dose_milli: 1_000_000,
                 }];
                 d.inputs.doses = (1, Some(at("2026-01-15T13:58:00Z")));
             },
@@ -529,11 +531,52 @@ fn table() -> Vec<Case> {
                 let given = |h: i64| GivenDose {
                     due_at: now() - h * HOUR_MS,
                     given_at: now() - h * HOUR_MS,
+                    dose_milli: 1_000_000,
                 };
                 d.inputs.order_doses = vec![given(5), given(10), given(15), given(20), given(30)];
                 d.inputs.doses = (5, Some(now() - 5 * HOUR_MS));
             },
             codes: &[Max24hReached],
+        },
+        Case {
+            name: "as needed, this dose would pass the 24-hour maximum amount",
+            change: |d| {
+                // 3 g in 24 hours at most: 1 g at 5, 10 and 15 hours ago (and one 30
+                // hours ago, outside the 24 hours); this 1 g would make 4 g.
+                let capped = Order {
+                    max_per_24h: 0,
+                    max_amount_24h_milli: Some(3_000_000),
+                    ..prn()
+                };
+                d.inputs.orders = Orders::ForMedicine(vec![capped]);
+                let given = |h: i64| GivenDose {
+                    due_at: now() - h * HOUR_MS,
+                    given_at: now() - h * HOUR_MS,
+                    dose_milli: 1_000_000,
+                };
+                d.inputs.order_doses = vec![given(5), given(10), given(15), given(30)];
+                d.inputs.doses = (4, Some(now() - 5 * HOUR_MS));
+            },
+            codes: &[Max24hReached],
+        },
+        Case {
+            name: "as needed, this dose reaches but does not pass the 24-hour maximum amount",
+            change: |d| {
+                let capped = Order {
+                    max_per_24h: 0,
+                    max_amount_24h_milli: Some(4_000_000),
+                    ..prn()
+                };
+                d.inputs.orders = Orders::ForMedicine(vec![capped]);
+                let given = |h: i64| GivenDose {
+                    due_at: now() - h * HOUR_MS,
+                    given_at: now() - h * HOUR_MS,
+                    dose_milli: 1_000_000,
+                };
+                d.inputs.order_doses = vec![given(5), given(10), given(15), given(30)];
+                d.inputs.doses = (4, Some(now() - 5 * HOUR_MS));
+            },
+            codes: &[],
         },
         Case {
             name: "an active allergy to an ingredient",

@@ -1135,6 +1135,8 @@ pub struct ChartOrderBody {
     pub min_interval_minutes: Option<i64>,
     /// As needed: most doses in 24 hours.
     pub max_per_24h: Option<i64>,
+    /// As needed: most amount in 24 hours, in words (`4 g`).
+    pub max_amount_24h: Option<String>,
     /// `active` or `on-hold` (an on-hold order is refused at the bedside).
     #[schemars(extend("enum" = ["active", "on-hold"]))]
     pub status: String,
@@ -1195,6 +1197,7 @@ impl From<&crate::chart::Chart> for PatientMedications {
                     times: o.times.clone(),
                     min_interval_minutes: o.min_interval_minutes,
                     max_per_24h: o.max_per_24h,
+                    max_amount_24h: o.max_amount_24h.clone(),
                     status: o.status.clone(),
                     next_due: o.next_due.map(crate::clock::rfc3339),
                     next_due_display: o.next_due.map(crate::clock::london_when),

@@ -223,6 +223,9 @@ pub struct Order {
     pub min_interval_minutes: i64,
     /// As-needed: most doses in 24 hours (0: no limit).
     pub max_per_24h: i64,
+    /// As-needed: most amount in 24 hours, thousandths of `dose_unit` (`None`: no limit
+    /// by amount).
+    pub max_amount_24h_milli: Option<i64>,
     /// `active` or another status.
     pub active: bool,
     /// Start (Unix ms).
@@ -353,6 +356,8 @@ pub struct GivenDose {
     pub due_at: i64,
     /// When it was given.
     pub given_at: i64,
+    /// The dose given, thousandths of the unit recorded with it (the order's dose unit).
+    pub dose_milli: i64,
 }
 
 /// How many doses of one medicine (a VMP) a patient has had from any of their orders,
@@ -1216,6 +1221,34 @@ pub fn check(
                         order.max_per_24h
                     ),
                 );
+            }
+            if let Some(cap) = order.max_amount_24h_milli
+                && !(order.max_per_24h > 0 && in_24h >= order.max_per_24h)
+            {
+                let had: i64 = inputs
+                    .order_doses
+                    .iter()
+                    .filter(|d| d.given_at > now - DAY_MS)
+                    .map(|d| d.dose_milli)
+                    .fold(0, i64::saturating_add);
+                // This dose as the scan gives it; when its strength is unknown the dose
+                // check has already stopped, and the prescribed dose stands in.
+                let this = if ev.internal.dose_milli > 0 {
+                    ev.internal.dose_milli
+                } else {
+                    order.dose_milli
+                };
+                if had.saturating_add(this) > cap {
+                    ev.push(
+                        ProblemCode::Max24hReached,
+                        format!(
+                            "Maximum reached: {} given in the last 24 hours; this dose of {} would exceed the limit of {} in 24 hours.",
+                            amount(had, &order.dose_unit),
+                            amount(this, &order.dose_unit),
+                            amount(cap, &order.dose_unit)
+                        ),
+                    );
+                }
             }
             // PRN doses are slotted by their minimum interval, so two records of one
             // dose collide.
