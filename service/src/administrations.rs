@@ -68,7 +68,7 @@ pub async fn mark_entered_in_error(
     .await?
     .rows_affected();
     let row = sqlx::query(
-        "SELECT entered_in_error_at, entered_in_error_by, entered_in_error_reason FROM administrations WHERE id = $1",
+        "SELECT entered_in_error_at, entered_in_error_by, entered_in_error_reason, nhs_number FROM administrations WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *tx)
@@ -77,6 +77,7 @@ pub async fn mark_entered_in_error(
         let _ = tx.rollback().await;
         return Ok(Err(MarkError::NotFound));
     };
+    let nhs_number: String = row.try_get(3)?;
     let marked = EnteredInError {
         administration_id: id,
         at: row.try_get::<Option<i64>, _>(0)?.unwrap_or(now),
@@ -92,7 +93,7 @@ pub async fn mark_entered_in_error(
         &mut tx,
         actor,
         "administration.entered_in_error",
-        &serde_json::json!({"administration_id": id, "reason": reason}),
+        &serde_json::json!({"administration_id": id, "nhs_number": nhs_number, "reason": reason}),
     )
     .await?;
     tx.commit().await?;

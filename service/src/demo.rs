@@ -10,6 +10,9 @@
 //! `409137002`) for every demo patient except two: the second (a high-criticality
 //! amoxicillin allergy, so scanning the demo amoxicillin for them is stopped) and the
 //! sixth (no statement at all, so every check for them warns `allergies_not_recorded`).
+//! Their prescriptions do too: [`seed_orders`] applies the embedded `RDE^O11` file
+//! `examples/data/demo-orders.hl7` through the feed's reader and store, after
+//! [`seed_catalogue`] has loaded the dm+d release the orders are checked against.
 
 use bedside_patient::synthetic::Generator;
 use bedside_patient::{Date, DateOfBirth, Demographics, Gsrn, GsrnPrefix, NhsGsrn, NhsNumber, Sex};
@@ -156,8 +159,10 @@ pub struct DemoOrder {
     pub window_minutes: i64,
     /// PRN minimum interval, minutes.
     pub min_interval_minutes: i64,
-    /// PRN maximum doses in 24 hours.
+    /// PRN maximum doses in 24 hours (0: none).
     pub max_per_24h: i64,
+    /// PRN maximum amount in 24 hours, thousandths of `dose_unit`.
+    pub max_amount_24h_milli: Option<i64>,
 }
 
 /// A recalled batch.
@@ -622,6 +627,8 @@ pub fn data() -> DemoData {
         .first()
         .map(|p| p.nhs_number.clone())
         .unwrap_or_default();
+    // What `examples/data/demo-orders.hl7` prescribes (seeded through the feed's reader
+    // and store by [`seed_orders`]; a test holds the two to each other).
     let order = |id: &str,
                  vmp: &str,
                  dose: i64,
@@ -629,7 +636,7 @@ pub fn data() -> DemoData {
                  kind: &str,
                  times: &str,
                  min_int: i64,
-                 max24: i64| DemoOrder {
+                 max_amount: Option<i64>| DemoOrder {
         id: id.into(),
         nhs_number: n1.clone(),
         vmp_id: vmp.into(),
@@ -640,48 +647,49 @@ pub fn data() -> DemoData {
         times: times.into(),
         window_minutes: 60,
         min_interval_minutes: min_int,
-        max_per_24h: max24,
+        max_per_24h: 0,
+        max_amount_24h_milli: max_amount,
     };
     let orders = vec![
         order(
-            "ORD-0001",
+            "EPMA:ORD-0001",
             PARACETAMOL_500_TABLETS,
             1_000_000,
             "oral",
             "prn",
             "",
             240,
-            4,
+            Some(4_000_000),
         ),
         order(
-            "ORD-0002",
+            "EPMA:ORD-0002",
             AMOXICILLIN_500_CAPSULES,
             500_000,
             "oral",
             "regular",
             "06:00,14:00,22:00",
             0,
-            0,
+            None,
         ),
         order(
-            "ORD-0003",
+            "EPMA:ORD-0003",
             MORPHINE_10MG_5ML_SOLUTION,
             5_000,
             "oral",
             "prn",
             "",
             240,
-            6,
+            Some(30_000),
         ),
         order(
-            "ORD-0004",
+            "EPMA:ORD-0004",
             ENOXAPARIN_40MG_SYRINGES,
             40_000,
             "subcutaneous",
             "regular",
             "18:00",
             0,
-            0,
+            None,
         ),
     ];
     let recalls = vec![
@@ -731,6 +739,49 @@ pub enum SeedError {
     /// The embedded allergy file does not import (a defect of this build).
     #[error("the demo allergy file does not import: {0}")]
     Allergies(String),
+    /// The embedded order file does not apply (a defect of this build, or no catalogue).
+    #[error("the demo order file does not apply: {0}")]
+    Orders(#[from] crate::feed_orders::FileError),
+}
+
+/// The demo patient's prescriptions as the EPMA would send them: `RDE^O11` messages
+/// (`EPMA:ORD-0001` to `EPMA:ORD-0004`, see [`data`]).
+pub const DEMO_ORDERS_HL7: &str = include_str!("../../examples/data/demo-orders.hl7");
+
+/// Applies [`DEMO_ORDERS_HL7`] through the feed's reader and store
+/// ([`crate::feed_orders::apply_file_in`]), once (a `meta` row, safe with several
+/// instances). Runs after [`seed_catalogue`]: orders are checked against the catalogue.
+/// A demo database whose orders were seeded directly by an older build keeps them.
+/// Returns `true` if this call applied the file.
+///
+/// # Errors
+/// [`SeedError`]; nothing is changed then.
+pub async fn seed_orders(db: &Db) -> Result<bool, SeedError> {
+    let mut tx = db.pool.begin().await?;
+    let claimed = sqlx::query(
+        "INSERT INTO meta (key, value) VALUES ('demo_orders_seeded', $1) ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(now_ms().to_string())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    let legacy: i64 = sqlx::query("SELECT COUNT(*) FROM orders WHERE source = 'demo'")
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+    if legacy == 0 {
+        let opts = bedside_orders::hl7::ReadOptions {
+            nhs_test_numbers: bedside_patient::TestData::Allow,
+            ..Default::default()
+        };
+        crate::feed_orders::apply_file_in(&mut tx, DEMO_ORDERS_HL7.as_bytes(), &opts).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// The demo patients' allergy statements as the PAS would send them (see the module
@@ -838,9 +889,6 @@ pub async fn seed(db: &Db) -> Result<bool, SeedError> {
             .execute(&mut *tx)
             .await?;
     }
-    for o in &d.orders {
-        insert_order(&mut tx, o, now - crate::clock::DAY_MS).await?;
-    }
     // The allergy statements, through the HL7 importer, in this transaction (the
     // importer's demographics are the ones just written).
     crate::import_hl7::apply_in(&mut tx, &demo_allergy_ops()?, now).await?;
@@ -879,7 +927,7 @@ pub async fn seed(db: &Db) -> Result<bool, SeedError> {
     Ok(true)
 }
 
-/// Inserts one order (used by seeding and by tests).
+/// Inserts one order directly, bypassing the EPMA's formats (tests' own orders).
 ///
 /// # Errors
 /// Database errors.
@@ -888,10 +936,10 @@ pub async fn insert_order(
     o: &DemoOrder,
     starts_at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO orders (id, namespace, number, source, nhs_number, level, dmd_id, dose_milli, dose_unit, route, kind, times, window_minutes, min_interval_minutes, max_per_24h, status, starts_at, ends_at, updated_at) VALUES ($1, 'demo', $1, 'demo', $2, 'vmp', $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, NULL, $12)")
+    sqlx::query("INSERT INTO orders (id, namespace, number, source, nhs_number, level, dmd_id, dose_milli, dose_unit, route, kind, times, window_minutes, min_interval_minutes, max_per_24h, status, starts_at, ends_at, updated_at, max_amount_24h_milli) VALUES ($1, 'demo', $1, 'demo', $2, 'vmp', $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12, NULL, $12, $13)")
         .bind(&o.id).bind(&o.nhs_number).bind(&o.vmp_id).bind(o.dose_milli).bind(&o.dose_unit)
         .bind(&o.route).bind(&o.kind).bind(&o.times).bind(o.window_minutes)
-        .bind(o.min_interval_minutes).bind(o.max_per_24h).bind(starts_at)
+        .bind(o.min_interval_minutes).bind(o.max_per_24h).bind(starts_at).bind(o.max_amount_24h_milli)
         .execute(&mut *conn).await?;
     Ok(())
 }

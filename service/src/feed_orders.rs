@@ -281,6 +281,96 @@ pub async fn decide(db: &Db, opts: &ReadOptions, delivery: OrderDelivery) {
     }
 }
 
+/// Why an HL7 order file was not applied (nothing of it was: the caller's transaction is
+/// to be rolled back).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FileError {
+    /// The file is not a sequence of HL7 messages.
+    #[error("not HL7 messages: {0}")]
+    Split(#[from] bedside_pix::batch::BatchError),
+    /// Message `index` (1-based) is not ER7.
+    #[error("message {index}: {error}")]
+    Parse {
+        /// Which message, from 1.
+        index: usize,
+        /// The codec's error.
+        error: bedside_pix::er7::Er7Error,
+    },
+    /// Message `index` cannot be read as an order message.
+    #[error("message {index}: {location}: {error}", location = error.err_location())]
+    Read {
+        /// Which message, from 1.
+        index: usize,
+        /// The reader's error (segment, field, rule).
+        error: bedside_orders::hl7::Hl7Error,
+    },
+    /// An order of message `index` was refused by the store (unknown code, patient…).
+    #[error("message {index}: {location}: {error}", location = refused_location(*order, error))]
+    Refused {
+        /// Which message, from 1.
+        index: usize,
+        /// Which order of it, from 1.
+        order: usize,
+        /// The store's refusal.
+        error: OrderError,
+    },
+    /// Message `index` reuses an MSH-10 of its sender for other content.
+    #[error("message {index}: MSH-10 was already used by this sender for another message")]
+    ControlIdReused {
+        /// Which message, from 1.
+        index: usize,
+    },
+    /// The database failed.
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+fn refused_location(order: usize, e: &OrderError) -> String {
+    match e {
+        OrderError::Refused { element, .. } => element.hl7_location(order),
+        OrderError::Db(_) => String::new(),
+    }
+}
+
+/// Applies every message of an HL7 file of order messages (`RDE^O11`, `OMP^O09`) in
+/// `tx`, exactly as the feed listener would: the same reader and options, each message's
+/// orders, allergies, audit row (`orders.feed`) and key (sender and MSH-10), so sending
+/// the file again changes nothing. The demo's prescriptions arrive this way. Returns the
+/// number of messages applied (not stored before).
+///
+/// # Errors
+/// The first [`FileError`]; the caller rolls back.
+pub async fn apply_file_in(
+    tx: &mut sqlx::AnyConnection,
+    bytes: &[u8],
+    opts: &ReadOptions,
+) -> Result<usize, FileError> {
+    let mut applied = 0;
+    for (i, raw) in bedside_pix::batch::split(bytes)?.iter().enumerate() {
+        let index = i + 1;
+        let msg = Message::parse(raw).map_err(|error| FileError::Parse { index, error })?;
+        let read =
+            read_order_message(&msg, opts).map_err(|error| FileError::Read { index, error })?;
+        match store(tx, &MessageSource::of(&msg), &read, &digest(raw)).await {
+            Ok(true) => applied += 1,
+            Ok(false) => {}
+            Err(Refusal::Order(order, error)) => {
+                return Err(FileError::Refused {
+                    index,
+                    order,
+                    error,
+                });
+            }
+            Err(Refusal::Apply(ApplyError::Store(e))) => return Err(FileError::Db(e)),
+            Err(Refusal::Apply(ApplyError::ControlIdReused)) => {
+                return Err(FileError::ControlIdReused { index });
+            }
+        }
+    }
+    Ok(applied)
+}
+
 /// Applies order deliveries in arrival order, one at a time.
 pub fn spawn(db: Db, opts: ReadOptions, mut rx: tokio::sync::mpsc::Receiver<OrderDelivery>) {
     let opts = Arc::new(opts);

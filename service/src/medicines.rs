@@ -220,7 +220,7 @@ pub async fn load(
                 .bind(oid)
                 .fetch_optional(&db.pool)
                 .await?
-                .map(|r| order_from_row(&r))
+                .map(|r| order_from_row(&r).map(Box::new))
                 .transpose()?,
         ),
         None => Orders::ForMedicine(

@@ -31,6 +31,7 @@ fn order(id: &str, nhs: &str, vmp: &str, dose_milli: i64) -> DemoOrder {
         window_minutes: 60,
         min_interval_minutes: 240,
         max_per_24h: 4,
+        max_amount_24h_milli: None,
     }
 }
 

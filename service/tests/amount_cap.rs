@@ -81,7 +81,11 @@ async fn amount_cap(db: common::TestDb) {
     assert_eq!(stored, 0, "a refused order stores nothing");
 
     // 1500 mg in 24 hours.
-    let r = put("cap-1", capped("cap-1", &patient.nhs_number, (1500.0, "mg"))).await;
+    let r = put(
+        "cap-1",
+        capped("cap-1", &patient.nhs_number, (1500.0, "mg")),
+    )
+    .await;
     assert_eq!(r.status, 201, "{}", r.text());
     let cap: Option<i64> = sqlx::query(
         "SELECT max_amount_24h_milli FROM orders WHERE nhs_number = $1 AND number = 'cap-1'",

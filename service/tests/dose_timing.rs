@@ -38,6 +38,7 @@ async fn across_doses(db: common::TestDb) {
             kind: "prn".into(),
             min_interval_minutes: 240,
             max_per_24h: 4,
+            max_amount_24h_milli: None,
             ..common::paracetamol_order("T-PRN", "")
         },
     )

@@ -35,20 +35,21 @@ async fn chart(db: common::TestDb) {
             .cloned()
             .unwrap_or_else(|| panic!("{id} not on the chart: {c}"))
     };
-    let para = by_id("ORD-0001");
+    let para = by_id("EPMA:ORD-0001");
     assert_eq!(para["medicine"], "Paracetamol 500mg tablets");
     assert_eq!(para["level"], "vmp");
     assert_eq!(para["dose"], "1 g");
     assert_eq!(para["route"], "oral");
     assert_eq!(para["kind"], "prn");
     assert_eq!(para["min_interval_minutes"], 240);
-    assert_eq!(para["max_per_24h"], 4);
+    assert_eq!(para["max_per_24h"], Value::Null);
+    assert_eq!(para["max_amount_24h"], "4 g");
     assert_eq!(
         para["next_due"],
         Value::Null,
         "nothing given yet: give when needed"
     );
-    let amox = by_id("ORD-0002");
+    let amox = by_id("EPMA:ORD-0002");
     assert_eq!(amox["times"], json!(["06:00", "14:00", "22:00"]));
     assert!(amox["next_due"].is_string(), "{amox}");
     assert!(
@@ -73,18 +74,18 @@ async fn chart(db: common::TestDb) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|o| o["id"] == "ORD-0001")
+        .find(|o| o["id"] == "EPMA:ORD-0001")
         .unwrap()
         .clone();
     assert_eq!(para["last_given"]["by"], d.staff[0].name.as_str(), "{para}");
     assert!(para["next_due"].is_string(), "{para}");
 
     // On hold: shown and marked; stopped: gone.
-    sqlx::query("UPDATE orders SET status = 'on-hold' WHERE id = 'ORD-0002'")
+    sqlx::query("UPDATE orders SET status = 'on-hold' WHERE id = 'EPMA:ORD-0002'")
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    sqlx::query("UPDATE orders SET status = 'stopped' WHERE id = 'ORD-0004'")
+    sqlx::query("UPDATE orders SET status = 'stopped' WHERE id = 'EPMA:ORD-0004'")
         .execute(&app.state.db.pool)
         .await
         .unwrap();
@@ -98,9 +99,9 @@ async fn chart(db: common::TestDb) {
     assert_eq!(
         ids,
         [
-            ("ORD-0001", "active"),
-            ("ORD-0002", "on-hold"),
-            ("ORD-0003", "active")
+            ("EPMA:ORD-0001", "active"),
+            ("EPMA:ORD-0002", "on-hold"),
+            ("EPMA:ORD-0003", "active")
         ]
     );
 

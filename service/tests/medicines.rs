@@ -40,6 +40,7 @@ async fn add_order(
         window_minutes: 60,
         min_interval_minutes: 240,
         max_per_24h: 4,
+        max_amount_24h_milli: None,
     };
     app.insert_order(&o, bedside::clock::now_ms() - 60_000)
         .await;
@@ -106,7 +107,7 @@ async fn five_rights(db: common::TestDb) {
     assert_eq!(v["outcome"], "give", "{v}");
     assert_eq!(v["dose_given"], "1 g");
     assert_eq!(v["patient"]["family"], "SMITH");
-    assert_eq!(v["order"]["id"], "ORD-0001");
+    assert_eq!(v["order"]["id"], "EPMA:ORD-0001");
     let r = app.post_json("/v1/administrations", &nurse, &body).await;
     assert_eq!(r.status, 201, "{}", r.text());
     let first = r.json();

@@ -267,6 +267,14 @@ pub struct WristbandFacts {
     pub nhs_number: String,
 }
 
+/// The patient of an action on their record (the action's other facts are its own).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RecordFacts {
+    /// The patient's NHS number (`null` when a read found no record).
+    #[serde(default)]
+    pub nhs_number: Option<String>,
+}
+
 /// A row's facts, read back by action: what the FHIR export and any other reader of the
 /// trail use instead of looking up JSON keys by name.
 #[derive(Debug, Clone, PartialEq)]
@@ -279,6 +287,10 @@ pub enum Fact {
     Index(Box<IndexFacts>),
     /// `wristband.made`, `wristband.printed`.
     Wristband(WristbandFacts),
+    /// A patient's record written or read: `orders.feed`, `orders.fhir`, `orders.read`,
+    /// `allergies.fhir`, `allergies.read`, `patient.medications.read`,
+    /// `administration.entered_in_error`.
+    Record(RecordFacts),
     /// Any other action (no patient in its facts).
     Other,
 }
@@ -299,6 +311,13 @@ impl Fact {
             "wristband.made" | "wristband.printed" => {
                 Fact::Wristband(serde_json::from_str(detail)?)
             }
+            "orders.feed"
+            | "orders.fhir"
+            | "orders.read"
+            | "allergies.fhir"
+            | "allergies.read"
+            | "patient.medications.read"
+            | "administration.entered_in_error" => Fact::Record(serde_json::from_str(detail)?),
             _ => Fact::Other,
         })
     }
@@ -330,6 +349,11 @@ impl Fact {
             .flatten()
             .for_each(|n| push(n)),
             Fact::Wristband(f) => push(&f.nhs_number),
+            Fact::Record(f) => {
+                if let Some(n) = &f.nhs_number {
+                    push(n);
+                }
+            }
             Fact::Other => {}
         }
         out.retain(|n| n.len() == 10 && n.bytes().all(|b| b.is_ascii_digit()));

@@ -350,10 +350,10 @@ fn table() -> Vec<Case> {
         Case {
             name: "the named order is another patient's",
             change: |d| {
-                d.inputs.orders = Orders::Named(Some(Order {
+                d.inputs.orders = Orders::Named(Some(Box::new(Order {
                     nhs_number: "9990000018".into(),
                     ..order()
-                }))
+                })))
             },
             codes: &[OrderNotForPatient],
         },
@@ -375,10 +375,10 @@ fn table() -> Vec<Case> {
         Case {
             name: "the order is for another medicine",
             change: |d| {
-                d.inputs.orders = Orders::Named(Some(Order {
+                d.inputs.orders = Orders::Named(Some(Box::new(Order {
                     dmd_id: "VMP-IBU-200".into(),
                     ..order()
-                }))
+                })))
             },
             codes: &[WrongMedicine],
         },

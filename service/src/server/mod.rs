@@ -191,6 +191,9 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
     if cfg.demo && crate::demo::seed_catalogue(&db).await? {
         tracing::info!("demo medicines catalogue loaded");
     }
+    if cfg.demo && crate::demo::seed_orders(&db).await? {
+        tracing::info!("demo prescriptions applied");
+    }
     db.start_hot_paths();
     let mut prefixes = Vec::new();
     for p in &cfg.gsrn_prefixes {

@@ -395,6 +395,7 @@ pub fn paracetamol_order(id: &str, times: &str) -> bedside::demo::DemoOrder {
         window_minutes: 60,
         min_interval_minutes: 0,
         max_per_24h: 0,
+        max_amount_24h_milli: None,
     }
 }
 

@@ -29,7 +29,9 @@ pub struct MessageSource {
 }
 
 impl MessageSource {
-    fn of(msg: &Message<'_>) -> Self {
+    /// The sender named by `msg`'s MSH-3 and MSH-4 (empty when unreadable).
+    #[must_use]
+    pub fn of(msg: &Message<'_>) -> Self {
         let text = |field: usize| {
             msg.msh()
                 .field(field)

@@ -454,7 +454,7 @@ pub fn read_scans(req: &AdministrationRequest, gs_substitute: Option<&str>, now:
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Orders {
     /// The caller named an order: it, if it exists.
-    Named(Option<Order>),
+    Named(Option<Box<Order>>),
     /// The patient's active orders for the pack's VMP.
     ForMedicine(Vec<Order>),
 }
