@@ -94,6 +94,9 @@ const SQLITE_ALLERGY_RESOURCES: &str =
     include_str!("../migrations/sqlite/0008_allergy_resources.sql");
 const POSTGRES_ALLERGY_RESOURCES: &str =
     include_str!("../migrations/postgres/0008_allergy_resources.sql");
+const SQLITE_REGISTERS: &str = include_str!("../migrations/sqlite/0011_staff_and_locations.sql");
+const POSTGRES_REGISTERS: &str =
+    include_str!("../migrations/postgres/0011_staff_and_locations.sql");
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.
 #[derive(Debug, Clone, Copy)]
@@ -178,6 +181,16 @@ impl Embedded {
             Cow::Borrowed(match self.0 {
                 Backend::Sqlite => SQLITE_ALLERGY_RESOURCES,
                 Backend::Postgres => POSTGRES_ALLERGY_RESOURCES,
+            }),
+            false,
+        ));
+        all.push(Migration::new(
+            11,
+            Cow::Borrowed("staff and locations registers"),
+            MigrationType::Simple,
+            Cow::Borrowed(match self.0 {
+                Backend::Sqlite => SQLITE_REGISTERS,
+                Backend::Postgres => POSTGRES_REGISTERS,
             }),
             false,
         ));
