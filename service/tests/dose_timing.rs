@@ -50,6 +50,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-PRN", "RACE-A"),
         None,
+        None,
         first,
     )
     .await
@@ -58,6 +59,7 @@ async fn across_doses(db: common::TestDb) {
     let b = evaluate(
         ident,
         &common::paracetamol_request("T-PRN", "RACE-B"),
+        None,
         None,
         second,
     )
@@ -80,6 +82,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-PRN", "RACE-B"),
         None,
+        None,
         second,
     )
     .await
@@ -100,6 +103,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-REG", "REG-1"),
         None,
+        None,
         at,
     )
     .await
@@ -110,6 +114,7 @@ async fn across_doses(db: common::TestDb) {
     let prn = evaluate(
         ident,
         &common::paracetamol_request("T-PRN", "PRN-2"),
+        None,
         None,
         at + 30 * 60_000,
     )
@@ -138,6 +143,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-CLOSE", "CLOSE-1"),
         None,
+        None,
         late,
     )
     .await
@@ -149,6 +155,7 @@ async fn across_doses(db: common::TestDb) {
     let ev = evaluate(
         ident,
         &common::paracetamol_request("T-CLOSE", "CLOSE-2"),
+        None,
         None,
         early,
     )
@@ -186,6 +193,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-CLOSE2", "CLOSE2-1"),
         None,
+        None,
         t("2026-06-04T07:59:00Z"),
     )
     .await
@@ -198,6 +206,7 @@ async fn across_doses(db: common::TestDb) {
     let ev = evaluate(
         ident,
         &common::paracetamol_request("T-CLOSE2", "CLOSE2-2"),
+        None,
         None,
         t("2026-06-04T09:00:00Z"),
     )
