@@ -83,7 +83,8 @@ pub(crate) fn fields(line: &str) -> Result<Vec<String>, &'static str> {
 
 /// Reads a register's CSV file (`bedside import staff|locations`): the first line must be
 /// exactly `header` (a byte-order mark and surrounding white space aside), then every
-/// non-blank line must split into the header's number of fields. Returns `(line, fields)`
+/// non-blank line must split into the header's number of fields, and there must be at least
+/// one (the import replaces the register). Returns `(line, fields)`
 /// pairs (1-based lines); faults go to `errors`, naming the line and, for the header, the
 /// first missing column.
 pub(crate) fn register_rows(
@@ -137,6 +138,14 @@ pub(crate) fn register_rows(
                 error: e.to_owned(),
             }),
         }
+    }
+    if out.is_empty() && errors.is_empty() {
+        // An import replaces the register: an empty export (a failed HR or estates job)
+        // would deactivate every badge or place at once.
+        errors.push(LineError {
+            line: 1,
+            error: "the file lists no rows; an import replaces the whole register, so it would deactivate every row (deactivate single rows over the API instead)".to_owned(),
+        });
     }
     out
 }

@@ -466,6 +466,9 @@ mod tests {
             (errs[0].line, errs[0].error.as_str()),
             (3, "badge_gsrn is already on line 2")
         );
+        let errs = parse_csv(&format!("{HEADER}\n\n")).unwrap_err();
+        assert_eq!(errs[0].line, 1);
+        assert!(errs[0].error.contains("no rows"), "{}", errs[0].error);
         let errs = parse_csv("badge_gsrn,display_name,professional_id,active\n").unwrap_err();
         assert!(
             errs[0].error.contains("missing column role"),

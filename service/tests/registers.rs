@@ -248,6 +248,7 @@ async fn imports_replace_the_register_or_store_nothing(db: common::TestDb) {
             1,
             "missing column role",
         ),
+        (format!("{STAFF_HEADER}\n\n"), 1, "the file lists no rows"),
         (
             format!("{STAFF_HEADER}\n{ada},,nurse,,true\n"),
             2,

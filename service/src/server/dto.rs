@@ -1192,8 +1192,12 @@ fn rfc3339_or_null(ms: i64) -> Option<String> {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "StaffRequest")]
 pub struct StaffPut {
-    /// The name the ward sees (1 to 100 characters, no control characters).
-    #[schemars(length(min = 1, max = 100))]
+    /// The name the ward sees: 1 to 100 characters, no control characters, not only
+    /// white space (leading and trailing white space is dropped).
+    #[schemars(
+        length(min = 1, max = 100),
+        regex(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")
+    )]
     pub display_name: String,
     /// Professional role.
     #[schemars(schema_with = "staff_role")]
@@ -1252,16 +1256,21 @@ pub struct StaffList {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "LocationRequest")]
 pub struct LocationPut {
-    /// Site: hospital name or ODS site code (1 to 100 characters).
-    #[schemars(length(min = 1, max = 100))]
+    /// Site: hospital name or ODS site code: 1 to 100 characters, no control characters,
+    /// not only white space (leading and trailing white space is dropped, here and below).
+    #[schemars(
+        length(min = 1, max = 100),
+        regex(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")
+    )]
     pub site: String,
-    /// Ward or department (up to 100 characters; empty for a whole site).
+    /// Ward or department: up to 100 characters, no control characters; empty for a whole
+    /// site.
     #[serde(default)]
-    #[schemars(length(max = 100))]
+    #[schemars(length(max = 100), regex(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"))]
     pub ward: String,
-    /// Bed, bay or room (up to 20 characters; may be empty).
+    /// Bed, bay or room: up to 20 characters, no control characters; may be empty.
     #[serde(default)]
-    #[schemars(length(max = 20))]
+    #[schemars(length(max = 20), regex(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"))]
     pub bed: String,
     /// Whether scans of it are accepted (false: a scan of it is `unknown_location`).
     pub active: bool,
