@@ -158,7 +158,9 @@ fn classify(action: &str) -> (&'static str, &'static str, &'static str, &'static
         }
         "administration.replayed" => ("110110", "Patient Record", "R", "IRCP"),
         "index.feed" => ("110110", "Patient Record", "U", "INF"),
-        "index.import" | "demo.seeded" => ("110107", "Import", "C", "INF"),
+        "index.import" | "demo.seeded" | "staff.imported" | "locations.imported" => {
+            ("110107", "Import", "C", "INF")
+        }
         "token.created" | "token.revoked" => ("110113", "Security Alert", "E", "AUT"),
         "auth.refused" => ("110114", "User Authentication", "E", "AUT"),
         "audit.exported" => ("110101", "Audit Log Used", "R", "IRCP"),

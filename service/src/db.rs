@@ -75,33 +75,67 @@ pub struct Db {
     pub(crate) direct: Option<std::sync::Arc<crate::sqlite_direct::Readers>>,
 }
 
-const SQLITE_INIT: &str = include_str!("../migrations/sqlite/0001_init.sql");
-const POSTGRES_INIT: &str = include_str!("../migrations/postgres/0001_init.sql");
-const SQLITE_TOKENS_EXPIRY: &str = include_str!("../migrations/sqlite/0002_tokens_expiry.sql");
-const POSTGRES_TOKENS_EXPIRY: &str = include_str!("../migrations/postgres/0002_tokens_expiry.sql");
-const SQLITE_AUDIT_HEAD: &str = include_str!("../migrations/sqlite/0003_audit_head_trigger.sql");
-const POSTGRES_AUDIT_HEAD: &str =
-    include_str!("../migrations/postgres/0003_audit_head_trigger.sql");
-const SQLITE_EXPIRY_INTEGER: &str =
-    include_str!("../migrations/sqlite/0004_identifier_expiry_integer.sql");
-const SQLITE_FEED_MESSAGES: &str = include_str!("../migrations/sqlite/0005_feed_messages.sql");
-const POSTGRES_FEED_MESSAGES: &str = include_str!("../migrations/postgres/0005_feed_messages.sql");
-const SQLITE_CATALOGUE: &str = include_str!("../migrations/sqlite/0006_catalogue.sql");
-const POSTGRES_CATALOGUE: &str = include_str!("../migrations/postgres/0006_catalogue.sql");
-const SQLITE_ORDERS: &str = include_str!("../migrations/sqlite/0007_orders_from_epma.sql");
-const POSTGRES_ORDERS: &str = include_str!("../migrations/postgres/0007_orders_from_epma.sql");
-const SQLITE_ALLERGY_RESOURCES: &str =
-    include_str!("../migrations/sqlite/0008_allergy_resources.sql");
-const POSTGRES_ALLERGY_RESOURCES: &str =
-    include_str!("../migrations/postgres/0008_allergy_resources.sql");
-const SQLITE_ADMINISTRATIONS_OUT: &str =
-    include_str!("../migrations/sqlite/0009_administrations_out.sql");
-const POSTGRES_ADMINISTRATIONS_OUT: &str =
-    include_str!("../migrations/postgres/0009_administrations_out.sql");
-const SQLITE_ORDER_AMOUNT_CAP: &str =
-    include_str!("../migrations/sqlite/0014_order_amount_cap.sql");
-const POSTGRES_ORDER_AMOUNT_CAP: &str =
-    include_str!("../migrations/postgres/0014_order_amount_cap.sql");
+/// One migration that both backends run: version, description, and the file of that name
+/// under `service/migrations/sqlite/` and `service/migrations/postgres/`.
+macro_rules! both {
+    ($version:literal, $description:literal, $file:literal) => {
+        (
+            $version,
+            $description,
+            Some(include_str!(concat!("../migrations/sqlite/", $file))),
+            Some(include_str!(concat!("../migrations/postgres/", $file))),
+        )
+    };
+}
+
+/// A migration: version, description, SQLite text, PostgreSQL text (`None`: nothing to do
+/// on that backend at this version; the numbers stay aligned across backends).
+type Step = (
+    i64,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+/// Every migration, oldest first. Versions 10, 12 and 13 are the outbox, the recalls and
+/// (reserved) FHIR administrations of issue 15.
+const MIGRATIONS: &[Step] = &[
+    both!(1, "init", "0001_init.sql"),
+    both!(2, "tokens expiry", "0002_tokens_expiry.sql"),
+    both!(3, "audit head trigger", "0003_audit_head_trigger.sql"),
+    // PostgreSQL's typed column already refuses what this guards against.
+    (
+        4,
+        "identifier expiry is an integer",
+        Some(include_str!(
+            "../migrations/sqlite/0004_identifier_expiry_integer.sql"
+        )),
+        None,
+    ),
+    both!(5, "feed message keys", "0005_feed_messages.sql"),
+    both!(6, "dm+d catalogue", "0006_catalogue.sql"),
+    both!(
+        7,
+        "orders from the EPMA, allergies",
+        "0007_orders_from_epma.sql"
+    ),
+    both!(8, "FHIR allergy resources", "0008_allergy_resources.sql"),
+    both!(
+        9,
+        "administrations: what was given, entered in error",
+        "0009_administrations_out.sql"
+    ),
+    both!(
+        11,
+        "staff and locations registers",
+        "0011_staff_and_locations.sql"
+    ),
+    both!(
+        14,
+        "orders: 24-hour maximum by amount",
+        "0014_order_amount_cap.sql"
+    ),
+];
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.
 #[derive(Debug, Clone, Copy)]
@@ -111,107 +145,22 @@ impl Embedded {
     /// The migrations, oldest first.
     #[must_use]
     pub fn migrations(self) -> Vec<Migration> {
-        let (init, tokens_expiry, audit_head) = match self.0 {
-            Backend::Sqlite => (SQLITE_INIT, SQLITE_TOKENS_EXPIRY, SQLITE_AUDIT_HEAD),
-            Backend::Postgres => (POSTGRES_INIT, POSTGRES_TOKENS_EXPIRY, POSTGRES_AUDIT_HEAD),
-        };
-        let mut all = vec![
-            Migration::new(
-                1,
-                Cow::Borrowed("init"),
-                MigrationType::Simple,
-                Cow::Borrowed(init),
-                false,
-            ),
-            Migration::new(
-                2,
-                Cow::Borrowed("tokens expiry"),
-                MigrationType::Simple,
-                Cow::Borrowed(tokens_expiry),
-                false,
-            ),
-            Migration::new(
-                3,
-                Cow::Borrowed("audit head trigger"),
-                MigrationType::Simple,
-                Cow::Borrowed(audit_head),
-                false,
-            ),
-        ];
-        if self.0 == Backend::Sqlite {
-            // PostgreSQL's typed column already refuses what this guards against.
-            all.push(Migration::new(
-                4,
-                Cow::Borrowed("identifier expiry is an integer"),
-                MigrationType::Simple,
-                Cow::Borrowed(SQLITE_EXPIRY_INTEGER),
-                false,
-            ));
-        }
-        // Version 4 is SQLite's alone; the numbers stay aligned across backends.
-        all.push(Migration::new(
-            5,
-            Cow::Borrowed("feed message keys"),
-            MigrationType::Simple,
-            Cow::Borrowed(match self.0 {
-                Backend::Sqlite => SQLITE_FEED_MESSAGES,
-                Backend::Postgres => POSTGRES_FEED_MESSAGES,
-            }),
-            false,
-        ));
-        all.push(Migration::new(
-            6,
-            Cow::Borrowed("dm+d catalogue"),
-            MigrationType::Simple,
-            Cow::Borrowed(match self.0 {
-                Backend::Sqlite => SQLITE_CATALOGUE,
-                Backend::Postgres => POSTGRES_CATALOGUE,
-            }),
-            false,
-        ));
-        all.push(Migration::new(
-            7,
-            Cow::Borrowed("orders from the EPMA, allergies"),
-            MigrationType::Simple,
-            Cow::Borrowed(match self.0 {
-                Backend::Sqlite => SQLITE_ORDERS,
-                Backend::Postgres => POSTGRES_ORDERS,
-            }),
-            false,
-        ));
-        all.push(Migration::new(
-            8,
-            Cow::Borrowed("FHIR allergy resources"),
-            MigrationType::Simple,
-            Cow::Borrowed(match self.0 {
-                Backend::Sqlite => SQLITE_ALLERGY_RESOURCES,
-                Backend::Postgres => POSTGRES_ALLERGY_RESOURCES,
-            }),
-            false,
-        ));
-        all.push(Migration::new(
-            9,
-            Cow::Borrowed("administrations: what was given, entered in error"),
-            MigrationType::Simple,
-            Cow::Borrowed(match self.0 {
-                Backend::Sqlite => SQLITE_ADMINISTRATIONS_OUT,
-                Backend::Postgres => POSTGRES_ADMINISTRATIONS_OUT,
-            }),
-            false,
-        ));
-        // Versions 10 to 13 are the outbox, the staff and locations registers, recalls
-        // and FHIR administrations (issue 15), merged separately.
-        all.push(Migration::new(
-            14,
-            Cow::Borrowed("orders: 24-hour maximum by amount"),
-            MigrationType::Simple,
-            Cow::Borrowed(match self.0 {
-                Backend::Sqlite => SQLITE_ORDER_AMOUNT_CAP,
-                Backend::Postgres => POSTGRES_ORDER_AMOUNT_CAP,
-            }),
-            false,
-        ));
-        all
+        MIGRATIONS
+            .iter()
+            .filter_map(|&(version, description, sqlite, postgres)| {
+                let sql = match self.0 {
+                    Backend::Sqlite => sqlite,
+                    Backend::Postgres => postgres,
+                }?;
+                Some(Migration::new(
+                    version,
+                    Cow::Borrowed(description),
+                    MigrationType::Simple,
+                    Cow::Borrowed(sql),
+                    false,
+                ))
+            })
+            .collect()
     }
 }
 

@@ -13,6 +13,9 @@
 //! Their prescriptions do too: [`seed_orders`] applies the embedded `RDE^O11` file
 //! `examples/data/demo-orders.hl7` through the feed's reader and store, after
 //! [`seed_catalogue`] has loaded the dm+d release the orders are checked against.
+//! The staff badges and ward locations arrive the same way, through the registers'
+//! importers ([`crate::staff`], [`crate::locations`]) from the embedded CSV files
+//! `examples/data/demo-staff.csv` and `examples/data/demo-locations.csv`.
 
 use bedside_patient::synthetic::Generator;
 use bedside_patient::{Date, DateOfBirth, Demographics, Gsrn, GsrnPrefix, NhsGsrn, NhsNumber, Sex};
@@ -742,6 +745,27 @@ pub enum SeedError {
     /// The embedded order file does not apply (a defect of this build, or no catalogue).
     #[error("the demo order file does not apply: {0}")]
     Orders(#[from] crate::feed_orders::FileError),
+    /// An embedded register file does not import (a defect of this build).
+    #[error("the demo {0} file does not import: {1}")]
+    Register(&'static str, String),
+}
+
+/// The demo staff register as `bedside import staff` reads it: the registered badges of
+/// [`data`] (the unregistered one is left out, so it stays `unknown_staff`).
+pub const DEMO_STAFF_CSV: &str = include_str!("../../examples/data/demo-staff.csv");
+
+/// The demo locations register as `bedside import locations` reads it: [`data`]'s
+/// locations.
+pub const DEMO_LOCATIONS_CSV: &str = include_str!("../../examples/data/demo-locations.csv");
+
+fn lines_error(what: &'static str, errs: &[crate::import::LineError]) -> SeedError {
+    SeedError::Register(
+        what,
+        errs.iter()
+            .map(|e| format!("line {}: {}", e.line, e.error))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
 }
 
 /// The demo patient's prescriptions as the EPMA would send them: `RDE^O11` messages
@@ -873,22 +897,12 @@ pub async fn seed(db: &Db) -> Result<bool, SeedError> {
             .bind(r.source).bind(r.expires_at).bind(now)
             .execute(&mut *tx).await?;
     }
-    for s in d.staff.iter().filter(|s| s.registered) {
-        sqlx::query("INSERT INTO staff (gsrn, name, role, active) VALUES ($1, $2, $3, 1)")
-            .bind(&s.gsrn)
-            .bind(&s.name)
-            .bind(&s.role)
-            .execute(&mut *tx)
-            .await?;
-    }
-    for l in &d.locations {
-        sqlx::query("INSERT INTO locations (gln, extension, name) VALUES ($1, $2, $3)")
-            .bind(&l.gln)
-            .bind(&l.extension)
-            .bind(&l.name)
-            .execute(&mut *tx)
-            .await?;
-    }
+    // The registers, through their importers, in this transaction.
+    let staff = crate::staff::parse_csv(DEMO_STAFF_CSV).map_err(|e| lines_error("staff", &e))?;
+    crate::staff::import_in(&mut tx, db.backend, &staff, "system", now).await?;
+    let places = crate::locations::parse_csv(DEMO_LOCATIONS_CSV)
+        .map_err(|e| lines_error("locations", &e))?;
+    crate::locations::import_in(&mut tx, db.backend, &places, "system", now).await?;
     // The allergy statements, through the HL7 importer, in this transaction (the
     // importer's demographics are the ones just written).
     crate::import_hl7::apply_in(&mut tx, &demo_allergy_ops()?, now).await?;
@@ -1089,6 +1103,37 @@ mod tests {
         }
         assert_eq!(gs1_check_digit("95200009990001235"), '2');
         assert_eq!(d.tokens.len(), 5);
+    }
+
+    /// The embedded register files hold exactly the demo's registered badges and its
+    /// locations, and import.
+    #[test]
+    fn the_demo_register_files_agree_with_the_demo_data() {
+        let d = data();
+        let staff = crate::staff::parse_csv(DEMO_STAFF_CSV).unwrap();
+        let registered: Vec<_> = d.staff.iter().filter(|s| s.registered).collect();
+        assert_eq!(staff.len(), registered.len());
+        for (row, s) in staff.iter().zip(registered) {
+            assert_eq!(
+                (
+                    row.gsrn.as_str(),
+                    row.display_name.as_str(),
+                    row.role.as_str()
+                ),
+                (s.gsrn.as_str(), s.name.as_str(), s.role.as_str())
+            );
+            assert!(row.active);
+        }
+        let places = crate::locations::parse_csv(DEMO_LOCATIONS_CSV).unwrap();
+        assert_eq!(places.len(), d.locations.len());
+        for (row, l) in places.iter().zip(&d.locations) {
+            assert_eq!(
+                (row.gln.as_str(), row.extension.as_str()),
+                (l.gln.as_str(), l.extension.as_str())
+            );
+            assert_eq!(format!("{}, bed {}", row.ward, row.bed), l.name);
+            assert!(row.active);
+        }
     }
 
     /// The embedded allergy file names the demo patients exactly as seeded (an import

@@ -81,6 +81,90 @@ pub(crate) fn fields(line: &str) -> Result<Vec<String>, &'static str> {
     Ok(out)
 }
 
+/// Reads a register's CSV file (`bedside import staff|locations`): the first line must be
+/// exactly `header` (a byte-order mark and surrounding white space aside), then every
+/// non-blank line must split into the header's number of fields, and there must be at least
+/// one (the import replaces the register). Returns `(line, fields)`
+/// pairs (1-based lines); faults go to `errors`, naming the line and, for the header, the
+/// first missing column.
+pub(crate) fn register_rows(
+    text: &str,
+    header: &str,
+    errors: &mut Vec<LineError>,
+) -> Vec<(usize, Vec<String>)> {
+    let columns: Vec<&str> = header.split(',').collect();
+    let mut lines = text.lines().enumerate();
+    let first = lines
+        .next()
+        .map(|(_, h)| h.trim_start_matches('\u{feff}').trim())
+        .unwrap_or("");
+    if first != header {
+        let given: Vec<String> = fields(first)
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c.trim().to_owned())
+            .collect();
+        let why = match columns.iter().find(|c| !given.iter().any(|g| g == *c)) {
+            Some(missing) => format!("missing column {missing}"),
+            None => "columns out of order or extra columns".to_owned(),
+        };
+        errors.push(LineError {
+            line: 1,
+            error: format!("the first line must be the header {header} ({why})"),
+        });
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match fields(line.trim_end_matches('\r')) {
+            Ok(f) if f.len() == columns.len() => out.push((i + 1, f)),
+            Ok(f) => errors.push(LineError {
+                line: i + 1,
+                error: match columns.get(f.len()) {
+                    Some(missing) if f.len() < columns.len() => {
+                        format!(
+                            "missing column {missing} (expected {} fields)",
+                            columns.len()
+                        )
+                    }
+                    _ => format!("expected {} fields, found {}", columns.len(), f.len()),
+                },
+            }),
+            Err(e) => errors.push(LineError {
+                line: i + 1,
+                error: e.to_owned(),
+            }),
+        }
+    }
+    if out.is_empty() && errors.is_empty() {
+        // An import replaces the register: an empty export (a failed HR or estates job)
+        // would deactivate every badge or place at once.
+        errors.push(LineError {
+            line: 1,
+            error: "the file lists no rows; an import replaces the whole register, so it would deactivate every row (deactivate single rows over the API instead)".to_owned(),
+        });
+    }
+    out
+}
+
+/// `true` or `false` (a register's `active` column; nothing else, so that a typo never
+/// reads as either).
+pub(crate) fn active_flag(s: &str) -> Option<bool> {
+    match s.trim() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Text of at most `max` characters without control characters.
+pub(crate) fn plain_text(s: &str, max: usize) -> bool {
+    s.chars().count() <= max && !s.chars().any(char::is_control)
+}
+
 /// Parses and checks a whole file.
 ///
 /// # Errors

@@ -113,7 +113,9 @@ async fn count<'q>(
 }
 
 /// Reads from the store everything the scans call for, as [`CheckInputs`] for
-/// [`check`]. The only place the check's SQL lives.
+/// [`check`]. The only place the check's SQL lives. The staff and locations registers are
+/// read here on every check, never cached: a badge or place deactivated on any instance
+/// counts as unknown at once. `token_badge` is the badge the caller's token is tied to.
 ///
 /// # Errors
 /// Database failures.
@@ -122,6 +124,7 @@ pub async fn load(
     req: &AdministrationRequest,
     scans: &Scans,
     identification: crate::identify::Identification,
+    token_badge: Option<&str>,
     now: i64,
 ) -> Result<CheckInputs, sqlx::Error> {
     let staff_known = |gsrn: String| async move {
@@ -139,6 +142,7 @@ pub async fn load(
         staff_known: false,
         checker_known: false,
         location_known: false,
+        token_badge: token_badge.map(str::to_owned),
         recall: None,
         product_recalled: None,
         serial_used: false,
@@ -158,9 +162,11 @@ pub async fn load(
     }
     if let Some(Some((gln, ext))) = &scans.location {
         inputs.location_known = count(
-            sqlx::query("SELECT COUNT(*) FROM locations WHERE gln = $1 AND extension = $2")
-                .bind(gln)
-                .bind(ext),
+            sqlx::query(
+                "SELECT COUNT(*) FROM locations WHERE gln = $1 AND extension = $2 AND active = 1",
+            )
+            .bind(gln)
+            .bind(ext),
             db,
         )
         .await?
@@ -274,7 +280,8 @@ pub async fn load(
     Ok(inputs)
 }
 
-/// Runs every check. `now` is the server clock.
+/// Runs every check. `token_badge` is the staff badge the caller's token is tied to
+/// (`bedside token create --badge`), if any; `now` is the server clock.
 ///
 /// # Errors
 /// [`RequestError`] for unusable input (422), [`CheckError`] for database failures.
@@ -282,6 +289,7 @@ pub async fn evaluate(
     ident: &Identifier,
     req: &AdministrationRequest,
     open_record: Option<&bedside_patient::NhsNumber>,
+    token_badge: Option<&str>,
     now: i64,
 ) -> Result<Result<Evaluation, RequestError>, CheckError> {
     let quantity_milli = match validate(req) {
@@ -290,7 +298,7 @@ pub async fn evaluate(
     };
     let identification = ident.identify(&req.patient_scan, open_record).await;
     let scans = read_scans(req, ident.gs_substitute.as_deref(), now);
-    let inputs = load(&ident.db, req, &scans, identification, now).await?;
+    let inputs = load(&ident.db, req, &scans, identification, token_badge, now).await?;
     Ok(Ok(check(req, quantity_milli, &scans, &inputs, now)))
 }
 

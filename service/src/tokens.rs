@@ -5,6 +5,12 @@
 //! actor `token:<id>`) and a 48-hex-digit secret (192 bits from the operating system).
 //! The database keeps a per-token salt and SHA-256 of salt and secret, never the secret.
 //! An expired or revoked token is refused (401) like an unknown one.
+//!
+//! A token may be tied to a staff badge (`--badge GSRN`, stored in `tokens.staff_gsrn`):
+//! the person the token was issued to. The medicines check then accepts only that badge as
+//! the giver's (`staff_not_token_holder` otherwise); another person's badge may be scanned
+//! as the second checker. The badge must be in the staff register and active when the
+//! token is created.
 
 use serde::Serialize;
 use serde_json::json;
@@ -32,6 +38,12 @@ pub enum TokenError {
     /// No such token id.
     #[error("no token has this id")]
     NotFound,
+    /// `--badge` is not a GSRN.
+    #[error("--badge is not a GSRN: {0}")]
+    Badge(bedside_gs1::keys::KeyError),
+    /// `--badge` is not an active badge of the staff register.
+    #[error("--badge is not an active badge of the staff register (bedside import staff)")]
+    BadgeNotActive,
     /// No randomness.
     #[error(transparent)]
     Random(#[from] RandomError),
@@ -53,6 +65,9 @@ pub struct NewToken {
     pub created_at: String,
     /// RFC 3339, or `null` for no expiry.
     pub expires_at: Option<String>,
+    /// The staff badge (GSRN) the token is tied to; absent when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub badge: Option<String>,
     /// The bearer token `bsd.<id>.<secret>`.
     pub token: String,
 }
@@ -70,6 +85,8 @@ pub struct TokenRow {
     pub revoked_at: Option<i64>,
     /// Expires at (Unix ms).
     pub expires_at: Option<i64>,
+    /// The staff badge (GSRN) the token is tied to.
+    pub staff_gsrn: Option<String>,
 }
 
 /// Reads one token's row for authentication.
@@ -78,7 +95,7 @@ pub struct TokenRow {
 /// Database errors.
 pub async fn row(db: &Db, id: &str) -> Result<Option<TokenRow>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT role, salt, secret_hash, revoked_at, expires_at FROM tokens WHERE id = $1",
+        "SELECT role, salt, secret_hash, revoked_at, expires_at, staff_gsrn FROM tokens WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
@@ -90,6 +107,7 @@ pub async fn row(db: &Db, id: &str) -> Result<Option<TokenRow>, sqlx::Error> {
         hash: row.try_get(2)?,
         revoked_at: row.try_get(3)?,
         expires_at: row.try_get(4)?,
+        staff_gsrn: row.try_get(5)?,
     }))
 }
 
@@ -110,6 +128,9 @@ pub struct TokenInfo {
     pub revoked_at: Option<String>,
     /// `active`, `expired` or `revoked`.
     pub status: &'static str,
+    /// The staff badge (GSRN) the token is tied to; absent when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub badge: Option<String>,
 }
 
 /// What revoking did.
@@ -127,21 +148,27 @@ fn name_ok(s: &str) -> bool {
     !s.trim().is_empty() && s.chars().count() <= MAX_NAME && !s.chars().any(char::is_control)
 }
 
-/// Creates a token; returns it with its secret (shown once).
+/// Creates a token, tied to `badge` when given; returns it with its secret (shown once).
 ///
 /// # Errors
-/// A bad name or lifetime, no randomness, database errors.
+/// A bad name or lifetime, a badge that is not a GSRN or not active in the staff
+/// register, no randomness, database errors.
 pub async fn create(
     db: &Db,
     role: Role,
     name: &str,
     expires_days: Option<u32>,
+    badge: Option<&str>,
     actor: &str,
     now: i64,
 ) -> Result<NewToken, TokenError> {
     if !name_ok(name) {
         return Err(TokenError::Name);
     }
+    let badge = badge
+        .map(|b| bedside_gs1::keys::Gsrn::parse(b.trim()).map(|g| g.as_str().to_owned()))
+        .transpose()
+        .map_err(TokenError::Badge)?;
     let expires_at = match expires_days {
         None => None,
         Some(d) if (1..=MAX_DAYS).contains(&d) => Some(now + i64::from(d) * DAY_MS),
@@ -152,12 +179,23 @@ pub async fn create(
     let salt = random_hex(16)?;
     let name = name.trim().to_owned();
     let mut tx = db.pool.begin().await?;
-    sqlx::query("INSERT INTO tokens (id, role, label, salt, secret_hash, staff_gsrn, created_at, revoked_at, expires_at) VALUES ($1, $2, $3, $4, $5, NULL, $6, NULL, $7)")
+    if let Some(b) = &badge {
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM staff WHERE gsrn = $1 AND active = 1")
+            .bind(b)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        if n == 0 {
+            return Err(TokenError::BadgeNotActive);
+        }
+    }
+    sqlx::query("INSERT INTO tokens (id, role, label, salt, secret_hash, staff_gsrn, created_at, revoked_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)")
         .bind(&id)
         .bind(role.as_str())
         .bind(&name)
         .bind(&salt)
         .bind(token_hash(&salt, &secret))
+        .bind(badge.clone())
         .bind(now)
         .bind(expires_at)
         .execute(&mut *tx)
@@ -166,7 +204,7 @@ pub async fn create(
         &mut tx,
         actor,
         "token.created",
-        &json!({"token_id": id, "role": role.as_str(), "name": name, "expires_at": expires_at}),
+        &json!({"token_id": id, "role": role.as_str(), "name": name, "expires_at": expires_at, "badge": badge}),
     )
     .await?;
     tx.commit().await?;
@@ -177,6 +215,7 @@ pub async fn create(
         name,
         created_at: rfc3339(now),
         expires_at: expires_at.map(rfc3339),
+        badge,
     })
 }
 
@@ -186,7 +225,7 @@ pub async fn create(
 /// Database errors.
 pub async fn list(db: &Db, now: i64) -> Result<Vec<TokenInfo>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, role, label, created_at, expires_at, revoked_at FROM tokens ORDER BY created_at, id",
+        "SELECT id, role, label, created_at, expires_at, revoked_at, staff_gsrn FROM tokens ORDER BY created_at, id",
     )
     .fetch_all(&db.pool)
     .await?;
@@ -209,6 +248,7 @@ pub async fn list(db: &Db, now: i64) -> Result<Vec<TokenInfo>, sqlx::Error> {
                 expires_at: expires_at.map(rfc3339),
                 revoked_at: revoked_at.map(rfc3339),
                 status,
+                badge: r.try_get(6)?,
             })
         })
         .collect()

@@ -51,6 +51,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-PRN", "RACE-A"),
         None,
+        None,
         first,
     )
     .await
@@ -59,6 +60,7 @@ async fn across_doses(db: common::TestDb) {
     let b = evaluate(
         ident,
         &common::paracetamol_request("T-PRN", "RACE-B"),
+        None,
         None,
         second,
     )
@@ -81,6 +83,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-PRN", "RACE-B"),
         None,
+        None,
         second,
     )
     .await
@@ -101,6 +104,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-REG", "REG-1"),
         None,
+        None,
         at,
     )
     .await
@@ -111,6 +115,7 @@ async fn across_doses(db: common::TestDb) {
     let prn = evaluate(
         ident,
         &common::paracetamol_request("T-PRN", "PRN-2"),
+        None,
         None,
         at + 30 * 60_000,
     )
@@ -139,6 +144,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-CLOSE", "CLOSE-1"),
         None,
+        None,
         late,
     )
     .await
@@ -150,6 +156,7 @@ async fn across_doses(db: common::TestDb) {
     let ev = evaluate(
         ident,
         &common::paracetamol_request("T-CLOSE", "CLOSE-2"),
+        None,
         None,
         early,
     )
@@ -187,6 +194,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-CLOSE2", "CLOSE2-1"),
         None,
+        None,
         t("2026-06-04T07:59:00Z"),
     )
     .await
@@ -199,6 +207,7 @@ async fn across_doses(db: common::TestDb) {
     let ev = evaluate(
         ident,
         &common::paracetamol_request("T-CLOSE2", "CLOSE2-2"),
+        None,
         None,
         t("2026-06-04T09:00:00Z"),
     )

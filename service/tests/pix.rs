@@ -416,6 +416,7 @@ async fn a_change_at_one_instance_drops_every_instances_cache() {
         bedside::server::auth::Role::Nurse,
         "ward 7 scanner",
         None,
+        None,
         "test",
         bedside::clock::now_ms(),
     )

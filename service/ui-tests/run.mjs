@@ -736,7 +736,7 @@ if (PHASE === 'tampered') {
       id: tr.dataset.order, cells: [...tr.children].map((c) => c.textContent),
       medicine: tr.querySelector('.order__medicine').textContent,
     })));
-    assert.deepEqual(rows.map((r) => r.id), ['ORD-0001', 'ORD-0002', 'ORD-0003', 'ORD-0004']);
+    assert.deepEqual(rows.map((r) => r.id), ['EPMA:ORD-0001', 'EPMA:ORD-0002', 'EPMA:ORD-0003', 'EPMA:ORD-0004']);
     for (const [i, o] of chart.orders.entries()) {
       const r = rows[i];
       assert.equal(r.id, o.id);
@@ -747,7 +747,7 @@ if (PHASE === 'tampered') {
       assert.equal(r.cells[5], o.last_given ? `${o.last_given.display} by ${o.last_given.by}` : 'None recorded');
       assert.equal(r.cells[6], 'Active');
     }
-    assert.match(rows[0].cells[3], /^As needed, at least every 4 h, max 4 in 24 h$/);
+    assert.match(rows[0].cells[3], /^As needed, at least every 4 h, max 4 g in 24 h$/);
     assert.equal(rows[1].cells[3], 'Regular at 06:00, 14:00, 22:00');
     assert.equal(rows[3].cells[3], 'Regular at 18:00');
     // The earlier test gave paracetamol: the chart says when and by whom.
@@ -763,7 +763,7 @@ if (PHASE === 'tampered') {
     await page.selectOption('#route', 'oral');
     await page.click('#check');
     await page.waitForFunction(() => ['go', 'wait', 'stop'].includes(document.getElementById('result').dataset.tone));
-    await page.waitForSelector('tr[data-order="ORD-0001"].order--match');
+    await page.waitForSelector('tr[data-order="EPMA:ORD-0001"].order--match');
     assert.equal(await page.textContent('tr.order--match .order__match'), 'This pack meets this order');
     assert.equal(await page.$$eval('tr.order--match', (n) => n.length), 1);
     await axe(page, 'medicines page, chart with the order marked');
@@ -794,13 +794,13 @@ if (PHASE === 'tampered') {
     await page.route('**/v1/patients/*/medications', async (route) => {
       const resp = await route.fetch();
       const body = await resp.json();
-      for (const o of body.orders) if (o.id === 'ORD-0004') o.status = 'on-hold';
+      for (const o of body.orders) if (o.id === 'EPMA:ORD-0004') o.status = 'on-hold';
       await route.fulfill({ response: resp, json: body });
     });
     await wedge(page, john.wristband_scan);
-    await page.waitForSelector('tr[data-order="ORD-0004"].order--hold');
-    assert.equal(await page.textContent('tr[data-order="ORD-0004"] .order__status'), 'ON HOLD — do not give');
-    assert.equal(await page.textContent('tr[data-order="ORD-0002"] .order__status'), 'Active');
+    await page.waitForSelector('tr[data-order="EPMA:ORD-0004"].order--hold');
+    assert.equal(await page.textContent('tr[data-order="EPMA:ORD-0004"] .order__status'), 'ON HOLD — do not give');
+    assert.equal(await page.textContent('tr[data-order="EPMA:ORD-0002"] .order__status'), 'Active');
     await axe(page, 'medicines page, chart with an order on hold');
     await page.unroute('**/v1/patients/*/medications');
     await page.setViewportSize({ width: 320, height: 700 });

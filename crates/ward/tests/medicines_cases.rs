@@ -128,6 +128,7 @@ fn good() -> Dose {
             staff_known: true,
             checker_known: true,
             location_known: true,
+            token_badge: None,
             recall: None,
             product_recalled: None,
             serial_used: false,
@@ -257,6 +258,32 @@ fn table() -> Vec<Case> {
             name: "a registered second checker",
             change: |d| d.scans.checker = Some(Some("9520000000000028".into())),
             codes: &[],
+        },
+        Case {
+            name: "a token tied to the giver's badge",
+            change: |d| d.inputs.token_badge = d.scans.staff.clone(),
+            codes: &[],
+        },
+        Case {
+            name: "a token tied to a badge, another person's badge scanned as the giver",
+            change: |d| d.inputs.token_badge = Some("9520000000000028".into()),
+            codes: &[StaffNotTokenHolder],
+        },
+        Case {
+            name: "a token tied to the giver's badge, another person's badge as the checker",
+            change: |d| {
+                d.inputs.token_badge = d.scans.staff.clone();
+                d.scans.checker = Some(Some("9520000000000028".into()));
+            },
+            codes: &[],
+        },
+        Case {
+            name: "the token holder's badge as the checker of someone else's badge",
+            change: |d| {
+                d.inputs.token_badge = Some("9520000000000028".into());
+                d.scans.checker = Some(Some("9520000000000028".into()));
+            },
+            codes: &[StaffNotTokenHolder, CheckerSameAsGiver],
         },
         Case {
             name: "an unknown location",

@@ -1,7 +1,9 @@
 //! `bedside import FILE [--format csv|hl7] [--data-dir DIR] [--database-url URL] [--config
 //! FILE]`: load patients (and their hospital numbers) into the identity index for go-live.
 //! `bedside import dmd DIR`, `bedside import products FILE.csv` and `bedside import
-//! high-risk FILE.csv` load the medicines catalogue (see [`catalogue`]).
+//! high-risk FILE.csv` load the medicines catalogue (see [`catalogue`]); `bedside import
+//! staff FILE.csv` and `bedside import locations FILE.csv` replace the staff and locations
+//! registers (see [`registers`]).
 //!
 //! The format is read from the content unless `--format` says: HL7 v2 when the file (after
 //! a byte-order mark and white space) starts with an MLLP start block or an `MSH`, `FHS` or
@@ -27,6 +29,18 @@ use clap::{Args, ValueEnum};
 use super::serve::ConfigArgs;
 
 mod catalogue;
+mod registers;
+
+/// The subcommands of `bedside import` (without one, FILE is a patient file).
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum ImportCommand {
+    /// The medicines catalogue.
+    #[command(flatten)]
+    Catalogue(catalogue::CatalogueCommand),
+    /// The staff and locations registers.
+    #[command(flatten)]
+    Registers(registers::RegisterCommand),
+}
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -41,9 +55,9 @@ pub(crate) enum FormatArg {
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub(crate) struct ImportArgs {
-    /// The medicines catalogue instead of patients.
+    /// The medicines catalogue or a register instead of patients.
     #[command(subcommand)]
-    catalogue: Option<catalogue::CatalogueCommand>,
+    command: Option<ImportCommand>,
     /// CSV file with the header nhs_number,family,given,date_of_birth,sex,mrn, or an HL7
     /// v2 ADT file.
     #[arg(required = true)]
@@ -57,11 +71,15 @@ pub(crate) struct ImportArgs {
 
 /// Runs `bedside import`.
 pub(crate) fn run(args: &ImportArgs) -> ExitCode {
-    if let Some(cmd) = &args.catalogue {
-        return catalogue::run(cmd);
+    match &args.command {
+        Some(ImportCommand::Catalogue(cmd)) => return catalogue::run(cmd),
+        Some(ImportCommand::Registers(cmd)) => return registers::run(cmd),
+        None => {}
     }
     let Some(file) = &args.file else {
-        eprintln!("bedside import: a FILE (or dmd, products, high-risk) is required");
+        eprintln!(
+            "bedside import: a FILE (or dmd, products, high-risk, staff, locations) is required"
+        );
         return ExitCode::from(2);
     };
     let cfg = match args.config.load() {

@@ -3,11 +3,14 @@
 //!
 //! Contract:
 //! - `token create --role nurse|pharmacist|admissions|integrator|admin --name LABEL
-//!   [--expires DAYS]` prints `{"id","role","name","created_at","expires_at","token"}` —
-//!   the only time the secret is shown — and exits 0;
+//!   [--expires DAYS] [--badge GSRN]` prints `{"id","role","name","created_at",
+//!   "expires_at","badge","token"}` (`badge` only with `--badge`) — the only time the
+//!   secret is shown — and exits 0; with `--badge` the token is tied to that staff badge,
+//!   which must be active in the staff register (exit 2 for a GSRN with a bad check digit,
+//!   1 for a badge not active in the register);
 //! - `token list` prints `{"tokens":[{"id","role","name","created_at","expires_at",
-//!   "revoked_at","status"}]}` (status `active`, `expired` or `revoked`; never a secret or
-//!   hash) and exits 0;
+//!   "revoked_at","status","badge"}]}` (status `active`, `expired` or `revoked`; `badge`
+//!   only for a token tied to one; never a secret or hash) and exits 0;
 //! - `token revoke ID` prints `{"revoked":ID,"revoked_at":…,"already":bool}` and exits 0,
 //!   or exits 1 when no token has that id.
 //!
@@ -72,6 +75,10 @@ pub(crate) struct CreateArgs {
     /// Days until the token expires (1-3650; default: never).
     #[arg(long, value_name = "DAYS")]
     expires: Option<u32>,
+    /// Tie the token to this staff badge (GSRN, active in the staff register): checks
+    /// with it then accept only this badge as the giver's.
+    #[arg(long, value_name = "GSRN")]
+    badge: Option<String>,
     #[command(flatten)]
     config: ConfigArgs,
 }
@@ -100,9 +107,9 @@ fn with_db<T>(
             .map_err(|e| (ExitCode::FAILURE, e.to_string()))?;
         f(&db).await.map_err(|e| {
             let code = match e {
-                bedside::tokens::TokenError::Name | bedside::tokens::TokenError::Expires => {
-                    ExitCode::from(2)
-                }
+                bedside::tokens::TokenError::Name
+                | bedside::tokens::TokenError::Expires
+                | bedside::tokens::TokenError::Badge(_) => ExitCode::from(2),
                 _ => ExitCode::FAILURE,
             };
             (code, e.to_string())
@@ -128,7 +135,16 @@ pub(crate) fn run(cmd: &TokenCommand) -> ExitCode {
     let now = bedside::clock::now_ms();
     let result = match cmd {
         TokenCommand::Create(a) => with_db(&a.config, async |db| {
-            bedside::tokens::create(db, a.role.role(), &a.name, a.expires, "cli:token", now).await
+            bedside::tokens::create(
+                db,
+                a.role.role(),
+                &a.name,
+                a.expires,
+                a.badge.as_deref(),
+                "cli:token",
+                now,
+            )
+            .await
         })
         .map(|t| {
             eprintln!("bedside token: the token is shown only this once; store it now.");

@@ -21,6 +21,8 @@ pub struct Caller {
     pub token_id: String,
     /// Role.
     pub role: Role,
+    /// The staff badge (GSRN) the token is tied to (`bedside token create --badge`).
+    pub badge: Option<String>,
 }
 
 impl Caller {
@@ -273,6 +275,7 @@ impl FromRequestParts<AppState> for Caller {
             hash,
             revoked_at,
             expires_at,
+            staff_gsrn,
         }) = token_row(state, presented.id).await?
         else {
             return Err(failed(state, &client, Failure::Unknown, None, unknown()).await);
@@ -299,6 +302,7 @@ impl FromRequestParts<AppState> for Caller {
         Ok(Caller {
             token_id: presented.id.to_owned(),
             role,
+            badge: staff_gsrn,
         })
     }
 }

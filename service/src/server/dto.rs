@@ -1029,6 +1029,8 @@ pub fn components() -> Vec<(String, Schema)> {
     read.subschema_for::<AdministrationRequest>();
     read.subschema_for::<WristbandRequest>();
     read.subschema_for::<EnteredInErrorRequest>();
+    read.subschema_for::<StaffPut>();
+    read.subschema_for::<LocationPut>();
     let mut written = settings().for_serialize().into_generator();
     written.subschema_for::<IdentifyResponse>();
     written.subschema_for::<AdministrationCheck>();
@@ -1042,6 +1044,10 @@ pub fn components() -> Vec<(String, Schema)> {
     written.subschema_for::<PrintConfirmation>();
     written.subschema_for::<PatientMedications>();
     written.subschema_for::<EnteredInErrorAnswer>();
+    written.subschema_for::<StaffBody>();
+    written.subschema_for::<StaffList>();
+    written.subschema_for::<LocationBody>();
+    written.subschema_for::<LocationList>();
     let mut named: Vec<(String, Schema)> = Vec::new();
     for (name, schema) in read
         .take_definitions(true)
@@ -1210,6 +1216,151 @@ impl From<&crate::chart::Chart> for PatientMedications {
                 .collect(),
         }
     }
+}
+
+fn staff_role(_: &mut SchemaGenerator) -> Schema {
+    names(crate::staff::StaffRole::NAMES.iter().copied())
+}
+
+fn updated_at(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["string", "null"], "format": "date-time" })
+}
+
+fn rfc3339_or_null(ms: i64) -> Option<String> {
+    (ms > 0).then(|| crate::clock::rfc3339(ms))
+}
+
+/// `PUT /v1/staff/{gsrn}` body: the whole row (create or replace).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "StaffRequest")]
+pub struct StaffPut {
+    /// The name the ward sees: 1 to 100 characters, no control characters, not only
+    /// white space (leading and trailing white space is dropped).
+    #[schemars(
+        length(min = 1, max = 100),
+        regex(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")
+    )]
+    pub display_name: String,
+    /// Professional role.
+    #[schemars(schema_with = "staff_role")]
+    pub role: String,
+    /// NMC PIN, GPhC or GMC number: up to 20 letters and digits; empty or absent for none.
+    #[serde(default)]
+    #[schemars(length(max = 20), regex(pattern = "^[A-Za-z0-9]*$"))]
+    pub professional_id: String,
+    /// Whether the badge may be used (false: every scan of it is `unknown_staff`).
+    pub active: bool,
+}
+
+/// A staff register row.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "Staff")]
+pub struct StaffBody {
+    /// The badge's GSRN (AI 8017), 18 digits with its check digit.
+    #[schemars(regex(pattern = "^[0-9]{18}$"))]
+    pub gsrn: String,
+    /// The name the ward sees.
+    pub display_name: String,
+    /// Professional role.
+    #[schemars(schema_with = "staff_role")]
+    pub role: String,
+    /// Professional registration number, or empty.
+    pub professional_id: String,
+    /// Whether the badge may be used.
+    pub active: bool,
+    /// Last change, RFC 3339 UTC; null for a row unchanged since before the register.
+    #[schemars(schema_with = "updated_at")]
+    pub updated_at: Option<String>,
+}
+
+impl From<&crate::staff::StaffRow> for StaffBody {
+    fn from(r: &crate::staff::StaffRow) -> Self {
+        StaffBody {
+            gsrn: r.gsrn.clone(),
+            display_name: r.display_name.clone(),
+            role: r.role.clone(),
+            professional_id: r.professional_id.clone(),
+            active: r.active,
+            updated_at: rfc3339_or_null(r.updated_at),
+        }
+    }
+}
+
+/// `GET /v1/staff`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct StaffList {
+    /// The rows, by GSRN.
+    pub staff: Vec<StaffBody>,
+}
+
+/// `PUT /v1/locations/{gln}[/{extension}]` body: the whole row (create or replace).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "LocationRequest")]
+pub struct LocationPut {
+    /// Site: hospital name or ODS site code: 1 to 100 characters, no control characters,
+    /// not only white space (leading and trailing white space is dropped, here and below).
+    #[schemars(
+        length(min = 1, max = 100),
+        regex(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")
+    )]
+    pub site: String,
+    /// Ward or department: up to 100 characters, no control characters; empty for a whole
+    /// site.
+    #[serde(default)]
+    #[schemars(length(max = 100), regex(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"))]
+    pub ward: String,
+    /// Bed, bay or room: up to 20 characters, no control characters; may be empty.
+    #[serde(default)]
+    #[schemars(length(max = 20), regex(pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"))]
+    pub bed: String,
+    /// Whether scans of it are accepted (false: a scan of it is `unknown_location`).
+    pub active: bool,
+}
+
+/// A locations register row.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "Location")]
+pub struct LocationBody {
+    /// GLN (AI 414), 13 digits with its check digit.
+    #[schemars(regex(pattern = "^[0-9]{13}$"))]
+    pub gln: String,
+    /// GLN extension (AI 254), empty for the GLN alone.
+    #[schemars(length(max = 20))]
+    pub extension: String,
+    /// Site.
+    pub site: String,
+    /// Ward.
+    pub ward: String,
+    /// Bed.
+    pub bed: String,
+    /// Whether scans of it are accepted.
+    pub active: bool,
+    /// Last change, RFC 3339 UTC; null for a row unchanged since before the register.
+    #[schemars(schema_with = "updated_at")]
+    pub updated_at: Option<String>,
+}
+
+impl From<&crate::locations::LocationRow> for LocationBody {
+    fn from(r: &crate::locations::LocationRow) -> Self {
+        LocationBody {
+            gln: r.gln.clone(),
+            extension: r.extension.clone(),
+            site: r.site.clone(),
+            ward: r.ward.clone(),
+            bed: r.bed.clone(),
+            active: r.active,
+            updated_at: rfc3339_or_null(r.updated_at),
+        }
+    }
+}
+
+/// `GET /v1/locations`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct LocationList {
+    /// The rows, by GLN and extension.
+    pub locations: Vec<LocationBody>,
 }
 
 #[cfg(test)]

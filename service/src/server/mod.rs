@@ -13,7 +13,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post, put};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use bedside_patient::{GsrnPrefix, Policy, TestData};
 use bedside_pix::client::PixClient;
 use bedside_pix::domain::Domain;
@@ -36,6 +36,7 @@ pub mod fhir_orders;
 pub mod medications;
 pub mod metrics;
 pub mod problem;
+pub mod registers;
 pub mod tls;
 pub mod ui;
 pub mod wristbands;
@@ -333,6 +334,45 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             "/fhir/AllergyIntolerance/{id}",
             get(fhir_allergies::read),
         ),
+        (Method::GET, "/v1/staff", get(registers::staff_list)),
+        (Method::PUT, "/v1/staff/{gsrn}", put(registers::staff_put)),
+        (Method::GET, "/v1/staff/{gsrn}", get(registers::staff_get)),
+        (
+            Method::DELETE,
+            "/v1/staff/{gsrn}",
+            delete(registers::staff_delete),
+        ),
+        (Method::GET, "/v1/locations", get(registers::locations_list)),
+        (
+            Method::PUT,
+            "/v1/locations/{gln}",
+            put(registers::locations_put),
+        ),
+        (
+            Method::GET,
+            "/v1/locations/{gln}",
+            get(registers::locations_get),
+        ),
+        (
+            Method::DELETE,
+            "/v1/locations/{gln}",
+            delete(registers::locations_delete),
+        ),
+        (
+            Method::PUT,
+            "/v1/locations/{gln}/{extension}",
+            put(registers::locations_put),
+        ),
+        (
+            Method::GET,
+            "/v1/locations/{gln}/{extension}",
+            get(registers::locations_get),
+        ),
+        (
+            Method::DELETE,
+            "/v1/locations/{gln}/{extension}",
+            delete(registers::locations_delete),
+        ),
     ]
 }
 
@@ -523,6 +563,7 @@ fn open_record(
 
 async fn evaluate_administration(
     state: &AppState,
+    caller: &Caller,
     body: &crate::medicines::AdministrationRequest,
 ) -> Result<crate::medicines::Evaluation, Problem> {
     let open = open_record(state, body.open_patient_nhs_number.as_ref())?;
@@ -530,6 +571,7 @@ async fn evaluate_administration(
         &state.identifier,
         body,
         open.as_ref(),
+        caller.badge.as_deref(),
         crate::clock::now_ms(),
     )
     .await
@@ -578,7 +620,7 @@ async fn administration_verify(
             "override_reason is only accepted when recording (POST /v1/administrations)",
         ));
     }
-    let ev = evaluate_administration(&state, &body).await?;
+    let ev = evaluate_administration(&state, &caller, &body).await?;
     let seq = crate::audit::append(
         &state.db,
         &caller.actor(),
@@ -608,7 +650,7 @@ async fn administration_record(
     }
     body.check().map_err(Problem::invalid)?;
     let body = crate::medicines::AdministrationRequest::from(body);
-    let ev = evaluate_administration(&state, &body).await?;
+    let ev = evaluate_administration(&state, &caller, &body).await?;
     count_check(&state, &ev);
     let now = crate::clock::now_ms();
     let result = crate::medicines::record(

@@ -104,6 +104,9 @@ problem_codes! {
     CheckerSameAsGiver = "checker_same_as_giver", Staff, Block;
     /// The checker's badge is not registered.
     UnknownChecker = "unknown_checker", Staff, Block;
+    /// The caller's token is tied to a badge and the giver's badge scanned is another
+    /// one: someone else's badge may only be scanned as the second checker.
+    StaffNotTokenHolder = "staff_not_token_holder", Staff, Block;
     /// The location scanned is not registered.
     UnknownLocation = "unknown_location", Documentation, Warn;
     /// The product scan is not a medicine pack.

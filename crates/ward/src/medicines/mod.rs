@@ -6,7 +6,8 @@
 //! order for this patient), right dose (strength × quantity), right route, right time
 //! (regular due window, PRN minimum interval and 24-hour maximum, no duplicate), expiry
 //! (day `00` = end of month, judged on the latest UK date), batch recall (block or warn),
-//! serial not already used, staff badge known, second checker for high-risk medicines,
+//! serial not already used, staff badge known (and the caller's own, when their token is
+//! tied to a badge), second checker for high-risk medicines,
 //! and the patient's allergies (an active allergy to an ingredient, an excipient or the
 //! VTM of the product blocks; no allergy statement at all warns).
 //!
@@ -469,8 +470,12 @@ pub struct CheckInputs {
     pub staff_known: bool,
     /// The checker's badge is registered and active.
     pub checker_known: bool,
-    /// The location is registered.
+    /// The location is registered and active.
     pub location_known: bool,
+    /// The badge (GSRN) the caller's API token is tied to (`bedside token create
+    /// --badge`), if any: the giver's badge must then be this one, and the second
+    /// checker's must not.
+    pub token_badge: Option<String>,
     /// The recall list on the pack's (GTIN, batch).
     pub recall: Option<Recall>,
     /// Without a batch: a block recall of any batch of the GTIN (its notice).
@@ -957,6 +962,10 @@ pub fn check(
             ProblemCode::UnknownStaff,
             "This staff badge is not registered. Ask the ward manager.",
         ),
+        Some(g) if inputs.token_badge.as_ref().is_some_and(|b| b != g) => ev.push(
+            ProblemCode::StaffNotTokenHolder,
+            "This badge is not yours: scan your own badge. Another person's badge may only be scanned as the second checker.",
+        ),
         Some(_) => {}
     }
     match &scans.checker {
@@ -965,10 +974,16 @@ pub fn check(
             ProblemCode::CheckerNotAStaffBadge,
             "The second checker scan is not a staff badge.",
         ),
-        Some(Some(c)) if Some(c) == scans.staff.as_ref() => ev.push(
-            ProblemCode::CheckerSameAsGiver,
-            "The second checker must be a different person.",
-        ),
+        // The token's holder is the one giving: their badge as the checker is a person
+        // checking themself, whichever badge was scanned as the giver's.
+        Some(Some(c))
+            if Some(c) == scans.staff.as_ref() || Some(c) == inputs.token_badge.as_ref() =>
+        {
+            ev.push(
+                ProblemCode::CheckerSameAsGiver,
+                "The second checker must be a different person.",
+            );
+        }
         Some(Some(_)) if !inputs.checker_known => ev.push(
             ProblemCode::UnknownChecker,
             "The second checker's badge is not registered.",
