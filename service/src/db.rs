@@ -94,6 +94,8 @@ const SQLITE_ALLERGY_RESOURCES: &str =
     include_str!("../migrations/sqlite/0008_allergy_resources.sql");
 const POSTGRES_ALLERGY_RESOURCES: &str =
     include_str!("../migrations/postgres/0008_allergy_resources.sql");
+const SQLITE_RECALLS: &str = include_str!("../migrations/sqlite/0012_recalls.sql");
+const POSTGRES_RECALLS: &str = include_str!("../migrations/postgres/0012_recalls.sql");
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.
 #[derive(Debug, Clone, Copy)]
@@ -178,6 +180,16 @@ impl Embedded {
             Cow::Borrowed(match self.0 {
                 Backend::Sqlite => SQLITE_ALLERGY_RESOURCES,
                 Backend::Postgres => POSTGRES_ALLERGY_RESOURCES,
+            }),
+            false,
+        ));
+        all.push(Migration::new(
+            12,
+            Cow::Borrowed("recalls the pharmacy manages"),
+            MigrationType::Simple,
+            Cow::Borrowed(match self.0 {
+                Backend::Sqlite => SQLITE_RECALLS,
+                Backend::Postgres => POSTGRES_RECALLS,
             }),
             false,
         ));

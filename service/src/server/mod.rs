@@ -35,6 +35,7 @@ pub mod fhir_orders;
 pub mod medications;
 pub mod metrics;
 pub mod problem;
+pub mod recalls;
 pub mod tls;
 pub mod ui;
 pub mod wristbands;
@@ -323,6 +324,14 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::GET,
             "/fhir/AllergyIntolerance/{id}",
             get(fhir_allergies::read),
+        ),
+        (Method::POST, "/v1/recalls", post(recalls::create)),
+        (Method::GET, "/v1/recalls", get(recalls::list)),
+        (Method::GET, "/v1/recalls/{id}", get(recalls::read)),
+        (
+            Method::POST,
+            "/v1/recalls/{id}/withdraw",
+            post(recalls::withdraw),
         ),
     ]
 }

@@ -21,9 +21,13 @@
 //! warning.
 
 mod codes;
+mod recall;
 mod schedule;
 
 pub use codes::{OverrideReason, ProblemCode, Right, Severity, override_answers};
+pub use recall::{
+    Recall, RecallAction, RecallCandidate, RecallClass, RecallNotice, batch_key, select_recall,
+};
 pub use schedule::{DueSlot, amount, nearest_due, shortest_gap_minutes};
 
 use bedside_gs1::dict::Dictionary;
@@ -331,21 +335,6 @@ pub enum ProductSource {
     },
 }
 
-/// What the recall list says about the pack's batch.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recall {
-    /// Do not give.
-    Block {
-        /// The notice reference.
-        notice: String,
-    },
-    /// A safety notice: check before giving.
-    Warn {
-        /// The notice reference.
-        notice: String,
-    },
-}
-
 /// A dose already recorded under the chosen order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GivenDose {
@@ -466,10 +455,10 @@ pub struct CheckInputs {
     pub checker_known: bool,
     /// The location is registered.
     pub location_known: bool,
-    /// The recall list on the pack's (GTIN, batch).
+    /// The recall that applies to the pack's (GTIN, batch) ([`select_recall`]).
     pub recall: Option<Recall>,
-    /// Without a batch: a block recall of any batch of the GTIN (its notice).
-    pub product_recalled: Option<String>,
+    /// Without a batch: a blocking recall of any batch of the GTIN.
+    pub product_recalled: Option<RecallNotice>,
     /// The pack's (GTIN, serial) was already used for a dose.
     pub serial_used: bool,
     /// The catalogue entry of the pack's GTIN.
@@ -1010,15 +999,30 @@ pub fn check(
         ),
         Some(_) => {}
     }
-    if pack.batch.is_some() {
+    if let Some(batch) = &pack.batch {
+        let which = |n: &RecallNotice| {
+            if n.every_batch {
+                "every batch of this product".to_owned()
+            } else {
+                format!("batch {batch} of this product")
+            }
+        };
         match &inputs.recall {
             Some(Recall::Block { notice }) => ev.push(
                 ProblemCode::BatchRecalled,
-                format!("This batch is recalled ({notice}) — do not give; return it to pharmacy"),
+                format!(
+                    "Recalled: {} — {} must not be used. Do not give; return it to pharmacy.",
+                    notice.quoted(),
+                    which(notice)
+                ),
             ),
             Some(Recall::Warn { notice }) => ev.push(
                 ProblemCode::BatchWarning,
-                format!("This batch has a safety notice ({notice}) — check before giving"),
+                format!(
+                    "Safety notice: {} — {}. Read the notice and check the pack before giving.",
+                    notice.quoted(),
+                    which(notice)
+                ),
             ),
             None => {}
         }
@@ -1029,7 +1033,8 @@ pub fn check(
             Some(notice) => ev.push(
                 ProblemCode::BatchUnknownProductRecalled,
                 format!(
-                    "No batch in the barcode, and a batch of this product is recalled ({notice}) — do not give; ask pharmacy"
+                    "No batch in the barcode, and this product is recalled: {} — do not give; ask pharmacy.",
+                    notice.quoted()
                 ),
             ),
             None => ev.push(
