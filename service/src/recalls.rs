@@ -936,10 +936,14 @@ fn csv_rule(fe: &FieldError) -> String {
     } else {
         fe.field.as_str()
     };
-    let rule = if fe.field.starts_with("batches[") {
-        format!("{} ({})", fe.rule, fe.field.replace("batches", "batch "))
-    } else {
-        fe.rule.clone()
+    let rule = match fe
+        .field
+        .strip_prefix("batches[")
+        .and_then(|rest| rest.strip_suffix(']'))
+        .and_then(|i| i.parse::<usize>().ok())
+    {
+        Some(i) => format!("{} (batch {} of the row)", fe.rule, i + 1),
+        None => fe.rule.clone(),
     };
     format!("{column} {rule}")
 }

@@ -31,6 +31,7 @@ mod openapi;
 mod pharmacy_scenarios;
 mod pix;
 mod pix_cli;
+mod recalls;
 mod scanner_cli;
 mod service_cli;
 mod sqlite_direct;
