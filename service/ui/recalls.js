@@ -90,10 +90,10 @@ async function add(event) {
   button.disabled = false;
   if (r.ok && r.data) {
     form.reset();
+    show.value = 'true';
+    await load({ quiet: true });
     const n = r.data.gtins.length;
     announce(`Recall ${r.data.reference} added. It covers ${n} GTIN${n === 1 ? '' : 's'}.`);
-    show.value = 'true';
-    await load();
     return;
   }
   if (r.status === 422 && r.data && Array.isArray(r.data.fields)) {
@@ -137,7 +137,8 @@ function row(rc) {
     el('td', {}, action));
 }
 
-async function load() {
+/** Redraws the list; `quiet` when the caller announces what it did instead. */
+async function load({ quiet = false } = {}) {
   const q = show.value === '' ? '' : `?active=${show.value}`;
   const r = await api('GET', '/v1/recalls' + q);
   if (!r.ok || !r.data || !Array.isArray(r.data.recalls)) {
@@ -148,7 +149,7 @@ async function load() {
   rows.replaceChildren(...r.data.recalls.map(row));
   const which = show.selectedOptions[0].textContent;
   caption.textContent = `${which}: ${r.data.recalls.length}, newest first`;
-  announce(`${r.data.recalls.length} recalls shown.`, { polite: true });
+  if (!quiet) announce(`${r.data.recalls.length} recalls shown.`, { polite: true });
 }
 
 function ask(rc) {
@@ -181,15 +182,15 @@ async function confirmWithdraw(event) {
   }
   dialog.close();
   withdrawing = null;
-  announce(`Recall ${rc.reference} withdrawn.`);
-  await load();
+  await load({ quiet: true });
   show.focus();
+  announce(`Recall ${rc.reference} withdrawn.`);
 }
 
 const me = await startPage('recalls');
 if (me) {
   form.addEventListener('submit', add);
-  show.addEventListener('change', load);
+  show.addEventListener('change', () => load());
   withdrawForm.addEventListener('submit', confirmWithdraw);
   document.getElementById('withdraw-cancel').addEventListener('click', () => {
     dialog.close();
