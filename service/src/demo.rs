@@ -1,6 +1,7 @@
 //! The demo data set: synthetic patients (999-range NHS numbers), their wristbands as raw
 //! `]d2` scan data, special wristbands that show every refusal, staff badges, ward
-//! locations, a small medicines catalogue with orders and recalls, and one API token per
+//! locations, a small medicines catalogue with orders and recalls (the recalls through
+//! `bedside import recalls` on `examples/data/demo-recalls.csv`), and one API token per
 //! role. Everything is deterministic, so `bedside demo list` needs no database, and
 //! [`seed`] writes it once (guarded by a `meta` row, safe with several instances).
 //!

@@ -158,7 +158,7 @@ pub fn select_recall(
             let key = batch_key(b);
             let hit = sorted
                 .into_iter()
-                .find(|c| c.batches.is_empty() || c.batches.iter().any(|x| *x == key));
+                .find(|c| c.batches.is_empty() || c.batches.contains(&key));
             (
                 hit.map(|c| match c.action {
                     RecallAction::Block => Recall::Block { notice: c.notice() },
