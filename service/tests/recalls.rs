@@ -523,3 +523,89 @@ async fn import(tdb: common::TestDb) {
     db.close().await;
 }
 both_backends!(import_all_or_nothing, import);
+
+/// The migrations before recalls were notices (versions below 12), as a source.
+#[derive(Debug)]
+struct Before12(Vec<sqlx::migrate::Migration>);
+
+impl sqlx::migrate::MigrationSource<'static> for Before12 {
+    fn resolve(
+        self,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<
+                    Output = Result<Vec<sqlx::migrate::Migration>, sqlx::error::BoxDynError>,
+                > + Send
+                + 'static,
+        >,
+    > {
+        Box::pin(async move { Ok(self.0) })
+    }
+}
+
+async fn carried_over(tdb: common::TestDb) {
+    let db = bedside::db::Db::connect(&tdb.url, 2).await.unwrap();
+    let before: Vec<_> = bedside::db::Embedded(db.backend)
+        .migrations()
+        .into_iter()
+        .filter(|m| m.version < 12)
+        .collect();
+    sqlx::migrate::Migrator::new(Before12(before))
+        .await
+        .unwrap()
+        .run(&db.pool)
+        .await
+        .unwrap();
+    for (gtin, batch, action, notice) in [
+        (
+            "09520000000011",
+            "RCLBLOCK1",
+            "block",
+            "Class 1 medicines recall (demo)",
+        ),
+        ("09520000000028", "RCLWARN1", "warn", "Caution in use"),
+    ] {
+        sqlx::query("INSERT INTO recalls (gtin, batch, action, notice) VALUES ($1, $2, $3, $4)")
+            .bind(gtin)
+            .bind(batch)
+            .bind(action)
+            .bind(notice)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+    }
+    db.migrate().await.unwrap();
+    let all = bedside::recalls::list(&db, Some(true)).await.unwrap();
+    let mut refs: Vec<&str> = all.iter().map(|r| r.reference.as_str()).collect();
+    refs.sort_unstable();
+    assert_eq!(
+        refs,
+        [
+            "LEGACY-09520000000011-RCLBLOCK1",
+            "LEGACY-09520000000028-RCLWARN1"
+        ]
+    );
+    let c = bedside::recalls::covering(&db, "09520000000011")
+        .await
+        .unwrap();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].class, None);
+    assert_eq!(c[0].batches, ["RCLBLOCK1"]);
+    let (recall, _) = bedside::recalls::select_recall(Some("rclblock1"), &c);
+    let Some(bedside::medicines::Recall::Block { notice }) = recall else {
+        panic!("{recall:?}")
+    };
+    assert_eq!(
+        notice.quoted(),
+        "LEGACY-09520000000011-RCLBLOCK1 (class not recorded)"
+    );
+    assert_eq!(
+        all.iter()
+            .find(|r| r.reference.ends_with("RCLWARN1"))
+            .unwrap()
+            .notice,
+        "Caution in use"
+    );
+    db.close().await;
+}
+both_backends!(migration_carries_the_old_list_over, carried_over);
