@@ -184,6 +184,17 @@ async fn api(db: common::TestDb) {
         assert_eq!(p["severity"], "block");
         assert_eq!(v["outcome"], "stop");
     }
+    let detail: String = sqlx::query(
+        "SELECT detail FROM audit WHERE action = 'administration.verify' ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap()
+    .get(0);
+    assert!(
+        detail.contains(r#""recall":"EL(26)A/01""#),
+        "the check's audit row names the notice: {detail}"
+    );
     let v = verify(&app, &pack("09520000000080", "MB124", "S1")).await;
     assert!(problem(&v, "batch_recalled").is_none(), "{v}");
     // No batch in the barcode: a blocking recall of the product stops it.

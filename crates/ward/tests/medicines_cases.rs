@@ -959,6 +959,11 @@ fn recall_messages_quote_the_reference_class_and_batch() {
         message(&d, ProblemCode::BatchRecalled),
         "Recalled: EL(26)A/01 (Class 2) — batch B1 of this product must not be used. Do not give; return it to pharmacy."
     );
+    assert_eq!(
+        run(&d).internal.facts.recall.as_deref(),
+        Some("EL(26)A/01"),
+        "the audit facts name the notice"
+    );
     let mut every = notice("EL(26)A/03", RecallClass::One);
     every.every_batch = true;
     d.inputs.recall = Some(Recall::Block { notice: every });

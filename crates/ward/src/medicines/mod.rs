@@ -577,6 +577,9 @@ pub struct CheckFacts {
     /// A refused record: the refusal code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refused: Option<String>,
+    /// The reference of the recall that stopped or warned about the pack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall: Option<String>,
 }
 
 /// What recording needs and the audit trail keeps; never sent to the caller.
@@ -894,6 +897,7 @@ pub fn check(
                 override_reason: None,
                 administration_id: None,
                 refused: None,
+                recall: None,
             },
         },
     };
@@ -1007,6 +1011,9 @@ pub fn check(
                 format!("batch {batch} of this product")
             }
         };
+        if let Some(Recall::Block { notice } | Recall::Warn { notice }) = &inputs.recall {
+            ev.internal.facts.recall = Some(notice.reference.clone());
+        }
         match &inputs.recall {
             Some(Recall::Block { notice }) => ev.push(
                 ProblemCode::BatchRecalled,
@@ -1030,13 +1037,16 @@ pub fn check(
         // Without a batch the recall list cannot clear this pack: if any batch of the
         // product is recalled with a block, the pack in hand may be one of them.
         match &inputs.product_recalled {
-            Some(notice) => ev.push(
+            Some(notice) => {
+                ev.internal.facts.recall = Some(notice.reference.clone());
+                ev.push(
                 ProblemCode::BatchUnknownProductRecalled,
                 format!(
                     "No batch in the barcode, and this product is recalled: {} — do not give; ask pharmacy.",
                     notice.quoted()
                 ),
-            ),
+            );
+            }
             None => ev.push(
                 ProblemCode::BatchNotInBarcode,
                 "No batch in the barcode: the recall list cannot be checked.",
