@@ -449,12 +449,17 @@ fn unknown_rule(kind: ProductKind) -> &'static str {
 /// recall has the reference, inserts, and appends `recall.created`. Returns the id.
 async fn insert_in(
     conn: &mut sqlx::AnyConnection,
+    backend: crate::db::Backend,
     r: &NewRecall,
     actor: &str,
     source: &'static str,
     now: i64,
 ) -> Result<i64, CreateError> {
     let key = reference_key(&r.reference);
+    // Writers of one reference take turns (SQLite: the write lock, taken before the read
+    // below; PostgreSQL: an advisory lock on the key), so two concurrent POSTs of it store
+    // one recall and answer the other `Exists`.
+    crate::db::lock_for_write(conn, backend, lock_key(&key)).await?;
     if let Some(row) =
         sqlx::query("SELECT id FROM recalls WHERE reference_key = $1 AND withdrawn_at IS NULL")
             .bind(&key)
@@ -525,6 +530,14 @@ async fn insert_in(
     Ok(id)
 }
 
+/// A PostgreSQL advisory lock key for a reference key: the first 8 bytes of the SHA-256
+/// of `recall:{key}`.
+fn lock_key(key: &str) -> i64 {
+    let hex = crate::crypto::sha256_hex(format!("recall:{key}").as_bytes());
+    u64::from_str_radix(hex.get(..16).unwrap_or("0"), 16)
+        .map_or(0, |n| i64::from_ne_bytes(n.to_ne_bytes()))
+}
+
 /// The id of the active recall with `reference`'s key, if any.
 async fn active_id(db: &Db, reference: &str) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query("SELECT id FROM recalls WHERE reference_key = $1 AND withdrawn_at IS NULL")
@@ -541,7 +554,7 @@ async fn active_id(db: &Db, reference: &str) -> Result<Option<i64>, sqlx::Error>
 /// [`CreateError`]; nothing is written then.
 pub async fn create(db: &Db, r: &NewRecall, actor: &str, now: i64) -> Result<i64, CreateError> {
     let mut tx = db.pool.begin().await?;
-    match insert_in(&mut tx, r, actor, "api", now).await {
+    match insert_in(&mut tx, db.backend, r, actor, "api", now).await {
         Ok(id) => {
             tx.commit().await?;
             Ok(id)
@@ -974,7 +987,7 @@ pub async fn import(
     let mut tx = db.pool.begin().await?;
     let mut errors = Vec::new();
     for r in rows {
-        match insert_in(&mut tx, &r.recall, actor, "import", now).await {
+        match insert_in(&mut tx, db.backend, &r.recall, actor, "import", now).await {
             Ok(_) => {}
             Err(CreateError::Exists { .. }) => errors.push(crate::import::LineError {
                 line: r.lines[0],

@@ -620,3 +620,52 @@ async fn carried_over(tdb: common::TestDb) {
     db.close().await;
 }
 both_backends!(migration_carries_the_old_list_over, carried_over);
+
+async fn double_click(db: common::TestDb) {
+    let app = std::sync::Arc::new(common::TestApp::start(db.config()).await);
+    let body = json!({
+        "reference": "EL(26)A/21",
+        "class": "3",
+        "action": "block",
+        "products": [{"gtin": "09520000000042"}],
+        "batches": ["E1"],
+        "notice": "Return to pharmacy.",
+    });
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let (app, body) = (app.clone(), body.clone());
+        tasks.push(tokio::spawn(async move {
+            app.post_json("/v1/recalls", &common::token("pharmacist"), &body)
+                .await
+        }));
+    }
+    let mut created = Vec::new();
+    let mut refused = Vec::new();
+    for t in tasks {
+        let r = t.await.unwrap();
+        match r.status {
+            201 => created.push(r.json()["id"].as_i64().unwrap()),
+            409 => {
+                r.assert_problem(409, "recall_exists");
+                refused.push(r.json()["recall_id"].as_i64().unwrap());
+            }
+            _ => panic!("{} {}", r.status, r.text()),
+        }
+    }
+    assert_eq!(
+        created.len(),
+        1,
+        "exactly one stored: {created:?} {refused:?}"
+    );
+    assert!(refused.iter().all(|id| *id == created[0]), "{refused:?}");
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM recalls WHERE reference = 'EL(26)A/21'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+    if let Ok(app) = std::sync::Arc::try_unwrap(app) {
+        app.stop().await;
+    }
+}
+both_backends!(concurrent_posts_of_one_reference_store_one, double_click);
