@@ -393,6 +393,16 @@ async fn import(tdb: common::TestDb) {
     let (code, out, err) = bedside(&["import", "dmd", release.to_str().unwrap()], &url);
     assert_eq!(code, 0, "{out} {err}");
     let dir = common::tempdir::TempDir::new("recalls");
+    // A local pack (a special missing from dm+d) mapped to the morphine AMPP: a recall of
+    // the AMPP covers it too.
+    let local = dir.path().join("products.csv");
+    std::fs::write(
+        &local,
+        format!("gtin,level,dmd_id,name,note\n09520000009991,ampp,{MORPHINE_AMPP},Morphine 10mg/1ml (import),special\n"),
+    )
+    .unwrap();
+    let (code, out, err) = bedside(&["import", "products", local.to_str().unwrap()], &url);
+    assert_eq!(code, 0, "{out} {err}");
     let file = dir.path().join("recalls.csv");
     let db = bedside::db::Db::connect_migrated(&url, 2).await.unwrap();
     let count = |table: &'static str| {
@@ -528,8 +538,27 @@ async fn import(tdb: common::TestDb) {
     let morphine = stored.iter().find(|r| r.reference == "EL(26)A/11").unwrap();
     assert_eq!(
         morphine.gtins,
-        ["09520000000042", "09520000000080", "09520000000127"]
+        [
+            "09520000000042",
+            "09520000000080",
+            "09520000000127",
+            "09520000009991"
+        ]
     );
+    let covering = bedside::recalls::covering(&db, "09520000009991")
+        .await
+        .unwrap();
+    assert_eq!(
+        covering
+            .iter()
+            .map(|c| c.reference.as_str())
+            .collect::<Vec<_>>(),
+        ["EL(26)A/11"]
+    );
+    // The paracetamol AMP's recall covers its packs' GTINs, the ended one too.
+    let para = stored.iter().find(|r| r.reference == "EL(26)A/12").unwrap();
+    assert_eq!(para.gtins, ["09520000000011", "09520000000110"]);
+    assert!(para.batches.is_empty());
     assert_eq!(morphine.batches, ["B1", "B2"]);
     db.close().await;
 }
