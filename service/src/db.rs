@@ -97,8 +97,8 @@ type Step = (
     Option<&'static str>,
 );
 
-/// Every migration, oldest first. Versions 10, 12 and 13 are the outbox, the recalls and
-/// (reserved) FHIR administrations of issue 15.
+/// Every migration, oldest first. Version 10 is the outbox (issue 15); 13 was reserved
+/// and never used.
 const MIGRATIONS: &[Step] = &[
     both!(1, "init", "0001_init.sql"),
     both!(2, "tokens expiry", "0002_tokens_expiry.sql"),
@@ -130,6 +130,7 @@ const MIGRATIONS: &[Step] = &[
         "staff and locations registers",
         "0011_staff_and_locations.sql"
     ),
+    both!(12, "recalls the pharmacy manages", "0012_recalls.sql"),
     both!(
         14,
         "orders: 24-hour maximum by amount",

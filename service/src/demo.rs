@@ -1,6 +1,7 @@
 //! The demo data set: synthetic patients (999-range NHS numbers), their wristbands as raw
 //! `]d2` scan data, special wristbands that show every refusal, staff badges, ward
-//! locations, a small medicines catalogue with orders and recalls, and one API token per
+//! locations, a small medicines catalogue with orders and recalls (the recalls through
+//! `bedside import recalls` on `examples/data/demo-recalls.csv`), and one API token per
 //! role. Everything is deterministic, so `bedside demo list` needs no database, and
 //! [`seed`] writes it once (guarded by a `meta` row, safe with several instances).
 //!
@@ -168,17 +169,47 @@ pub struct DemoOrder {
     pub max_amount_24h_milli: Option<i64>,
 }
 
-/// A recalled batch.
+/// A demo recall, as `examples/data/demo-recalls.csv` (seeded through `bedside import
+/// recalls`) states it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoRecall {
-    /// GTIN.
-    pub gtin: String,
-    /// Batch.
-    pub batch: String,
+    /// The notice reference.
+    pub reference: String,
+    /// MHRA class.
+    pub class: String,
     /// `block` or `warn`.
     pub action: String,
+    /// The products, `kind:code` (`ampp:900004011000001100`).
+    pub products: Vec<String>,
+    /// The batches (empty: every batch).
+    pub batches: Vec<String>,
     /// Notice text.
     pub notice: String,
+}
+
+/// The demo's recalls (`examples/data/demo-recalls.csv`), seeded through the importer.
+pub const DEMO_RECALLS_CSV: &str = include_str!("../../examples/data/demo-recalls.csv");
+
+fn demo_recalls() -> Vec<DemoRecall> {
+    // The file is embedded and its parse is tested (`demo_recalls_parse`); an empty list
+    // here could only come from a broken build, and seeding would then fail loudly.
+    crate::recalls::parse_csv(DEMO_RECALLS_CSV)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| DemoRecall {
+            reference: r.recall.reference,
+            class: r.recall.class.as_str().to_owned(),
+            action: r.recall.action.as_str().to_owned(),
+            products: r
+                .recall
+                .products
+                .iter()
+                .map(|p| format!("{}:{}", p.kind.as_str(), p.code))
+                .collect(),
+            batches: r.recall.batches,
+            notice: r.recall.notice,
+        })
+        .collect()
 }
 
 /// A demo API token (the plaintext is shown here only; the database keeps a salted hash).
@@ -695,20 +726,7 @@ pub fn data() -> DemoData {
             None,
         ),
     ];
-    let recalls = vec![
-        DemoRecall {
-            gtin: para.clone(),
-            batch: "RCLBLOCK1".into(),
-            action: "block".into(),
-            notice: "Class 1 medicines recall (demo)".into(),
-        },
-        DemoRecall {
-            gtin: amox.clone(),
-            batch: "RCLWARN1".into(),
-            action: "warn".into(),
-            notice: "Caution in use: check the label (demo)".into(),
-        },
-    ];
+    let recalls = demo_recalls();
     let tokens = ROLES
         .iter()
         .map(|r| DemoToken {
@@ -906,15 +924,6 @@ pub async fn seed(db: &Db) -> Result<bool, SeedError> {
     // The allergy statements, through the HL7 importer, in this transaction (the
     // importer's demographics are the ones just written).
     crate::import_hl7::apply_in(&mut tx, &demo_allergy_ops()?, now).await?;
-    for r in &d.recalls {
-        sqlx::query("INSERT INTO recalls (gtin, batch, action, notice) VALUES ($1, $2, $3, $4)")
-            .bind(&r.gtin)
-            .bind(&r.batch)
-            .bind(&r.action)
-            .bind(&r.notice)
-            .execute(&mut *tx)
-            .await?;
-    }
     for t in &d.tokens {
         let Some(rest) = t.token.strip_prefix("bsd.") else {
             continue;
@@ -1017,13 +1026,20 @@ pub enum CatalogueSeedError {
     /// The embedded high-risk list does not parse.
     #[error("the demo high-risk list does not parse")]
     HighRiskCsv,
+    /// The embedded recall list does not parse.
+    #[error("the demo recall list does not parse")]
+    RecallsCsv,
+    /// The recall list was refused.
+    #[error("importing the demo recalls: {0}")]
+    Recalls(#[from] crate::recalls::ImportError),
     /// Database error.
     #[error("seeding the demo catalogue: {0}")]
     Db(#[from] sqlx::Error),
 }
 
 /// Loads the demo medicines catalogue through the real importers (`bedside import dmd`
-/// on the embedded release, then `bedside import high-risk`), unless a catalogue is
+/// on the embedded release, then `bedside import high-risk` and `bedside import recalls`
+/// on `examples/data/demo-recalls.csv`), unless a catalogue is
 /// already loaded. Returns `true` if this call loaded it.
 ///
 /// # Errors
@@ -1055,6 +1071,9 @@ pub async fn seed_catalogue(db: &Db) -> Result<bool, CatalogueSeedError> {
     let rows = crate::catalogue::parse_high_risk(&demo_high_risk_csv())
         .map_err(|_| CatalogueSeedError::HighRiskCsv)?;
     crate::catalogue::apply_high_risk(db, &rows, "system").await?;
+    let recalls =
+        crate::recalls::parse_csv(DEMO_RECALLS_CSV).map_err(|_| CatalogueSeedError::RecallsCsv)?;
+    crate::recalls::import(db, &recalls, "system", now_ms()).await?;
     Ok(true)
 }
 
@@ -1072,6 +1091,13 @@ pub async fn is_seeded(db: &Db) -> Result<bool, sqlx::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn demo_recalls_parse() {
+        let r = crate::recalls::parse_csv(DEMO_RECALLS_CSV).unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(data().recalls.len(), 2);
+    }
 
     #[test]
     fn every_demo_scan_is_valid_gs1_except_the_broken_ones() {

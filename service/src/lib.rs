@@ -48,6 +48,7 @@ pub mod medicines;
 pub mod notify;
 pub mod orders;
 pub mod patients;
+pub mod recalls;
 pub mod server;
 pub mod sqlite_direct;
 pub mod staff;

@@ -17,7 +17,7 @@ pub use bedside_ward::medicines::{
     OrderInfo, OrderKind, Orders, Outcome, OverrideReason, PackFacts, PackInfo, PackScan, Problem,
     ProblemCode, Product, ProductSource, Recall, RefusalCode, RequestError, Right, Scans, Severity,
     Substance, amount, check, choose_order, may_record, nearest_due, override_answers, read_scans,
-    shortest_gap_minutes, validate,
+    select_recall, shortest_gap_minutes, validate,
 };
 
 use crate::identify::{Decision, Identifier};
@@ -175,30 +175,10 @@ pub async fn load(
     let Some(pack) = &scans.pack else {
         return Ok(inputs);
     };
-    if let Some(batch) = &pack.batch {
-        let row = sqlx::query("SELECT action, notice FROM recalls WHERE gtin = $1 AND batch = $2")
-            .bind(&pack.gtin)
-            .bind(batch)
-            .fetch_optional(&db.pool)
-            .await?;
-        if let Some(r) = row {
-            let action: String = r.try_get(0)?;
-            let notice: String = r.try_get(1)?;
-            inputs.recall = Some(if action == "block" {
-                Recall::Block { notice }
-            } else {
-                Recall::Warn { notice }
-            });
-        }
-    } else {
-        let recalled = sqlx::query(
-            "SELECT notice FROM recalls WHERE gtin = $1 AND action = 'block' ORDER BY batch LIMIT 1",
-        )
-        .bind(&pack.gtin)
-        .fetch_optional(&db.pool)
-        .await?;
-        inputs.product_recalled = recalled.map(|r| r.try_get(0)).transpose()?;
-    }
+    // The active recalls covering the GTIN (through its AMPP and AMP in the current
+    // release too); which one applies to this batch is the rules' choice.
+    let candidates = crate::recalls::covering(db, &pack.gtin).await?;
+    (inputs.recall, inputs.product_recalled) = select_recall(pack.batch.as_deref(), &candidates);
     if let Some(serial) = &pack.serial {
         inputs.serial_used = count(
             sqlx::query("SELECT COUNT(*) FROM administrations WHERE gtin = $1 AND serial = $2")

@@ -34,6 +34,7 @@ mod openapi;
 mod pharmacy_scenarios;
 mod pix;
 mod pix_cli;
+mod recalls;
 mod registers;
 mod scanner_cli;
 mod service_cli;

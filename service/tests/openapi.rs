@@ -72,7 +72,11 @@ fn ui_routes_are_documents_apart_from_the_api() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn served_document_and_ops_endpoints() {
     let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
-    let app = common::TestApp::start(db.config()).await;
+    // Every route is asked without a token below: more failed authentications from one
+    // address than the default limit allows in a minute.
+    let mut cfg = db.config();
+    cfg.auth_failures_per_minute = 1_000;
+    let app = common::TestApp::start(cfg).await;
     let r = app.req("GET", "/openapi.json", None, None, b"").await;
     assert_eq!(r.status, 200);
     assert_eq!(

@@ -921,4 +921,69 @@ if (PHASE === 'tampered') {
     await fits(page, 320, 'wristbands at 320 px');
     await done(context, page);
   });
+
+  test('recalls: a pharmacist adds a recall, sees it listed, and withdraws it after confirming', async () => {
+    const { context, page } = await fresh();
+    await signIn(page, 'pharmacist', '/ui/recalls');
+    await page.goto(BASE + '/ui/recalls');
+    await page.waitForSelector('#recall-rows tr');
+    const nav = await page.$$eval('#nav a', (as) => as.map((a) => a.textContent));
+    assert.ok(nav.includes('Recalls'), nav.join(' '));
+    // The demo's recalls, loaded through the importer.
+    const demoRefs = await page.$$eval('#recall-rows tr td:first-child', (tds) => tds.map((t) => t.textContent));
+    assert.deepEqual(demoRefs.sort(), demo.recalls.map((r) => r.reference).sort());
+    await axe(page, 'recalls list');
+    // A faulty line is named at its field; nothing is added.
+    await page.fill('#reference', 'EL(26)A/77');
+    await page.selectOption('#class', '3');
+    await page.selectOption('#action', 'block');
+    await page.fill('#products', 'ampp 900004221000001100\nampp 12x');
+    await page.fill('#batches', 'UIB1');
+    await page.fill('#notice', 'Quarantine and return to pharmacy.');
+    await page.click('#add');
+    await page.waitForSelector('#products-error:not([hidden])');
+    assert.match(await page.textContent('#products-error'), /^Line 2: must be a dm\+d id/);
+    assert.equal(await page.getAttribute('#products', 'aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'form-error', 'focus moves to the error');
+    await axe(page, 'recalls form with an error');
+    await page.fill('#products', 'ampp 900004221000001100');
+    await page.click('#add');
+    await announced(page, 'Recall EL(26)A/77 added. It covers 2 GTINs.');
+    const added = page.locator('#recall-rows tr', { hasText: 'EL(26)A/77' });
+    await added.waitFor();
+    assert.match(await added.textContent(), /Class 3.*Block.*AMPP 900004221000001100.*UIB1.*2 GTINs.*Active/);
+    // Withdraw: the dialog asks why; cancelling changes nothing.
+    await added.getByRole('button', { name: 'Withdraw EL(26)A/77' }).click();
+    await page.waitForSelector('#withdraw-dialog[open]');
+    assert.match(await page.textContent('#withdraw-what'), /EL\(26\)A\/77 \(Class 3\) will no longer stop/);
+    await axe(page, 'withdraw confirmation');
+    await page.click('#withdraw-cancel');
+    assert.equal(await page.isVisible('#withdraw-dialog'), false);
+    assert.equal(await added.count(), 1);
+    await added.getByRole('button', { name: 'Withdraw EL(26)A/77' }).click();
+    await page.click('#withdraw-confirm');
+    await page.waitForSelector('#withdraw-error:not([hidden])');
+    await page.fill('#withdraw-reason', 'Entered for the UI test');
+    await page.click('#withdraw-confirm');
+    await announced(page, 'Recall EL(26)A/77 withdrawn.');
+    await page.waitForFunction(() => ![...document.querySelectorAll('#recall-rows tr')].some((tr) => tr.textContent.includes('EL(26)A/77')));
+    await page.selectOption('#show', 'false');
+    const withdrawn = page.locator('#recall-rows tr', { hasText: 'EL(26)A/77' });
+    await withdrawn.waitFor();
+    assert.match(await withdrawn.textContent(), /Withdrawn .*: Entered for the UI test/);
+    assert.equal(await withdrawn.getByRole('button').count(), 0, 'a withdrawn recall has no withdraw button');
+    await axe(page, 'withdrawn recalls');
+    await page.setViewportSize({ width: 320, height: 700 });
+    await fits(page, 320, 'recalls at 320 px');
+    await done(context, page);
+  });
+
+  test('recalls: the page is the pharmacist\'s; a nurse is told so', async () => {
+    const { context, page } = await fresh();
+    await signIn(page, 'nurse', '/ui/recalls');
+    await page.goto(BASE + '/ui/recalls');
+    await page.waitForSelector('h1');
+    await page.waitForFunction(() => document.querySelector('h1').textContent === 'Not available for your role');
+    await done(context, page);
+  });
 }

@@ -18,6 +18,7 @@ export const PAGES = [
   { id: 'scan', href: '/ui/scan', label: 'Scan wristband', roles: ['nurse', 'pharmacist', 'admissions'], ready: true },
   { id: 'medicines', href: '/ui/medicines', label: 'Medicines check', roles: ['nurse', 'pharmacist'], ready: true },
   { id: 'wristbands', href: '/ui/wristbands', label: 'Wristbands', roles: ['admissions', 'nurse'], ready: true },
+  { id: 'recalls', href: '/ui/recalls', label: 'Recalls', roles: ['pharmacist'], ready: true },
   { id: 'audit', href: '/ui/audit', label: 'Audit trail', roles: ['admin'], ready: true },
 ];
 

@@ -13,8 +13,8 @@ use bedside_ward::identify::{
 use bedside_ward::medicines::{
     AdministrationRequest, AllergyCriticality, AllergyEntry, AllergyInputs, CheckInputs,
     Evaluation, GivenDose, MedicineLevel, Order, OrderKind, Orders, Outcome, OverrideReason,
-    PackScan, ProblemCode, Product, ProductSource, Recall, RefusalCode, Scans, Severity, Substance,
-    check, may_record, validate,
+    PackScan, ProblemCode, Product, ProductSource, Recall, RecallClass, RecallNotice, RefusalCode,
+    Scans, Severity, Substance, check, may_record, validate,
 };
 use bedside_ward::time::{Date as Day, HOUR_MS, MINUTE_MS, parse_instant};
 
@@ -198,6 +198,14 @@ struct Case {
     codes: &'static [ProblemCode],
 }
 
+fn notice(reference: &str, class: RecallClass) -> RecallNotice {
+    RecallNotice {
+        reference: reference.into(),
+        class: Some(class),
+        every_batch: false,
+    }
+}
+
 fn pack(d: &mut Dose) -> &mut PackScan {
     d.scans.pack.as_mut().unwrap()
 }
@@ -322,7 +330,7 @@ fn table() -> Vec<Case> {
             name: "the batch is recalled",
             change: |d| {
                 d.inputs.recall = Some(Recall::Block {
-                    notice: "EL(26)A/01".into(),
+                    notice: notice("EL(26)A/01", RecallClass::Two),
                 })
             },
             codes: &[BatchRecalled],
@@ -331,7 +339,7 @@ fn table() -> Vec<Case> {
             name: "the batch has a safety notice",
             change: |d| {
                 d.inputs.recall = Some(Recall::Warn {
-                    notice: "EL(26)A/02".into(),
+                    notice: notice("EL(26)A/02", RecallClass::Four),
                 })
             },
             codes: &[BatchWarning],
@@ -340,7 +348,7 @@ fn table() -> Vec<Case> {
             name: "no batch, and a batch of the product is recalled",
             change: |d| {
                 pack(d).batch = None;
-                d.inputs.product_recalled = Some("EL(26)A/01".into());
+                d.inputs.product_recalled = Some(notice("EL(26)A/01", RecallClass::One));
             },
             codes: &[BatchUnknownProductRecalled],
         },
@@ -1000,5 +1008,51 @@ fn an_allergy_is_said_in_plain_words_and_not_recorded_is_answered_by_asking() {
     assert_eq!(
         may_record(&ev, Some("prescriber_consulted")),
         Err(RefusalCode::OverrideReasonNotApplicable)
+    );
+}
+
+#[test]
+fn recall_messages_quote_the_reference_class_and_batch() {
+    let message = |d: &Dose, code: ProblemCode| {
+        run(d)
+            .problems
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| p.message.clone())
+            .unwrap()
+    };
+    let mut d = good();
+    d.inputs.recall = Some(Recall::Block {
+        notice: notice("EL(26)A/01", RecallClass::Two),
+    });
+    assert_eq!(
+        message(&d, ProblemCode::BatchRecalled),
+        "Recalled: EL(26)A/01 (Class 2) — batch B1 of this product must not be used. Do not give; return it to pharmacy."
+    );
+    assert_eq!(
+        run(&d).internal.facts.recall.as_deref(),
+        Some("EL(26)A/01"),
+        "the audit facts name the notice"
+    );
+    let mut every = notice("EL(26)A/03", RecallClass::One);
+    every.every_batch = true;
+    d.inputs.recall = Some(Recall::Block { notice: every });
+    assert!(
+        message(&d, ProblemCode::BatchRecalled)
+            .contains("EL(26)A/03 (Class 1) — every batch of this product")
+    );
+    d.inputs.recall = Some(Recall::Warn {
+        notice: notice("EL(26)A/02", RecallClass::Caution),
+    });
+    assert!(
+        message(&d, ProblemCode::BatchWarning)
+            .starts_with("Safety notice: EL(26)A/02 (Caution in use) — batch B1")
+    );
+    let mut d = good();
+    pack(&mut d).batch = None;
+    d.inputs.product_recalled = Some(notice("EL(26)A/04", RecallClass::Three));
+    assert!(
+        message(&d, ProblemCode::BatchUnknownProductRecalled)
+            .contains("this product is recalled: EL(26)A/04 (Class 3)")
     );
 }

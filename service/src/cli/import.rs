@@ -1,9 +1,10 @@
 //! `bedside import FILE [--format csv|hl7] [--data-dir DIR] [--database-url URL] [--config
 //! FILE]`: load patients (and their hospital numbers) into the identity index for go-live.
 //! `bedside import dmd DIR`, `bedside import products FILE.csv` and `bedside import
-//! high-risk FILE.csv` load the medicines catalogue (see [`catalogue`]); `bedside import
-//! staff FILE.csv` and `bedside import locations FILE.csv` replace the staff and locations
-//! registers (see [`registers`]).
+//! high-risk FILE.csv` load the medicines catalogue, `bedside import recalls FILE.csv` a
+//! backlog of medicine recalls (see [`catalogue`]); `bedside import staff FILE.csv` and
+//! `bedside import locations FILE.csv` replace the staff and locations registers (see
+//! [`registers`]).
 //!
 //! The format is read from the content unless `--format` says: HL7 v2 when the file (after
 //! a byte-order mark and white space) starts with an MLLP start block or an `MSH`, `FHS` or
@@ -78,7 +79,7 @@ pub(crate) fn run(args: &ImportArgs) -> ExitCode {
     }
     let Some(file) = &args.file else {
         eprintln!(
-            "bedside import: a FILE (or dmd, products, high-risk, staff, locations) is required"
+            "bedside import: a FILE (or dmd, products, high-risk, recalls, staff, locations) is required"
         );
         return ExitCode::from(2);
     };

@@ -978,6 +978,21 @@ pub struct ProblemExtras {
     /// `pix_unreachable` (503): the database did answer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<DatabaseState>,
+    /// `recall_exists` (409): the active recall that already has the reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recall_id: Option<i64>,
+    /// `invalid_request` (422) from `POST /v1/recalls`: every faulty field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldProblem>>,
+}
+
+/// One faulty field of a request.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct FieldProblem {
+    /// The field's JSON path, e.g. `products[1].ampp`, `batches[0]`.
+    pub field: String,
+    /// The rule it breaks (never the value).
+    pub rule: String,
 }
 
 /// The database's state in a readiness problem.
@@ -1031,6 +1046,8 @@ pub fn components() -> Vec<(String, Schema)> {
     read.subschema_for::<EnteredInErrorRequest>();
     read.subschema_for::<StaffPut>();
     read.subschema_for::<LocationPut>();
+    read.subschema_for::<RecallRequest>();
+    read.subschema_for::<RecallWithdrawRequest>();
     let mut written = settings().for_serialize().into_generator();
     written.subschema_for::<IdentifyResponse>();
     written.subschema_for::<AdministrationCheck>();
@@ -1048,6 +1065,8 @@ pub fn components() -> Vec<(String, Schema)> {
     written.subschema_for::<StaffList>();
     written.subschema_for::<LocationBody>();
     written.subschema_for::<LocationList>();
+    written.subschema_for::<RecallBody>();
+    written.subschema_for::<RecallList>();
     let mut named: Vec<(String, Schema)> = Vec::new();
     for (name, schema) in read
         .take_definitions(true)
@@ -1384,5 +1403,200 @@ mod tests {
         same(Severity::ALL, |s| s.as_str());
         same(Outcome::ALL, |o| o.as_str());
         same(OverrideReason::ALL, |r| r.as_str());
+    }
+}
+
+/// `POST /v1/recalls` body: a recall notice the pharmacy enters.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecallRequest {
+    /// The notice reference, e.g. `EL(26)A/01` (compared without white space and case:
+    /// at most one active recall has it).
+    #[schemars(length(min = 1, max = 40))]
+    pub reference: String,
+    /// The MHRA class: `1`, `2`, `3`, `4` or `caution`.
+    #[schemars(extend("enum" = ["1", "2", "3", "4", "caution"]))]
+    pub class: String,
+    /// `block` (do not give) or `warn` (check before giving; needs `recall_notice_checked`).
+    #[schemars(extend("enum" = ["block", "warn"]))]
+    pub action: String,
+    /// The products recalled, each exactly one of `gtin`, `ampp` or `amp`.
+    #[schemars(length(min = 1, max = 100))]
+    pub products: Vec<RecallProductRequest>,
+    /// The batches recalled, as the notice prints them (1 to 20 GS1 AI 10 characters;
+    /// compared trimmed and ignoring case). Absent or empty: every batch of the products.
+    #[serde(default)]
+    #[schemars(length(max = 500))]
+    pub batches: Vec<String>,
+    /// What the notice says to do.
+    #[schemars(length(min = 1, max = 2000))]
+    pub notice: String,
+    /// The notice on the web (`http://` or `https://`).
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+impl From<RecallRequest> for crate::recalls::Draft {
+    fn from(r: RecallRequest) -> Self {
+        crate::recalls::Draft {
+            reference: r.reference,
+            class: r.class,
+            action: r.action,
+            products: r
+                .products
+                .into_iter()
+                .map(|p| crate::recalls::DraftProduct {
+                    gtin: p.gtin,
+                    ampp: p.ampp,
+                    amp: p.amp,
+                })
+                .collect(),
+            batches: r.batches,
+            notice: r.notice,
+            url: r.url,
+        }
+    }
+}
+
+/// One product of a recall request: exactly one member.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecallProductRequest {
+    /// A GTIN-8, -12, -13 or -14 (check digit verified) of the current dm+d release or
+    /// the local pack list.
+    #[serde(default)]
+    pub gtin: Option<String>,
+    /// An AMPP (APPID) of the current dm+d release: every GTIN of the pack.
+    #[serde(default)]
+    pub ampp: Option<String>,
+    /// An AMP (APID) of the current dm+d release: every GTIN of every pack of it.
+    #[serde(default)]
+    pub amp: Option<String>,
+}
+
+/// `POST /v1/recalls/{id}/withdraw` body.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecallWithdrawRequest {
+    /// Why the recall no longer applies.
+    #[schemars(length(min = 1, max = 500))]
+    pub reason: String,
+}
+
+/// `GET /v1/recalls`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RecallList {
+    /// Newest first.
+    pub recalls: Vec<RecallBody>,
+}
+
+/// One recall.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RecallBody {
+    /// Id.
+    pub id: i64,
+    /// The notice reference.
+    pub reference: String,
+    /// The MHRA class; null for a recall carried over from the list before classes were
+    /// recorded.
+    #[schemars(extend("enum" = ["1", "2", "3", "4", "caution", null]))]
+    pub class: Option<&'static str>,
+    /// `block` or `warn`.
+    #[schemars(extend("enum" = ["block", "warn"]))]
+    pub action: &'static str,
+    /// The products as named.
+    pub products: Vec<RecallProductBody>,
+    /// The batches as named; empty: every batch.
+    pub batches: Vec<String>,
+    /// True when no batch is named: every batch of the products is recalled.
+    pub every_batch: bool,
+    /// The notice text.
+    pub notice: String,
+    /// The notice on the web.
+    pub url: Option<String>,
+    /// When it was entered, RFC 3339 UTC.
+    pub created_at: String,
+    /// Who entered it (`token:<id>`, `cli:import`, `system`).
+    pub created_by: String,
+    /// False once withdrawn: it no longer applies.
+    pub active: bool,
+    /// The withdrawal, once withdrawn.
+    pub withdrawn: Option<RecallWithdrawalBody>,
+    /// The GTIN-14s the products cover now: AMPPs and AMPs resolved in the current dm+d
+    /// release, and the local pack list's rows naming them.
+    pub gtins: Vec<String>,
+}
+
+/// One product of a recall: exactly one member.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RecallProductBody {
+    /// A GTIN-14.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gtin: Option<String>,
+    /// An AMPP (APPID).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ampp: Option<String>,
+    /// An AMP (APID).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amp: Option<String>,
+}
+
+/// A recall's withdrawal.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RecallWithdrawalBody {
+    /// When, RFC 3339 UTC.
+    pub at: String,
+    /// Who.
+    pub by: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl From<&crate::recalls::RecallRecord> for RecallBody {
+    fn from(r: &crate::recalls::RecallRecord) -> Self {
+        use crate::recalls::ProductKind;
+        RecallBody {
+            id: r.id,
+            reference: r.reference.clone(),
+            class: r.class.map(crate::recalls::RecallClass::as_str),
+            action: r.action.as_str(),
+            products: r
+                .products
+                .iter()
+                .map(|p| {
+                    let code = Some(p.code.clone());
+                    match p.kind {
+                        ProductKind::Gtin => RecallProductBody {
+                            gtin: code,
+                            ampp: None,
+                            amp: None,
+                        },
+                        ProductKind::Ampp => RecallProductBody {
+                            gtin: None,
+                            ampp: code,
+                            amp: None,
+                        },
+                        ProductKind::Amp => RecallProductBody {
+                            gtin: None,
+                            ampp: None,
+                            amp: code,
+                        },
+                    }
+                })
+                .collect(),
+            every_batch: r.batches.is_empty(),
+            batches: r.batches.clone(),
+            notice: r.notice.clone(),
+            url: r.url.clone(),
+            created_at: crate::clock::rfc3339(r.created_at),
+            created_by: r.created_by.clone(),
+            active: r.withdrawn.is_none(),
+            withdrawn: r.withdrawn.as_ref().map(|w| RecallWithdrawalBody {
+                at: crate::clock::rfc3339(w.at),
+                by: w.by.clone(),
+                reason: w.reason.clone(),
+            }),
+            gtins: r.gtins.clone(),
+        }
     }
 }

@@ -36,6 +36,7 @@ pub mod fhir_orders;
 pub mod medications;
 pub mod metrics;
 pub mod problem;
+pub mod recalls;
 pub mod registers;
 pub mod tls;
 pub mod ui;
@@ -372,6 +373,14 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::DELETE,
             "/v1/locations/{gln}/{extension}",
             delete(registers::locations_delete),
+        ),
+        (Method::POST, "/v1/recalls", post(recalls::create)),
+        (Method::GET, "/v1/recalls", get(recalls::list)),
+        (Method::GET, "/v1/recalls/{id}", get(recalls::read)),
+        (
+            Method::POST,
+            "/v1/recalls/{id}/withdraw",
+            post(recalls::withdraw),
         ),
     ]
 }

@@ -100,6 +100,7 @@ pub const ASSETS: &[Asset] = &[
     embedded!("/ui/medicines", HTML, "medicines.html"),
     embedded!("/ui/audit", HTML, "audit.html"),
     embedded!("/ui/wristbands", HTML, "wristbands.html"),
+    embedded!("/ui/recalls", HTML, "recalls.html"),
     embedded!("/ui/assets/app.css", CSS, "app.css"),
     embedded!("/ui/assets/icon.svg", SVG, "icon.svg"),
     embedded!("/ui/assets/common.js", JS, "common.js"),
@@ -111,6 +112,7 @@ pub const ASSETS: &[Asset] = &[
     embedded!("/ui/assets/medicines.js", JS, "medicines.js"),
     embedded!("/ui/assets/audit.js", JS, "audit.js"),
     embedded!("/ui/assets/wristbands.js", JS, "wristbands.js"),
+    embedded!("/ui/assets/recalls.js", JS, "recalls.js"),
 ];
 
 /// The embedded file served at `path`.

@@ -22,9 +22,13 @@
 //! warning.
 
 mod codes;
+mod recall;
 mod schedule;
 
 pub use codes::{OverrideReason, ProblemCode, Right, Severity, override_answers};
+pub use recall::{
+    Recall, RecallAction, RecallCandidate, RecallClass, RecallNotice, batch_key, select_recall,
+};
 pub use schedule::{DueSlot, amount, nearest_due, shortest_gap_minutes};
 
 use bedside_gs1::dict::Dictionary;
@@ -335,21 +339,6 @@ pub enum ProductSource {
     },
 }
 
-/// What the recall list says about the pack's batch.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recall {
-    /// Do not give.
-    Block {
-        /// The notice reference.
-        notice: String,
-    },
-    /// A safety notice: check before giving.
-    Warn {
-        /// The notice reference.
-        notice: String,
-    },
-}
-
 /// A dose already recorded under the chosen order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GivenDose {
@@ -476,10 +465,10 @@ pub struct CheckInputs {
     /// --badge`), if any: the giver's badge must then be this one, and the second
     /// checker's must not.
     pub token_badge: Option<String>,
-    /// The recall list on the pack's (GTIN, batch).
+    /// The recall that applies to the pack's (GTIN, batch) ([`select_recall`]).
     pub recall: Option<Recall>,
-    /// Without a batch: a block recall of any batch of the GTIN (its notice).
-    pub product_recalled: Option<String>,
+    /// Without a batch: a blocking recall of any batch of the GTIN.
+    pub product_recalled: Option<RecallNotice>,
     /// The pack's (GTIN, serial) was already used for a dose.
     pub serial_used: bool,
     /// The catalogue entry of the pack's GTIN.
@@ -598,6 +587,9 @@ pub struct CheckFacts {
     /// A refused record: the refusal code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refused: Option<String>,
+    /// The reference of the recall that stopped or warned about the pack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall: Option<String>,
 }
 
 /// What recording needs and the audit trail keeps; never sent to the caller.
@@ -922,6 +914,7 @@ pub fn check(
                 override_reason: None,
                 administration_id: None,
                 refused: None,
+                recall: None,
             },
         },
     };
@@ -1037,15 +1030,33 @@ pub fn check(
         ),
         Some(_) => {}
     }
-    if pack.batch.is_some() {
+    if let Some(batch) = &pack.batch {
+        let which = |n: &RecallNotice| {
+            if n.every_batch {
+                "every batch of this product".to_owned()
+            } else {
+                format!("batch {batch} of this product")
+            }
+        };
+        if let Some(Recall::Block { notice } | Recall::Warn { notice }) = &inputs.recall {
+            ev.internal.facts.recall = Some(notice.reference.clone());
+        }
         match &inputs.recall {
             Some(Recall::Block { notice }) => ev.push(
                 ProblemCode::BatchRecalled,
-                format!("This batch is recalled ({notice}) — do not give; return it to pharmacy"),
+                format!(
+                    "Recalled: {} — {} must not be used. Do not give; return it to pharmacy.",
+                    notice.quoted(),
+                    which(notice)
+                ),
             ),
             Some(Recall::Warn { notice }) => ev.push(
                 ProblemCode::BatchWarning,
-                format!("This batch has a safety notice ({notice}) — check before giving"),
+                format!(
+                    "Safety notice: {} — {}. Read the notice and check the pack before giving.",
+                    notice.quoted(),
+                    which(notice)
+                ),
             ),
             None => {}
         }
@@ -1053,12 +1064,16 @@ pub fn check(
         // Without a batch the recall list cannot clear this pack: if any batch of the
         // product is recalled with a block, the pack in hand may be one of them.
         match &inputs.product_recalled {
-            Some(notice) => ev.push(
+            Some(notice) => {
+                ev.internal.facts.recall = Some(notice.reference.clone());
+                ev.push(
                 ProblemCode::BatchUnknownProductRecalled,
                 format!(
-                    "No batch in the barcode, and a batch of this product is recalled ({notice}) — do not give; ask pharmacy"
+                    "No batch in the barcode, and this product is recalled: {} — do not give; ask pharmacy.",
+                    notice.quoted()
                 ),
-            ),
+            );
+            }
             None => ev.push(
                 ProblemCode::BatchNotInBarcode,
                 "No batch in the barcode: the recall list cannot be checked.",

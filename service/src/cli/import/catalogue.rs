@@ -12,6 +12,13 @@
 //! all or nothing, replacing the list. Prints `{"products": N}` / `{"medicines": N}` and
 //! exits 0, or `{"errors": [{"line": N, "error": "…"}]}` and exits 1 with nothing written;
 //! 2 on a usage error.
+//!
+//! Contract, `recalls` (`reference,class,action,product_kind,product_code,batches,notice,url`,
+//! one row per product, rows of one reference merged, batches `|`-separated): all or
+//! nothing, adding to the recalls already stored. Prints
+//! `{"recalls": N, "products": P, "batches": B}` and exits 0, or prints
+//! `{"errors": [{"line": N, "error": "…"}]}` (and `FILE line N: <rule>` on stderr, one
+//! line per fault) and exits 1 with nothing written; 2 on a usage error.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +53,14 @@ pub(crate) enum CatalogueCommand {
         #[command(flatten)]
         config: ConfigArgs,
     },
+    /// Add a backlog of medicine recalls
+    /// (reference,class,action,product_kind,product_code,batches,notice,url).
+    Recalls {
+        /// The CSV file.
+        file: PathBuf,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
 }
 
 /// Runs the subcommand.
@@ -53,7 +68,8 @@ pub(crate) fn run(cmd: &CatalogueCommand) -> ExitCode {
     let config = match cmd {
         CatalogueCommand::Dmd { config, .. }
         | CatalogueCommand::Products { config, .. }
-        | CatalogueCommand::HighRisk { config, .. } => config,
+        | CatalogueCommand::HighRisk { config, .. }
+        | CatalogueCommand::Recalls { config, .. } => config,
     };
     let cfg = match config.load() {
         Ok(c) => c,
@@ -132,7 +148,54 @@ pub(crate) fn run(cmd: &CatalogueCommand) -> ExitCode {
             });
             local_result(result, "medicines")
         }
+        CatalogueCommand::Recalls { file, .. } => {
+            let Some(text) = read(file) else {
+                return ExitCode::from(2);
+            };
+            let rows = match bedside::recalls::parse_csv(&text) {
+                Ok(r) => r,
+                Err(errors) => return line_errors(file, &errors),
+            };
+            let result = rt.block_on(async {
+                let db = bedside::db::Db::connect_migrated(&url, 2).await?;
+                let r =
+                    bedside::recalls::import(&db, &rows, "cli:import", bedside::clock::now_ms())
+                        .await;
+                db.close().await;
+                Ok::<_, bedside::db::DbError>(r)
+            });
+            match result {
+                Ok(Ok(summary)) => {
+                    println!("{}", serde_json::json!(summary));
+                    ExitCode::SUCCESS
+                }
+                Ok(Err(bedside::recalls::ImportError::Lines(errors))) => line_errors(file, &errors),
+                Ok(Err(e)) => {
+                    println!(
+                        "{}",
+                        serde_json::json!({ "errors": [{ "error": e.to_string() }] })
+                    );
+                    ExitCode::FAILURE
+                }
+                Err(e) => {
+                    println!(
+                        "{}",
+                        serde_json::json!({ "errors": [{ "error": e.to_string() }] })
+                    );
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
+}
+
+/// Faulty lines: the JSON errors line on stdout, `FILE line N: rule` on stderr; exit 1.
+fn line_errors(file: &std::path::Path, errors: &[bedside::import::LineError]) -> ExitCode {
+    println!("{}", serde_json::json!({ "errors": errors }));
+    for e in errors {
+        eprintln!("{} line {}: {}", file.display(), e.line, e.error);
+    }
+    ExitCode::FAILURE
 }
 
 fn read(file: &std::path::Path) -> Option<String> {
