@@ -30,6 +30,7 @@ pub mod auth;
 pub mod dto;
 pub mod extract;
 pub mod fhir;
+pub mod fhir_administrations;
 pub mod fhir_allergies;
 pub mod fhir_http;
 pub mod fhir_orders;
@@ -329,6 +330,16 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::GET,
             "/fhir/AllergyIntolerance/{id}",
             get(fhir_allergies::read),
+        ),
+        (
+            Method::GET,
+            "/fhir/MedicationAdministration/{id}",
+            get(fhir_administrations::read),
+        ),
+        (
+            Method::GET,
+            "/fhir/MedicationAdministration",
+            get(fhir_administrations::search),
         ),
     ]
 }
