@@ -253,3 +253,57 @@ async fn search_inner(
     let bundle = search_bundle(&entries, &base_url(state, headers));
     Ok(fhir_json(StatusCode::OK, bundle.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: &str = "patient.identifier=https://fhir.nhs.uk/Id/nhs-number|9434765919";
+
+    fn refused(q: &str) -> (String, String) {
+        search_params(Some(q)).err().unwrap_or_default()
+    }
+
+    #[test]
+    fn ranges_intersect_and_values_are_kept_for_the_audit() {
+        let q = format!("{P}&_lastUpdated=ge2026-01-15T08:00:00Z&_lastUpdated=le2026-01-15");
+        let s = search_params(Some(&q)).ok();
+        assert_eq!(
+            s,
+            Some(Search {
+                nhs_number: "9434765919".into(),
+                from: 1_768_464_000_000,
+                // The end of 15 January in London (GMT in winter).
+                to: 1_768_521_600_000,
+                last_updated: vec!["ge2026-01-15T08:00:00Z".into(), "le2026-01-15".into()],
+            })
+        );
+        let s = search_params(Some(P)).ok();
+        assert_eq!(s.map(|s| (s.from, s.to)), Some((i64::MIN, i64::MAX)));
+        // `+` in an offset must be percent-encoded: a plain `+` is a space.
+        let q = format!("{P}&_lastUpdated=ge2026-01-15T09:00:00%2B01:00");
+        assert_eq!(
+            search_params(Some(&q)).ok().map(|s| s.from),
+            Some(1_768_464_000_000)
+        );
+        let q = format!("{P}&_lastUpdated=ge2026-01-15T09:00:00+01:00");
+        assert_eq!(refused(&q).0, LAST_UPDATED);
+    }
+
+    #[test]
+    fn refusals_name_the_parameter() {
+        assert_eq!(refused("").0, PATIENT_IDENTIFIER);
+        assert_eq!(refused(&format!("{P}&{P}")).0, PATIENT_IDENTIFIER);
+        assert_eq!(refused(&format!("{P}&_count=5")).0, "_count");
+        assert_eq!(refused(&format!("{P}&_sort%3D=x")).0, "_sort=");
+        assert_eq!(
+            refused(&format!("{P}&_lastUpdated=ne2026-01-15")).0,
+            LAST_UPDATED
+        );
+        assert_eq!(refused(&format!("{P}&_lastUpdated=%ZZ")).0, LAST_UPDATED);
+        assert_eq!(
+            refused("patient.identifier=9434765919").0,
+            PATIENT_IDENTIFIER
+        );
+    }
+}
