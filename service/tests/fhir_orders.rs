@@ -17,7 +17,7 @@ const FHIR: &str = "application/fhir+json";
 const NHS_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhs-number";
 
 /// Runs the peer validator over these resources; panics with its report unless all pass.
-fn peer_validate(resources: &[Value]) {
+pub(crate) fn peer_validate(resources: &[Value]) {
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../crates/orders/tests/peers/validate_fhir.py"
@@ -50,7 +50,7 @@ fn peer_validate(resources: &[Value]) {
 }
 
 /// A regular paracetamol 1 g by mouth order for the first demo patient, due now.
-fn order(id: &str, status: &str, code: &str, nhs: &str) -> Value {
+pub(crate) fn order(id: &str, status: &str, code: &str, nhs: &str) -> Value {
     let now = bedside::clock::now_ms();
     let hhmm = bedside::clock::london_hhmm(now);
     json!({
@@ -79,7 +79,7 @@ fn order(id: &str, status: &str, code: &str, nhs: &str) -> Value {
 /// reference that check builds): the status and media type are listed for the operation
 /// and the body validates against the schema, which for these operations is always a
 /// reference into `components`.
-fn check_templated(method: &str, template: &str, r: &common::Resp) {
+pub(crate) fn check_templated(method: &str, template: &str, r: &common::Resp) {
     let doc: Value = serde_json::from_str(bedside::server::OPENAPI).unwrap();
     let path = template.replace('~', "~0").replace('/', "~1");
     let at = format!(

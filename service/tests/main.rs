@@ -21,6 +21,7 @@ mod dose_timing;
 mod entered_in_error;
 mod feed;
 mod feed_orders;
+mod fhir_administrations;
 mod fhir_allergies;
 mod fhir_orders;
 mod gs1_cli;

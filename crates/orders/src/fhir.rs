@@ -1,5 +1,6 @@
 //! FHIR R4 UK Core `MedicationRequest` and `AllergyIntolerance`, read into the
-//! [`crate::model`] and written back.
+//! [`crate::model`] and written back, and `MedicationAdministration` written from a
+//! recorded dose ([`write_medication_administration`]).
 //!
 //! Everything here is a pure function over bytes and [`serde_json::Value`]: the service
 //! does HTTP (`PUT /fhir/MedicationRequest/{id}`, `GET …`, search, `PUT
@@ -40,12 +41,19 @@
 
 mod allergy;
 mod json;
+mod medication_administration;
 mod medication_request;
 
 use serde_json::{Value, json};
 
 pub use allergy::{
     AllergyEntry, AllergyResource, read_allergy_intolerance, write_allergy_intolerance,
+};
+pub use medication_administration::{
+    ADMINISTRATION_SYSTEM, AdministeredMedicine, AdministeredRoute, AdministrationRecord,
+    EnteredInErrorMark, MEDICATION_ADMINISTRATION_PROFILE, MEDICATION_PROFILE, ORDER_SYSTEM,
+    PERFORM_FUNCTION_SYSTEM, StaffMember, URI_SYSTEM, expiry_as_fhir_date, last_updated_range,
+    ucum_for_dmd_unit, write_medication_administration,
 };
 pub use medication_request::{
     FHIR_ORDER_NAMESPACE, read_medication_request, write_medication_request,

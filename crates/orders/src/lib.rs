@@ -6,6 +6,9 @@
 //! model in [`model`], or says exactly which segment and field (HL7) or which element
 //! (FHIR) broke which rule. It does no I/O and knows nothing about the database: the
 //! service stores what it returns, and `bedside-ward` judges doses against it.
+//!
+//! One resource goes the other way: a dose the ward recorded, written as FHIR UK Core
+//! `MedicationAdministration` for the EPR ([`fhir::write_medication_administration`]).
 #![forbid(unsafe_code)]
 
 pub mod fhir;

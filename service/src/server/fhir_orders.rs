@@ -290,7 +290,7 @@ pub fn search_nhs_number(query: Option<&str>) -> Result<String, &'static str> {
 }
 
 /// The service's FHIR base URL as this request reached it (for `Bundle.entry.fullUrl`).
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+pub(super) fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     let scheme = if state.cfg.tls_cert.is_some() {
         "https"
     } else {

@@ -30,6 +30,7 @@ pub mod auth;
 pub mod dto;
 pub mod extract;
 pub mod fhir;
+pub mod fhir_administrations;
 pub mod fhir_allergies;
 pub mod fhir_http;
 pub mod fhir_orders;
@@ -381,6 +382,16 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             Method::POST,
             "/v1/recalls/{id}/withdraw",
             post(recalls::withdraw),
+        ),
+        (
+            Method::GET,
+            "/fhir/MedicationAdministration/{id}",
+            get(fhir_administrations::read),
+        ),
+        (
+            Method::GET,
+            "/fhir/MedicationAdministration",
+            get(fhir_administrations::search),
         ),
     ]
 }

@@ -2,9 +2,10 @@
 
 Uses PyPI `fhir.resources` (8.3.0, pinned in .ci/requirements.txt). Its top-level
 models are R5 and it ships no R4 package; its `R4B` models are used because R4B left
-MedicationRequest, Dosage, AllergyIntolerance, OperationOutcome and Bundle as they are in
-R4 (R5 is what changed them: `medication` became a CodeableReference, `asNeeded[x]` a
-boolean plus `asNeededFor`, AllergyIntolerance.type a CodeableConcept), so an R4 resource
+MedicationRequest, MedicationAdministration, Medication, Dosage, AllergyIntolerance,
+OperationOutcome and Bundle as they are in R4 (R5 is what changed them: `medication` became a CodeableReference, `asNeeded[x]` a
+boolean plus `asNeededFor`, AllergyIntolerance.type a CodeableConcept,
+MedicationAdministration.medication a CodeableReference and effective[x] occurence[x]), so an R4 resource
 validates against R4B and an R5-shaped one does not.
 
     python3 validate_fhir.py            reads JSON on stdin: one resource, a Bundle, or
@@ -19,7 +20,11 @@ validates against R4B and an R5-shaped one does not.
 Checks beyond the models: the UK Core profile in meta.profile, MedicationRequest
 substitution present (UK Core 1..1), subject/patient identifier on the NHS number
 system, medication coded in dm+d, OperationOutcome issue codes from the issue-type
-value set, Bundle.total equal to the number of entries and absolute fullUrls.
+value set, Bundle.total equal to the number of entries and absolute fullUrls; for a
+MedicationAdministration: status completed or entered-in-error, medicationReference to a
+contained UK Core Medication (itself validated) coded in dm+d or identified by GTIN,
+performer functions from med-admin-perform-function with a GSRN identifier, and at most one
+performer and one verifier.
 """
 
 import json
@@ -31,6 +36,8 @@ from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.dosage import Dosage, DosageDoseAndRate
 from fhir.resources.R4B.identifier import Identifier
+from fhir.resources.R4B.medication import Medication
+from fhir.resources.R4B.medicationadministration import MedicationAdministration
 from fhir.resources.R4B.medicationrequest import MedicationRequest, MedicationRequestSubstitution
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 from fhir.resources.R4B.period import Period
@@ -42,12 +49,14 @@ from fhir.resources.R4B.timing import Timing, TimingRepeat
 
 MODELS = {
     "MedicationRequest": MedicationRequest,
+    "MedicationAdministration": MedicationAdministration,
     "AllergyIntolerance": AllergyIntolerance,
     "OperationOutcome": OperationOutcome,
     "Bundle": Bundle,
 }
 PROFILES = {
     "MedicationRequest": "https://fhir.hl7.org.uk/StructureDefinition/UKCore-MedicationRequest",
+    "MedicationAdministration": "https://fhir.hl7.org.uk/StructureDefinition/UKCore-MedicationAdministration",
     "AllergyIntolerance": "https://fhir.hl7.org.uk/StructureDefinition/UKCore-AllergyIntolerance",
 }
 NHS = "https://fhir.nhs.uk/Id/nhs-number"
@@ -85,6 +94,8 @@ def check(r, where, errors):
         codings = (r.get("medicationCodeableConcept") or {}).get("coding", [])
         if not any(c.get("system") == "https://dmd.nhs.uk" for c in codings):
             errors.append(f"{where}: medication not coded in dm+d")
+    if t == "MedicationAdministration":
+        check_administration(r, where, errors)
     if t == "AllergyIntolerance":
         if (r.get("patient") or {}).get("identifier", {}).get("system") != NHS:
             errors.append(f"{where}: patient.identifier is not an NHS number")
@@ -101,6 +112,43 @@ def check(r, where, errors):
                 errors.append(f"{where}: entry[{n}].fullUrl is not absolute")
             count += check(e.get("resource"), f"{where}.entry[{n}]", errors)
     return count
+
+
+def check_administration(r, where, errors):
+    """The MedicationAdministration checks beyond the model."""
+    if r.get("status") not in ("completed", "entered-in-error"):
+        errors.append(f"{where}: status {r.get('status')!r}")
+    if (r.get("subject") or {}).get("identifier", {}).get("system") != NHS:
+        errors.append(f"{where}: subject.identifier is not an NHS number")
+    ref = (r.get("medicationReference") or {}).get("reference", "")
+    contained = {c.get("id"): c for c in r.get("contained", []) if isinstance(c, dict)}
+    med = contained.get(ref[1:]) if ref.startswith("#") else None
+    if med is None or med.get("resourceType") != "Medication":
+        errors.append(f"{where}: medicationReference is not a contained Medication")
+    else:
+        try:
+            Medication.model_validate(med)
+        except Exception as e:  # noqa: BLE001 - report every validation failure
+            errors.append(f"{where} contained Medication: {e}")
+        if "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Medication" not in (med.get("meta") or {}).get("profile", []):
+            errors.append(f"{where}: contained Medication without the UK Core profile")
+        dmd_coded = any(c.get("system") == "https://dmd.nhs.uk" for c in (med.get("code") or {}).get("coding", []))
+        gtin = any(str(i.get("value", "")).startswith("https://id.gs1.org/01/") for i in med.get("identifier", []))
+        if not (dmd_coded or gtin):
+            errors.append(f"{where}: Medication neither dm+d coded nor identified by GTIN")
+    functions = []
+    for n, p in enumerate(r.get("performer", [])):
+        codings = (p.get("function") or {}).get("coding", [])
+        codes = [c.get("code") for c in codings
+                 if c.get("system") == "http://terminology.hl7.org/CodeSystem/med-admin-perform-function"]
+        if not codes or codes[0] not in ("performer", "verifier", "witness"):
+            errors.append(f"{where}: performer[{n}].function not from med-admin-perform-function")
+        functions += codes
+        value = str(((p.get("actor") or {}).get("identifier") or {}).get("value", ""))
+        if not value.startswith("https://id.gs1.org/8017/"):
+            errors.append(f"{where}: performer[{n}].actor is not identified by a GSRN")
+    if functions.count("performer") != 1 or functions.count("verifier") > 1:
+        errors.append(f"{where}: expected one performer and at most one verifier, got {functions}")
 
 
 def dmd(code, display):

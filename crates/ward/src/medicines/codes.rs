@@ -194,6 +194,25 @@ named_enum! {
 }
 
 impl OverrideReason {
+    /// The reason in words, as the ward sees it (the web UI's labels; FHIR
+    /// `MedicationAdministration.note`).
+    ///
+    /// ```
+    /// use bedside_ward::medicines::OverrideReason;
+    /// assert_eq!(OverrideReason::RecallNoticeChecked.words(), "Recall notice checked");
+    /// ```
+    #[must_use]
+    pub const fn words(self) -> &'static str {
+        match self {
+            OverrideReason::PrescriberConsulted => "Prescriber consulted",
+            OverrideReason::ClinicalNeedDocumented => "Clinical need documented",
+            OverrideReason::TimingAgreedWithPrescriber => "Timing agreed with the prescriber",
+            OverrideReason::RecallNoticeChecked => "Recall notice checked",
+            OverrideReason::ExpiryCheckedOnPack => "Expiry checked on the pack",
+            OverrideReason::AllergiesCheckedWithPatient => "Allergies checked with the patient",
+        }
+    }
+
     /// Whether this reason answers a problem. A documented clinical need answers every
     /// warning (the universal fallback, so a dose with warnings of several kinds can
     /// always be recorded with a reason); the others answer only the warnings they are
