@@ -10,4 +10,5 @@
 
 pub mod fhir;
 pub mod hl7;
+pub mod hl7_out;
 pub mod model;
