@@ -73,6 +73,10 @@ pub struct Db {
     sqlite_file: Option<std::sync::Arc<std::path::Path>>,
     /// Direct SQLite readers, once [`Db::start_hot_paths`] ran on a database file.
     pub(crate) direct: Option<std::sync::Arc<crate::sqlite_direct::Readers>>,
+    /// The EPR destination, when configured: recording an administration (and marking
+    /// one entered in error) then queues its `RAS^O17` in the same transaction
+    /// ([`crate::outbox::enqueue`]). Set by [`Db::set_epr`].
+    pub(crate) epr: Option<std::sync::Arc<crate::outbox::Epr>>,
 }
 
 const SQLITE_INIT: &str = include_str!("../migrations/sqlite/0001_init.sql");
@@ -98,6 +102,8 @@ const SQLITE_ADMINISTRATIONS_OUT: &str =
     include_str!("../migrations/sqlite/0009_administrations_out.sql");
 const POSTGRES_ADMINISTRATIONS_OUT: &str =
     include_str!("../migrations/postgres/0009_administrations_out.sql");
+const SQLITE_OUTBOX: &str = include_str!("../migrations/sqlite/0010_outbox.sql");
+const POSTGRES_OUTBOX: &str = include_str!("../migrations/postgres/0010_outbox.sql");
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.
 #[derive(Debug, Clone, Copy)]
@@ -192,6 +198,16 @@ impl Embedded {
             Cow::Borrowed(match self.0 {
                 Backend::Sqlite => SQLITE_ADMINISTRATIONS_OUT,
                 Backend::Postgres => POSTGRES_ADMINISTRATIONS_OUT,
+            }),
+            false,
+        ));
+        all.push(Migration::new(
+            10,
+            Cow::Borrowed("outbox"),
+            MigrationType::Simple,
+            Cow::Borrowed(match self.0 {
+                Backend::Sqlite => SQLITE_OUTBOX,
+                Backend::Postgres => POSTGRES_OUTBOX,
             }),
             false,
         ));
@@ -297,6 +313,7 @@ impl Db {
                 None
             },
             direct: None,
+            epr: None,
         })
     }
 
@@ -353,8 +370,21 @@ impl Db {
             audit_writer: None,
             sqlite_file: self.sqlite_file.clone(),
             direct: self.direct.clone(),
+            epr: self.epr.clone(),
         };
         self.audit_writer = Some(crate::audit::Writer::start(plain));
+    }
+
+    /// Sets the EPR destination that recording queues messages for (`None`: nothing is
+    /// queued). Clones made afterwards carry it.
+    pub fn set_epr(&mut self, epr: Option<std::sync::Arc<crate::outbox::Epr>>) {
+        self.epr = epr;
+    }
+
+    /// The EPR destination, when configured.
+    #[must_use]
+    pub fn epr(&self) -> Option<&crate::outbox::Epr> {
+        self.epr.as_deref()
     }
 
     /// Closes the pool and the direct readers, and stops the audit writer thread from
