@@ -148,13 +148,13 @@ pub async fn enqueue(
     let r = sqlx::query(
         "SELECT a.nhs_number, a.given_at, COALESCE(a.medicine_id, o.dmd_id, ''), COALESCE(a.medicine_name, ''), \
          a.dose_milli, COALESCE(a.dose_unit, o.dose_unit, ''), a.override_reason, a.staff_gsrn, s.name, \
-         a.checker_gsrn, c.name, a.location_gln, a.location_ext, l.name, a.batch, a.expiry, \
-         COALESCE(a.route, o.route, ''), COALESCE(o.number, a.order_id), COALESCE(o.namespace, '') \
+         a.checker_gsrn, c.name, a.location_gln, a.location_ext, a.batch, a.expiry, \
+         COALESCE(a.route, o.route, ''), COALESCE(o.number, a.order_id), COALESCE(o.namespace, ''), COALESCE(pt.family, ''), COALESCE(pt.given, '') \
          FROM administrations a \
          LEFT JOIN orders o ON o.id = a.order_id \
+         LEFT JOIN patients pt ON pt.nhs_number = a.nhs_number \
          LEFT JOIN staff s ON s.gsrn = a.staff_gsrn \
          LEFT JOIN staff c ON c.gsrn = a.checker_gsrn \
-         LEFT JOIN locations l ON l.gln = a.location_gln AND l.extension = COALESCE(a.location_ext, '') \
          WHERE a.id = $1",
     )
     .bind(administration_id)
@@ -163,14 +163,16 @@ pub async fn enqueue(
     let nhs: String = r.try_get(0)?;
     let checker: Option<String> = r.try_get(9)?;
     let gln: Option<String> = r.try_get(11)?;
-    let expiry: Option<String> = r.try_get(15)?;
+    let expiry: Option<String> = r.try_get(14)?;
     let control = control_id()?;
     let message = hl7_out::Administration {
         control_id: control.clone(),
         message_at_ms: now,
         nhs_number: nhs.clone(),
-        placer_number: r.try_get(17)?,
-        placer_namespace: r.try_get(18)?,
+        family_name: r.try_get(18)?,
+        given_name: r.try_get(19)?,
+        placer_number: r.try_get(16)?,
+        placer_namespace: r.try_get(17)?,
         given_at_ms: r.try_get(1)?,
         medicine_code: r.try_get(2)?,
         medicine_name: r.try_get(3)?,
@@ -192,13 +194,12 @@ pub async fn enqueue(
             Some(gln) => Some(hl7_out::Location {
                 gln,
                 extension: r.try_get::<Option<String>, _>(12)?.unwrap_or_default(),
-                name: r.try_get(13)?,
             }),
             None => None,
         },
-        batch: r.try_get(14)?,
+        batch: r.try_get(13)?,
         expiry: expiry.as_deref().and_then(hl7_out::expiry_dt),
-        route: r.try_get(16)?,
+        route: r.try_get(15)?,
         action,
     };
     let payload = String::from_utf8_lossy(&hl7_out::ras_o17(&epr.header, &message)).into_owned();
@@ -373,12 +374,12 @@ pub async fn exchange(addr: &str, payload: &[u8], control_id: &str, timeout: Dur
         Ok(f) => f,
         Err(e) => return Answer::Failed(format!("cannot frame: {e}")),
     };
-    let mut stream =
-        match tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr)).await {
-            Ok(Ok(s)) => s,
-            Ok(Err(e)) => return Answer::Failed(format!("connect: {}", e.kind())),
-            Err(_) => return Answer::Failed("connect: timed out".into()),
-        };
+    let mut stream = match tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr)).await
+    {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return Answer::Failed(format!("connect: {}", e.kind())),
+        Err(_) => return Answer::Failed("connect: timed out".into()),
+    };
     let read = async {
         stream.write_all(&frame).await?;
         let mut dec = bedside_pix::mllp::Decoder::new(bedside_pix::mllp::DEFAULT_MAX_FRAME);
@@ -397,7 +398,9 @@ pub async fn exchange(addr: &str, payload: &[u8], control_id: &str, timeout: Dur
     let frame = match tokio::time::timeout(timeout, read).await {
         Err(_) => return Answer::Failed("no acknowledgement within the timeout".into()),
         Ok(Err(e)) => return Answer::Failed(format!("connection: {}", e.kind())),
-        Ok(Ok(None)) => return Answer::Failed("connection closed without an acknowledgement".into()),
+        Ok(Ok(None)) => {
+            return Answer::Failed("connection closed without an acknowledgement".into());
+        }
         Ok(Ok(Some(Err(e)))) => return Answer::Failed(format!("framing: {e}")),
         Ok(Ok(Some(Ok(f)))) => f,
     };
@@ -602,7 +605,9 @@ pub async fn send_next(db: &Db, epr: &Epr, metrics: &Metrics) -> Result<bool, sq
 
 fn log(id: i64, control: &str, attempts: i64, answer: &Answer) {
     match answer {
-        Answer::Accepted => tracing::info!(outbox_id = id, control_id = control, "outbox: sent (AA)"),
+        Answer::Accepted => {
+            tracing::info!(outbox_id = id, control_id = control, "outbox: sent (AA)")
+        }
         Answer::Rejected { code, .. } => tracing::warn!(
             outbox_id = id,
             control_id = control,
@@ -690,9 +695,14 @@ mod tests {
     #[test]
     fn acknowledgements() {
         let ack = |code: &str, id: &str| {
-            format!("MSH|^~\\&|EPR|EPR|B|B|20250101000000||ACK|X|P|2.5\rMSA|{code}|{id}|bad \\F\\ thing\r")
+            format!(
+                "MSH|^~\\&|EPR|EPR|B|B|20250101000000||ACK|X|P|2.5\rMSA|{code}|{id}|bad \\F\\ thing\r"
+            )
         };
-        assert_eq!(read_ack(ack("AA", "BS1").as_bytes(), "BS1"), Answer::Accepted);
+        assert_eq!(
+            read_ack(ack("AA", "BS1").as_bytes(), "BS1"),
+            Answer::Accepted
+        );
         assert_eq!(
             read_ack(ack("AE", "BS1").as_bytes(), "BS1"),
             Answer::Rejected {

@@ -9,9 +9,9 @@
 //!
 //! ```text
 //! MSH|^~\&|{MSH-3}|{MSH-4}|{MSH-5}|{MSH-6}|{MSH-7}||RAS^O17^RAS_O17|{MSH-10}|P|2.5
-//! PID|1||{NHS number}^^^NHS^NH
+//! PID|1||{NHS number}^^^NHS^NH||{family}^{given}
 //! ORC|RE|{placer number}^{placer namespace}
-//! RXA|0|1|{given}|{given}|{dm+d}^{name}^SCT|{amount}|{unit}||{override}|{giver}~{checker}|{location}||||{batch}|{expiry}||||CP|{A|D}|{given}
+//! RXA|0|1|{given}|{given}|{dm+d}^{name}^SCT|{amount}|{unit}||{override}^Override reason^99BEDSIDE|{gsrn}^{name}^^^^^^^GSRN~{checker}|{GLN extension}^^^{GLN}||||{batch}|{expiry}||||CP|{A|D}|{given}
 //! RXR|{route}
 //! ```
 
@@ -71,15 +71,13 @@ pub struct Staff {
     pub name: Option<String>,
 }
 
-/// The scanned location (RXA-11).
+/// The scanned location (RXA-11: `{extension}^^^{gln}`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     /// GLN (13 digits).
     pub gln: String,
     /// GLN extension (AI 254), possibly empty.
     pub extension: String,
-    /// The location's name as the register holds it.
-    pub name: Option<String>,
 }
 
 /// One administration as the service stored it.
@@ -91,6 +89,10 @@ pub struct Administration {
     pub message_at_ms: i64,
     /// PID-3: NHS number.
     pub nhs_number: String,
+    /// PID-5.1: the patient's family name (PID-5 is required in HL7 2.5).
+    pub family_name: String,
+    /// PID-5.2: their given name.
+    pub given_name: String,
     /// ORC-2.1: the order's placer number.
     pub placer_number: String,
     /// ORC-2.2: the placer's namespace.
@@ -215,6 +217,7 @@ fn xcn(s: &Staff) -> Vec<Vec<String>> {
 /// use bedside_orders::hl7_out::*;
 /// let a = Administration {
 ///     control_id: "BS0000000000000001".into(), message_at_ms: 0, nhs_number: "9990000018".into(),
+///     family_name: "SMITH".into(), given_name: "John".into(),
 ///     placer_number: "ORD-1".into(), placer_namespace: "EPMA".into(), given_at_ms: 0,
 ///     medicine_code: "39720311000001101".into(), medicine_name: "Paracetamol 500mg tablets".into(),
 ///     amount_milli: 1_000_000, unit: "mg".into(), override_reason: None,
@@ -240,10 +243,13 @@ pub fn ras_o17(header: &Header, a: &Administration) -> Vec<u8> {
         .with(10, t(&a.control_id))
         .with(11, t("P"))
         .with(12, t("2.5"));
-    let pid = OwnedSegment::new("PID").with(1, t("1")).with(
-        3,
-        OwnedField::components(&[&a.nhs_number, "", "", "NHS", "NH"]),
-    );
+    let pid = OwnedSegment::new("PID")
+        .with(1, t("1"))
+        .with(
+            3,
+            OwnedField::components(&[&a.nhs_number, "", "", "NHS", "NH"]),
+        )
+        .with(5, OwnedField::components(&[&a.family_name, &a.given_name]));
     let orc = OwnedSegment::new("ORC").with(1, t("RE")).with(
         2,
         OwnedField::components(&[&a.placer_number, &a.placer_namespace]),
@@ -276,15 +282,10 @@ pub fn ras_o17(header: &Header, a: &Administration) -> Vec<u8> {
         },
     );
     if let Some(l) = &a.location {
-        let facility = if l.extension.is_empty() {
-            l.gln.clone()
-        } else {
-            format!("{}-{}", l.gln, l.extension)
-        };
-        rxa = rxa.with(
-            11,
-            OwnedField::components(&[l.name.as_deref().unwrap_or(""), "", "", &facility]),
-        );
+        // LA2-1 point of care and LA2-4.1 facility namespace are at most 20 characters
+        // in HL7 2.5: the GLN extension (AI 254, at most 20) and the GLN (13) fit; the
+        // location's name has no slot.
+        rxa = rxa.with(11, OwnedField::components(&[&l.extension, "", "", &l.gln]));
     }
     if let Some(b) = &a.batch {
         rxa = rxa.with(15, t(b));
@@ -320,6 +321,8 @@ mod tests {
             control_id: "BS00000000000000AB".into(),
             message_at_ms: 1_740_823_452_000,
             nhs_number: "9990000018".into(),
+            family_name: "O'Brien^Smith".into(),
+            given_name: "Ann".into(),
             placer_number: "ORD|7^8".into(),
             placer_namespace: "EPMA&X".into(),
             given_at_ms: 1_740_823_350_000,
@@ -338,8 +341,7 @@ mod tests {
             }),
             location: Some(Location {
                 gln: "5012345000017".into(),
-                extension: "BED4".into(),
-                name: Some("Ward 7 | bay 2".into()),
+                extension: "BED|4".into(),
             }),
             batch: Some("B~1|2".into()),
             expiry: Some("20271231".into()),
@@ -364,6 +366,8 @@ mod tests {
         let pid = msg.segment("PID").unwrap();
         assert_eq!(pid.field(3).component(1).as_str(), "9990000018");
         assert_eq!(pid.field(3).component(5).as_str(), "NH");
+        assert_eq!(pid.field(5).component(1).text().unwrap(), "O'Brien^Smith");
+        assert_eq!(pid.field(5).component(2).as_str(), "Ann");
         let orc = msg.segment("ORC").unwrap();
         assert_eq!(orc.field(1).as_str(), "RE");
         assert_eq!(orc.field(2).component(1).text().unwrap(), "ORD|7^8");
@@ -384,8 +388,8 @@ mod tests {
         assert_eq!(reps[0].component(2).text().unwrap(), "O'Neill^Nora&Co");
         assert_eq!(reps[0].component(9).as_str(), "GSRN");
         assert_eq!(reps[1].component(1).as_str(), "952000000000000026");
-        assert_eq!(rxa.field(11).component(1).text().unwrap(), "Ward 7 | bay 2");
-        assert_eq!(rxa.field(11).component(4).as_str(), "5012345000017-BED4");
+        assert_eq!(rxa.field(11).component(1).text().unwrap(), "BED|4");
+        assert_eq!(rxa.field(11).component(4).as_str(), "5012345000017");
         assert_eq!(rxa.field(15).text().unwrap(), "B~1|2");
         assert_eq!(rxa.field(16).as_str(), "20271231");
         assert_eq!(rxa.field(20).as_str(), "CP");
