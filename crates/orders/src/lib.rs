@@ -6,6 +6,9 @@
 //! model in [`model`], or says exactly which segment and field (HL7) or which element
 //! (FHIR) broke which rule. It does no I/O and knows nothing about the database: the
 //! service stores what it returns, and `bedside-ward` judges doses against it.
+//!
+//! The way back out is [`hl7_out`]: a recorded administration as an HL7 v2.5 `RAS^O17`
+//! for the EPR, built by a pure function with every text value escaped.
 #![forbid(unsafe_code)]
 
 pub mod fhir;
