@@ -146,23 +146,37 @@ async fn start(db: &common::TestDb, peer: &Peer) -> (common::TestApp, tokio::tas
 
 /// `n` paracetamol orders due now for the first demo patient (`{prefix}-0` …).
 async fn orders(db: &bedside::db::Db, prefix: &str, n: usize) {
+    orders_of(db, prefix, 0, n).await;
+}
+
+/// `n` paracetamol orders due now for demo patient `patient`.
+async fn orders_of(db: &bedside::db::Db, prefix: &str, patient: usize, n: usize) {
     let now = bedside::clock::now_ms();
+    let nhs = common::demo().patients[patient].nhs_number.clone();
     let mut conn = db.pool.acquire().await.unwrap();
     for i in 0..n {
-        let o =
-            common::paracetamol_order(&format!("{prefix}-{i}"), &bedside::clock::london_hhmm(now));
+        let o = bedside::demo::DemoOrder {
+            nhs_number: nhs.clone(),
+            ..common::paracetamol_order(&format!("{prefix}-{i}"), &bedside::clock::london_hhmm(now))
+        };
         bedside::demo::insert_order(&mut conn, &o, now - 60_000)
             .await
             .unwrap();
     }
 }
 
-/// The body recording order `{prefix}-{i}` (from the second dose on, the service warns
-/// that the medicine was just given; the override reason records it).
+/// The body recording order `{prefix}-{i}` for the first demo patient.
 fn dose(prefix: &str, i: usize) -> Value {
+    dose_of(prefix, 0, i)
+}
+
+/// The body recording order `{prefix}-{i}` for demo patient `patient` (from the second
+/// dose on, the service warns that the medicine was just given; the override reason
+/// records it).
+fn dose_of(prefix: &str, patient: usize, i: usize) -> Value {
     let d = common::demo();
     json!({
-        "patient_scan": d.patients[0].wristband_scan,
+        "patient_scan": d.patients[patient].wristband_scan,
         "product_scan": format!("]d201{}1728123110PA2811\u{1d}21{prefix}{i}", d.medicines[0].gtin),
         "staff_scan": d.staff[0].badge_scan,
         "quantity": 2, "route": "oral", "order_id": format!("{prefix}-{i}"),
@@ -273,6 +287,7 @@ async fn content(db: common::TestDb) {
         assert_eq!(msg.control_id().unwrap(), row.2);
         assert_eq!(msg.version(), "2.5");
         assert_eq!(field(&msg, "MSH", 11), "P");
+        assert_eq!(field(&msg, "MSH", 18), "UNICODE UTF-8");
         assert_eq!(field(&msg, "MSH", 3), "BEDSIDE");
         assert_eq!(field(&msg, "MSH", 5), "EPR");
         let pid = msg.segment("PID").unwrap();
@@ -580,38 +595,80 @@ async fn two_instances_on_postgres_never_send_twice() {
     let Some(db) = common::TestDb::new(common::Backend::Postgres).await else {
         return;
     };
-    const N: usize = 12;
+    // Three patients, so that both instances have something to send at once.
+    const PATIENTS: usize = 3;
+    const EACH: usize = 5;
     let peer = Peer::start("aa");
     let dir = common::tempdir::TempDir::new("outbox-two");
     let store = bedside::db::Db::connect_migrated(&db.url, 2).await.unwrap();
-    // Seeded once before the two start (both would otherwise race to seed).
+    // One starts (and seeds the demo data) before the other.
     let (mut a, addr_a) = serve(&db, &peer, dir.path());
     let (mut b, addr_b) = serve(&db, &peer, dir.path());
-    orders(&store, "O2", N).await;
-    let ids = tokio::task::spawn_blocking(move || {
-        (0..N)
-            .map(|i| post(if i % 2 == 0 { addr_a } else { addr_b }, &dose("O2", i)))
-            .collect::<Vec<_>>()
-    })
-    .await
-    .unwrap();
+    for p in 0..PATIENTS {
+        orders_of(&store, &format!("O2P{p}"), p, EACH).await;
+    }
+    let posts: Vec<_> = (0..PATIENTS)
+        .map(|p| {
+            tokio::task::spawn_blocking(move || {
+                (0..EACH)
+                    .map(|i| {
+                        let addr = if (p + i) % 2 == 0 { addr_a } else { addr_b };
+                        post(addr, &dose_of(&format!("O2P{p}"), p, i))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    for p in posts {
+        p.await.unwrap();
+    }
+    let n = PATIENTS * EACH;
     wait_for("all sent", Duration::from_secs(30), async || {
         let r = outbox_rows(&store).await;
-        r.len() == N && r.iter().all(|r| r.3 == "sent")
+        r.len() == n && r.iter().all(|r| r.3 == "sent")
     })
     .await;
     let rows = outbox_rows(&store).await;
-    assert_eq!(rows.iter().map(|r| r.1).collect::<Vec<_>>(), ids);
-    // One attempt each, and the EPR saw each MSH-10 exactly once, in order.
+    // One attempt each, and the EPR saw each MSH-10 exactly once.
     assert!(rows.iter().all(|r| r.4 == 1), "{rows:?}");
     let recs = peer.records();
-    assert_eq!(recs.len(), N, "{recs:?}");
+    assert_eq!(recs.len(), n, "{recs:?}");
     assert!(
         recs.iter()
             .all(|r| r["duplicate"] == false && r["valid"] == true)
     );
-    let expected: Vec<String> = rows.iter().map(|r| r.2.clone()).collect();
-    assert_eq!(peer.stored(), expected);
+    let stored = peer.stored();
+    let mut all: Vec<String> = rows.iter().map(|r| r.2.clone()).collect();
+    let mut got = stored.clone();
+    all.sort();
+    got.sort();
+    assert_eq!(got, all);
+    // In order per patient: each patient's messages arrived in the order recorded.
+    let partitions: Vec<(i64, String, String)> =
+        sqlx::query("SELECT id, partition_key, control_id FROM outbox ORDER BY id")
+            .fetch_all(&store.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r.try_get(0).unwrap(),
+                    r.try_get(1).unwrap(),
+                    r.try_get(2).unwrap(),
+                )
+            })
+            .collect();
+    for p in 0..PATIENTS {
+        let nhs = &common::demo().patients[p].nhs_number;
+        let expected: Vec<&String> = partitions
+            .iter()
+            .filter(|x| &x.1 == nhs)
+            .map(|x| &x.2)
+            .collect();
+        assert_eq!(expected.len(), EACH);
+        let arrived: Vec<&String> = stored.iter().filter(|c| expected.contains(c)).collect();
+        assert_eq!(arrived, expected, "patient {p}");
+    }
     for c in [&mut a, &mut b] {
         c.kill().unwrap();
         c.wait().unwrap();

@@ -8,7 +8,7 @@
 //! Message layout (segments in the order of HL7 2.5's `RAS_O17` structure):
 //!
 //! ```text
-//! MSH|^~\&|{MSH-3}|{MSH-4}|{MSH-5}|{MSH-6}|{MSH-7}||RAS^O17^RAS_O17|{MSH-10}|P|2.5
+//! MSH|^~\&|{MSH-3}|{MSH-4}|{MSH-5}|{MSH-6}|{MSH-7}||RAS^O17^RAS_O17|{MSH-10}|P|2.5||||||UNICODE UTF-8
 //! PID|1||{NHS number}^^^NHS^NH||{family}^{given}
 //! ORC|RE|{placer number}^{placer namespace}
 //! RXA|0|1|{given}|{given}|{dm+d}^{name}^SCT|{amount}|{unit}||{override}^Override reason^99BEDSIDE|{gsrn}^{name}^^^^^^^GSRN~{checker}|{GLN extension}^^^{GLN}||||{batch}|{expiry}||||CP|{A|D}|{given}
@@ -226,7 +226,7 @@ fn xcn(s: &Staff) -> Vec<Vec<String>> {
 ///     route: "oral".into(), action: Action::Add,
 /// };
 /// let text = String::from_utf8(ras_o17(&Header::default(), &a)).unwrap();
-/// assert!(text.starts_with("MSH|^~\\&|BEDSIDE|BEDSIDE|EPR|EPR|19700101000000+0000||RAS^O17^RAS_O17|BS0000000000000001|P|2.5\r"));
+/// assert!(text.starts_with("MSH|^~\\&|BEDSIDE|BEDSIDE|EPR|EPR|19700101000000+0000||RAS^O17^RAS_O17|BS0000000000000001|P|2.5||||||UNICODE UTF-8\r"));
 /// assert!(text.contains("\rRXA|0|1|19700101000000+0000|19700101000000+0000|39720311000001101^Paracetamol 500mg tablets^SCT|1000|mg|"));
 /// ```
 #[must_use]
@@ -242,7 +242,9 @@ pub fn ras_o17(header: &Header, a: &Administration) -> Vec<u8> {
         .with(9, OwnedField::components(&["RAS", "O17", "RAS_O17"]))
         .with(10, t(&a.control_id))
         .with(11, t("P"))
-        .with(12, t("2.5"));
+        .with(12, t("2.5"))
+        // Names are UTF-8; without MSH-18 a receiver must read 7-bit ASCII.
+        .with(18, t("UNICODE UTF-8"));
     let pid = OwnedSegment::new("PID")
         .with(1, t("1"))
         .with(
@@ -322,7 +324,7 @@ mod tests {
             message_at_ms: 1_740_823_452_000,
             nhs_number: "9990000018".into(),
             family_name: "O'Brien^Smith".into(),
-            given_name: "Ann".into(),
+            given_name: "Siân".into(),
             placer_number: "ORD|7^8".into(),
             placer_namespace: "EPMA&X".into(),
             given_at_ms: 1_740_823_350_000,
@@ -362,12 +364,13 @@ mod tests {
         assert_eq!(msg.version(), "2.5");
         let msh = msg.msh();
         assert_eq!(msh.field(11).as_str(), "P");
+        assert_eq!(msh.field(18).as_str(), "UNICODE UTF-8");
         assert_eq!(msh.field(7).as_str(), "20250301100412+0000");
         let pid = msg.segment("PID").unwrap();
         assert_eq!(pid.field(3).component(1).as_str(), "9990000018");
         assert_eq!(pid.field(3).component(5).as_str(), "NH");
         assert_eq!(pid.field(5).component(1).text().unwrap(), "O'Brien^Smith");
-        assert_eq!(pid.field(5).component(2).as_str(), "Ann");
+        assert_eq!(pid.field(5).component(2).text().unwrap(), "Siân");
         let orc = msg.segment("ORC").unwrap();
         assert_eq!(orc.field(1).as_str(), "RE");
         assert_eq!(orc.field(2).component(1).text().unwrap(), "ORD|7^8");

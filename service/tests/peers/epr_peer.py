@@ -15,6 +15,8 @@ Usage: epr_peer.py --control FILE --log FILE [--port N]
   changes). A message that does not validate is answered `AR` in every answering mode.
 - The EPR de-duplicates by MSH-10 as a real one would: a message whose MSH-10 it already
   stored (answered AA, or stored under `none`) is answered AA again and not stored.
+- A message that cannot be read at all (framing, encoding) is logged with `control_id`
+  null and the connection closed without an answer.
 - Each message received is one JSON line in the log: `seq` (order received), `control_id`
   (MSH-10), `mode`, `answer` (AA/AE/AR or null), `valid`, `errors`, `stored` (true when
   this delivery stored it), `duplicate` (true when its MSH-10 was already stored), and
@@ -67,46 +69,65 @@ class Peer:
         self.log.flush()
         os.fsync(self.log.fileno())
 
+    def receive(self, message):
+        """Validates, de-duplicates and records one message; returns its log entry."""
+        er7 = str(message).replace("\n", "\r")
+        if not er7.endswith("\r"):
+            er7 += "\r"
+        control_id = str(message.segment("MSH")[10])
+        mode = self.mode()
+        valid, errors = validate(er7)
+        duplicate = control_id in self.stored
+        answer = None
+        stored = False
+        if not valid:
+            answer = None if mode == "none" else "AR"
+        elif mode in ("aa", "none"):
+            if not duplicate:
+                self.stored.add(control_id)
+                stored = True
+            answer = "AA" if mode == "aa" else None
+        elif mode in ("ae", "ar"):
+            answer = "AA" if duplicate else mode.upper()
+        self.seq += 1
+        entry = {
+            "seq": self.seq,
+            "control_id": control_id,
+            "mode": mode,
+            "answer": answer,
+            "valid": valid,
+            "errors": errors,
+            "stored": stored,
+            "duplicate": duplicate,
+            "message": er7,
+        }
+        self.record(entry)
+        return entry
+
     async def connection(self, reader, writer):
         try:
             while True:
                 try:
                     message = await reader.readmessage()
+                    entry = self.receive(message)
                 except (asyncio.IncompleteReadError, ConnectionError):
                     return
-                text = str(message)
-                er7 = text.replace("\n", "\r")
-                if not er7.endswith("\r"):
-                    er7 += "\r"
-                control_id = str(message.segment("MSH")[10])
-                mode = self.mode()
-                valid, errors = validate(er7)
-                duplicate = control_id in self.stored
-                answer = None
-                stored = False
-                if not valid:
-                    answer = None if mode == "none" else "AR"
-                elif mode in ("aa", "none"):
-                    if not duplicate:
-                        self.stored.add(control_id)
-                        stored = True
-                    answer = "AA" if mode == "aa" else None
-                elif mode in ("ae", "ar"):
-                    answer = "AA" if duplicate else mode.upper()
-                self.seq += 1
-                self.record(
-                    {
-                        "seq": self.seq,
-                        "control_id": control_id,
-                        "mode": mode,
-                        "answer": answer,
-                        "valid": valid,
-                        "errors": errors,
-                        "stored": stored,
-                        "duplicate": duplicate,
-                        "message": er7,
-                    }
-                )
+                except Exception as e:  # a message the EPR cannot read at all
+                    self.seq += 1
+                    self.record(
+                        {
+                            "seq": self.seq,
+                            "control_id": None,
+                            "answer": None,
+                            "valid": False,
+                            "errors": f"{type(e).__name__}: {e}",
+                            "stored": False,
+                            "duplicate": False,
+                            "message": None,
+                        }
+                    )
+                    return
+                answer = entry["answer"]
                 if answer is None:
                     # Never answer: wait for the sender to give up and close.
                     await reader.read()
@@ -119,7 +140,12 @@ class Peer:
 
     async def start(self):
         self.server = await hl7.mllp.start_hl7_server(
-            self.connection, host="127.0.0.1", port=self.port, reuse_address=True
+            self.connection,
+            host="127.0.0.1",
+            port=self.port,
+            reuse_address=True,
+            # MSH-18 `UNICODE UTF-8`; ASCII (no MSH-18) is a subset.
+            encoding="utf-8",
         )
         self.port = self.server.sockets[0].getsockname()[1]
 
