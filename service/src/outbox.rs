@@ -224,6 +224,35 @@ pub async fn enqueue(
     Ok(id)
 }
 
+/// Queues the RXA-21 `D` for administration `administration_id`, marked entered in
+/// error in the caller's transaction `conn` — only when its `A` was queued for the EPR
+/// (a record made while no EPR was configured was never sent, so there is nothing to
+/// correct there). Returns the outbox id, if queued.
+///
+/// # Errors
+/// Database errors.
+pub async fn enqueue_correction(
+    conn: &mut sqlx::AnyConnection,
+    epr: &Epr,
+    administration_id: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let sent_before = sqlx::query(
+        "SELECT 1 FROM outbox WHERE administration_id = $1 AND kind = 'administration' AND destination = $2",
+    )
+    .bind(administration_id)
+    .bind(EPR)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some();
+    if !sent_before {
+        return Ok(None);
+    }
+    enqueue(conn, epr, administration_id, Action::Delete, now)
+        .await
+        .map(Some)
+}
+
 /// One outbox row, as `bedside outbox list` shows it (no payload: it carries patient data).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Entry {

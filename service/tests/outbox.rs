@@ -401,6 +401,59 @@ async fn down_then_up(db: common::TestDb) {
 }
 both_backends!(epr_down_then_up, down_then_up);
 
+async fn configured_later(db: common::TestDb) {
+    let nurse = common::token("nurse");
+    // Recorded while no EPR is configured: never queued.
+    let app = common::TestApp::start(db.config()).await;
+    orders(&app.state.db, "OL", 2).await;
+    let r = app
+        .post_json("/v1/administrations", &nurse, &dose("OL", 0))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let before = r.json()["administration_id"].as_i64().unwrap();
+    assert!(outbox_rows(&app.state.db).await.is_empty());
+    app.stop().await;
+
+    let peer = Peer::start("aa");
+    let (app, sender) = start(&db, &peer).await;
+    let r = app
+        .post_json("/v1/administrations", &nurse, &dose("OL", 1))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let after = r.json()["administration_id"].as_i64().unwrap();
+    for id in [before, after] {
+        let r = app
+            .post_json(
+                &format!("/v1/administrations/{id}/entered-in-error"),
+                &nurse,
+                &json!({"reason": "wrong patient"}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
+    // The past is not sent, nor its correction: the EPR never had it. The later record
+    // gets its A and then its D.
+    wait_for("sent", Duration::from_secs(10), async || {
+        let r = outbox_rows(&app.state.db).await;
+        r.len() == 2 && r.iter().all(|r| r.3 == "sent")
+    })
+    .await;
+    let rows = outbox_rows(&app.state.db).await;
+    assert!(rows.iter().all(|r| r.1 == after), "{rows:?}");
+    let actions: Vec<String> = peer
+        .records()
+        .iter()
+        .map(|r| {
+            let msg = Message::parse(r["message"].as_str().unwrap().as_bytes()).unwrap();
+            field(&msg, "RXA", 21)
+        })
+        .collect();
+    assert_eq!(actions, ["A", "D"]);
+    sender.abort();
+    app.stop().await;
+}
+both_backends!(epr_configured_later, configured_later);
+
 fn cli(db: &common::TestDb, args: &[&str]) -> std::process::Output {
     Command::new(BIN)
         .args(["outbox"])
