@@ -313,3 +313,43 @@ impl Config {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epr_settings_are_checked() {
+        let mut cfg = Config {
+            epr_mllp: Some("epr.trust.example:2576".into()),
+            ..Config::default()
+        };
+        assert!(cfg.validate().is_ok());
+        for bad in [
+            "epr.trust.example",
+            ":2576",
+            "epr:0",
+            "epr:port",
+            "epr:70000",
+        ] {
+            cfg.epr_mllp = Some(bad.into());
+            assert!(cfg.validate().is_err(), "{bad}");
+        }
+        cfg.epr_mllp = Some("127.0.0.1:2576".into());
+        cfg.epr.retry_max_ms = 10;
+        assert!(cfg.validate().is_err());
+        cfg.epr = EprSettings {
+            sending_facility: "RXX\r01".into(),
+            ..EprSettings::default()
+        };
+        assert!(cfg.validate().is_err());
+        let parsed: Config = serde_json::from_str(
+            r#"{"epr_mllp": "h:1", "epr": {"receiving_application": "LORENZO", "ack_timeout_ms": 5000}}"#,
+        )
+        .unwrap();
+        assert_eq!(parsed.epr.receiving_application, "LORENZO");
+        assert_eq!(parsed.epr.sending_application, "BEDSIDE");
+        assert_eq!(parsed.epr.ack_timeout_ms, 5000);
+        assert!(serde_json::from_str::<Config>(r#"{"epr": {"port": 1}}"#).is_err());
+    }
+}

@@ -468,7 +468,7 @@ fn cli(db: &common::TestDb, args: &[&str]) -> std::process::Output {
 async fn rejected(db: common::TestDb) {
     let peer = Peer::start("ae");
     let (app, sender) = start(&db, &peer).await;
-    orders(&app.state.db, "OR", 2).await;
+    orders(&app.state.db, "OR", 3).await;
     let nurse = common::token("nurse");
     for i in 0..2 {
         let r = app
@@ -536,6 +536,26 @@ async fn rejected(db: common::TestDb) {
     let expected: Vec<String> = rows.iter().map(|r| r.2.clone()).collect();
     assert_eq!(peer.stored(), expected);
     assert_eq!(audit_count(&app.state.db, "outbox.requeued").await, 1);
+
+    // AR is held and counted the same way.
+    peer.set("ar");
+    let r = app
+        .post_json("/v1/administrations", &nurse, &dose("OR", 2))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    wait_for("held after AR", Duration::from_secs(10), async || {
+        outbox_rows(&app.state.db).await[2].3 == "held"
+    })
+    .await;
+    assert_eq!(audit_count(&app.state.db, "outbox.rejected").await, 2);
+    let m = app.req("GET", "/metrics", None, None, b"").await.text();
+    assert!(m.contains("bedside_outbox_ack_total{code=\"AR\"} 1"), "{m}");
+    // The gauge is refreshed every second.
+    wait_for("the unsent gauge", Duration::from_secs(5), async || {
+        let m = app.req("GET", "/metrics", None, None, b"").await.text();
+        m.contains("bedside_outbox_unsent 1\n")
+    })
+    .await;
 
     // A sent message is never sent again; an unknown one is not there.
     let out = cli(&db, &["retry", &id]);
