@@ -124,6 +124,21 @@ impl State {
     }
 }
 
+/// The first key of the outbox's per-patient advisory locks (`outb` in ASCII); the
+/// two-key lock space is apart from the one-key locks of [`crate::db::lock_for_write`].
+const OUTBOX_LOCK_CLASS: i32 = 0x6F75_7462;
+
+/// The backend of a connection.
+fn conn_backend(conn: &sqlx::AnyConnection) -> Backend {
+    if conn.backend_name().eq_ignore_ascii_case("postgres")
+        || conn.backend_name().eq_ignore_ascii_case("postgresql")
+    {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    }
+}
+
 /// A new control id (MSH-10): `BS` and 16 random hex digits (18 characters, within
 /// HL7 2.5's 20 for ST in MSH-10), unique in the table.
 fn control_id() -> Result<String, sqlx::Error> {
@@ -203,6 +218,19 @@ pub async fn enqueue(
         action,
     };
     let payload = String::from_utf8_lossy(&hl7_out::ras_o17(&epr.header, &message)).into_owned();
+    // Per patient, ids must follow commit order: the sender sends a message once every
+    // lower id of its patient is sent, so a higher id committed before a lower one would
+    // overtake it. On PostgreSQL a transaction-scoped lock on the patient, taken before
+    // the id is drawn and held to commit, serialises this patient's enqueues (the callers
+    // also hold the audit chain's tip lock by now, which does the same for everyone; this
+    // lock does not rely on it). SQLite has one writer.
+    if let Backend::Postgres = conn_backend(conn) {
+        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1, hashtext($2))) AS l")
+            .bind(OUTBOX_LOCK_CLASS)
+            .bind(&nhs)
+            .execute(&mut *conn)
+            .await?;
+    }
     let kind = match action {
         Action::Add => "administration",
         Action::Delete => "entered_in_error",
