@@ -5,8 +5,9 @@
 //! Invariants ("nothing acknowledged is lost, nothing sent twice after an AA"):
 //! - [`enqueue`] runs inside the caller's transaction (the administration's insert in
 //!   [`crate::medicines::record`], the entered-in-error update in
-//!   [`crate::administrations::mark_entered_in_error`]): the message exists exactly when
-//!   the record does. It is built there, whole, and its MSH-10 (`control_id`, unique) is
+//!   [`crate::administrations::mark_entered_in_error`], through [`enqueue_correction`],
+//!   which queues a `D` only when the record's `A` was queued): the message exists
+//!   exactly when the record does. It is built there, whole, and its MSH-10 (`control_id`, unique) is
 //!   fixed there; every retry sends the same bytes.
 //! - A message is marked `sent` only after an `AA` whose MSA-2 is its MSH-10. A crash
 //!   between sending and that update leaves it `pending`: it is sent again, with the
