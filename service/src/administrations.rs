@@ -106,6 +106,11 @@ pub async fn mark_entered_in_error(
         &serde_json::json!({"administration_id": id, "nhs_number": nhs_number, "reason": reason}),
     )
     .await?;
+    // The EPR hears of the correction (RXA-21 `D`) from the outbox, after the `A` — if
+    // the `A` was queued for it at all.
+    if let Some(epr) = db.epr() {
+        crate::outbox::enqueue_correction(&mut tx, epr, id, now).await?;
+    }
     tx.commit().await?;
     Ok(Ok(marked))
 }

@@ -35,6 +35,45 @@ fn default_pix_pool_size() -> usize {
     4
 }
 
+/// How administrations are sent to the EPR (with `epr_mllp`): the MSH header fields and
+/// the sender's timing. Every key is optional.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct EprSettings {
+    /// MSH-3 sending application (default `BEDSIDE`).
+    pub sending_application: String,
+    /// MSH-4 sending facility (default `BEDSIDE`).
+    pub sending_facility: String,
+    /// MSH-5 receiving application (default `EPR`).
+    pub receiving_application: String,
+    /// MSH-6 receiving facility (default `EPR`).
+    pub receiving_facility: String,
+    /// How long to wait for the EPR's acknowledgement (and to connect), milliseconds
+    /// (default 10000).
+    pub ack_timeout_ms: u64,
+    /// First retry delay, milliseconds (default 1000); doubled per attempt.
+    pub retry_min_ms: u64,
+    /// Longest retry delay, milliseconds (default 300000 = 5 minutes).
+    pub retry_max_ms: u64,
+    /// How often an idle sender looks for messages, milliseconds (default 500).
+    pub poll_ms: u64,
+}
+
+impl Default for EprSettings {
+    fn default() -> Self {
+        EprSettings {
+            sending_application: "BEDSIDE".into(),
+            sending_facility: "BEDSIDE".into(),
+            receiving_application: "EPR".into(),
+            receiving_facility: "EPR".into(),
+            ack_timeout_ms: 10_000,
+            retry_min_ms: 1_000,
+            retry_max_ms: 300_000,
+            poll_ms: 500,
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
@@ -79,6 +118,12 @@ pub struct Config {
     /// Wristband printers by name (`"ward7": "tcp://10.2.7.40:9100"`), for
     /// `POST /v1/wristbands` with `"printer"`. Addresses use the `--printer` syntax.
     pub printers: std::collections::BTreeMap<String, String>,
+    /// The EPR's MLLP address (`host:port`): every recorded administration (and every
+    /// later entered-in-error marking) is queued in the outbox and sent as HL7 v2.5
+    /// `RAS^O17`. Without it nothing is queued.
+    pub epr_mllp: Option<String>,
+    /// Header fields and timing of the messages to the EPR.
+    pub epr: EprSettings,
 }
 
 impl Default for Config {
@@ -102,6 +147,8 @@ impl Default for Config {
             auth_failures_per_minute: 30,
             pool_size: 8,
             printers: std::collections::BTreeMap::new(),
+            epr_mllp: None,
+            epr: EprSettings::default(),
         }
     }
 }
@@ -217,6 +264,37 @@ impl Config {
                 ));
             }
         }
+        if let Some(a) = &self.epr_mllp {
+            let port = a.rsplit_once(':').map(|(h, p)| (h, p.parse::<u16>()));
+            if !matches!(port, Some((h, Ok(p))) if !h.is_empty() && p > 0) {
+                return Err(ConfigError::Invalid(format!(
+                    "epr_mllp: {a:?} is not host:port"
+                )));
+            }
+        }
+        let e = &self.epr;
+        for (name, v) in [
+            ("sending_application", &e.sending_application),
+            ("sending_facility", &e.sending_facility),
+            ("receiving_application", &e.receiving_application),
+            ("receiving_facility", &e.receiving_facility),
+        ] {
+            if v.is_empty() || v.len() > 180 || v.chars().any(char::is_control) {
+                return Err(ConfigError::Invalid(format!(
+                    "epr.{name} must be 1-180 characters, no control characters"
+                )));
+            }
+        }
+        if e.ack_timeout_ms == 0
+            || e.retry_min_ms == 0
+            || e.retry_max_ms < e.retry_min_ms
+            || e.poll_ms == 0
+        {
+            return Err(ConfigError::Invalid(
+                "epr: ack_timeout_ms, retry_min_ms and poll_ms must be > 0 and retry_max_ms >= retry_min_ms"
+                    .into(),
+            ));
+        }
         for (name, address) in &self.printers {
             if name.is_empty()
                 || name.len() > 40
@@ -233,5 +311,45 @@ impl Config {
                 .map_err(|e| ConfigError::Invalid(format!("printers.{name}: {e}")))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epr_settings_are_checked() {
+        let mut cfg = Config {
+            epr_mllp: Some("epr.trust.example:2576".into()),
+            ..Config::default()
+        };
+        assert!(cfg.validate().is_ok());
+        for bad in [
+            "epr.trust.example",
+            ":2576",
+            "epr:0",
+            "epr:port",
+            "epr:70000",
+        ] {
+            cfg.epr_mllp = Some(bad.into());
+            assert!(cfg.validate().is_err(), "{bad}");
+        }
+        cfg.epr_mllp = Some("127.0.0.1:2576".into());
+        cfg.epr.retry_max_ms = 10;
+        assert!(cfg.validate().is_err());
+        cfg.epr = EprSettings {
+            sending_facility: "RXX\r01".into(),
+            ..EprSettings::default()
+        };
+        assert!(cfg.validate().is_err());
+        let parsed: Config = serde_json::from_str(
+            r#"{"epr_mllp": "h:1", "epr": {"receiving_application": "LORENZO", "ack_timeout_ms": 5000}}"#,
+        )
+        .unwrap();
+        assert_eq!(parsed.epr.receiving_application, "LORENZO");
+        assert_eq!(parsed.epr.sending_application, "BEDSIDE");
+        assert_eq!(parsed.epr.ack_timeout_ms, 5000);
+        assert!(serde_json::from_str::<Config>(r#"{"epr": {"port": 1}}"#).is_err());
     }
 }

@@ -73,6 +73,10 @@ pub struct Db {
     sqlite_file: Option<std::sync::Arc<std::path::Path>>,
     /// Direct SQLite readers, once [`Db::start_hot_paths`] ran on a database file.
     pub(crate) direct: Option<std::sync::Arc<crate::sqlite_direct::Readers>>,
+    /// The EPR destination, when configured: recording an administration (and marking
+    /// one entered in error) then queues its `RAS^O17` in the same transaction
+    /// ([`crate::outbox::enqueue`]). Set by [`Db::set_epr`].
+    pub(crate) epr: Option<std::sync::Arc<crate::outbox::Epr>>,
 }
 
 /// One migration that both backends run: version, description, and the file of that name
@@ -97,8 +101,7 @@ type Step = (
     Option<&'static str>,
 );
 
-/// Every migration, oldest first. Version 10 is the outbox (issue 15); 13 was reserved
-/// and never used.
+/// Every migration, oldest first (version 13 was reserved and never used).
 const MIGRATIONS: &[Step] = &[
     both!(1, "init", "0001_init.sql"),
     both!(2, "tokens expiry", "0002_tokens_expiry.sql"),
@@ -125,6 +128,7 @@ const MIGRATIONS: &[Step] = &[
         "administrations: what was given, entered in error",
         "0009_administrations_out.sql"
     ),
+    both!(10, "outbox", "0010_outbox.sql"),
     both!(
         11,
         "staff and locations registers",
@@ -263,6 +267,7 @@ impl Db {
                 None
             },
             direct: None,
+            epr: None,
         })
     }
 
@@ -319,8 +324,21 @@ impl Db {
             audit_writer: None,
             sqlite_file: self.sqlite_file.clone(),
             direct: self.direct.clone(),
+            epr: self.epr.clone(),
         };
         self.audit_writer = Some(crate::audit::Writer::start(plain));
+    }
+
+    /// Sets the EPR destination that recording queues messages for (`None`: nothing is
+    /// queued). Clones made afterwards carry it.
+    pub fn set_epr(&mut self, epr: Option<std::sync::Arc<crate::outbox::Epr>>) {
+        self.epr = epr;
+    }
+
+    /// The EPR destination, when configured.
+    #[must_use]
+    pub fn epr(&self) -> Option<&crate::outbox::Epr> {
+        self.epr.as_deref()
     }
 
     /// Closes the pool and the direct readers, and stops the audit writer thread from

@@ -17,6 +17,7 @@
 //!   hospital numbers for go-live;
 //! - [`medicines`]: the five-rights administration check and recording;
 //! - [`feed`]: the ITI-8/ITI-10 listener feeding the local identity index;
+//! - [`outbox`]: the durable outbox and its sender (HL7 v2.5 `RAS^O17` to the EPR);
 //! - [`notify`]: cache invalidation across instances (PostgreSQL `LISTEN`/`NOTIFY`);
 //! - [`patients`]: reading a patient's record (for wristbands);
 //! - [`demo`]: the demo data set (patients, bands, staff, medicines, tokens) and seeding;
@@ -47,6 +48,7 @@ pub mod locations;
 pub mod medicines;
 pub mod notify;
 pub mod orders;
+pub mod outbox;
 pub mod patients;
 pub mod recalls;
 pub mod server;

@@ -463,6 +463,11 @@ pub async fn record(
     let mut facts = ev.internal.facts.clone();
     facts.administration_id = Some(id);
     let seq = crate::audit::append_in(&mut tx, actor, "administration.recorded", &facts).await?;
+    // The EPR is told from the outbox, queued here so that it exists exactly when the
+    // record does (a record made while no EPR is configured is never queued).
+    if let Some(epr) = db.epr() {
+        crate::outbox::enqueue(&mut tx, epr, id, crate::outbox::Action::Add, now).await?;
+    }
     tx.commit().await?;
     Ok(Ok((
         ev,

@@ -32,6 +32,7 @@ mod local_time;
 mod medications;
 mod medicines;
 mod openapi;
+mod outbox;
 mod pharmacy_scenarios;
 mod pix;
 mod pix_cli;

@@ -9,8 +9,11 @@
 //!
 //! One resource goes the other way: a dose the ward recorded, written as FHIR UK Core
 //! `MedicationAdministration` for the EPR ([`fhir::write_medication_administration`]).
+//! The way back out is [`hl7_out`]: a recorded administration as an HL7 v2.5 `RAS^O17`
+//! for the EPR, built by a pure function with every text value escaped.
 #![forbid(unsafe_code)]
 
 pub mod fhir;
 pub mod hl7;
+pub mod hl7_out;
 pub mod model;

@@ -10,6 +10,7 @@ pub(crate) mod barcode;
 pub(crate) mod demo;
 pub(crate) mod gs1;
 pub(crate) mod import;
+pub(crate) mod outbox;
 pub(crate) mod pix;
 pub(crate) mod printer;
 pub(crate) mod scanner;
@@ -73,6 +74,9 @@ pub(crate) enum Command {
     /// Wristband printers: status and discovery.
     #[command(subcommand)]
     Printer(printer::PrinterCommand),
+    /// Messages to the EPR (HL7 v2.5 RAS^O17): list them, re-queue one.
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
 }
 
 impl Cli {
@@ -91,6 +95,7 @@ impl Cli {
             Command::Wristband(cmd) => wristband::run(cmd),
             Command::Printer(cmd) => printer::run(&cmd),
             Command::Token(cmd) => token::run(&cmd),
+            Command::Outbox(cmd) => outbox::run(&cmd),
         }
     }
 }

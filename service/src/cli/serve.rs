@@ -1,7 +1,7 @@
 //! `bedside serve` and `bedside migrate`.
 //!
 //! Contract: `bedside serve [--listen ADDR] [--data-dir DIR] [--database-url URL] [--config
-//! FILE]`; with no configuration: SQLite in `./bedside-data/`, demo data seeded once,
+//! FILE] [--epr-mllp HOST:PORT] …`; with no configuration: SQLite in `./bedside-data/`, demo data seeded once,
 //! 127.0.0.1:8080. Prints `bedside listening on http://ADDR` on stdout once listening.
 //! `bedside migrate` applies the migrations and exits. Exit status 0 on a clean stop, 1 on
 //! a start-up failure, 2 on a usage error.
@@ -61,6 +61,9 @@ pub(crate) struct ServeArgs {
     /// Requests per token per minute.
     #[arg(long)]
     rate_limit: Option<u32>,
+    /// Send every recorded administration to the EPR as HL7 v2.5 RAS^O17 over MLLP.
+    #[arg(long, env = "BEDSIDE_EPR_MLLP", value_name = "HOST:PORT")]
+    epr_mllp: Option<String>,
 }
 
 impl ConfigArgs {
@@ -145,6 +148,9 @@ pub(crate) fn serve(args: &ServeArgs) -> ExitCode {
     }
     if let Some(r) = args.rate_limit {
         cfg.rate_limit_per_minute = r;
+    }
+    if let Some(e) = &args.epr_mllp {
+        cfg.epr_mllp = Some(e.clone());
     }
     let rt = match runtime() {
         Ok(r) => r,

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 #[derive(Debug, Default)]
 pub struct Metrics {
     counters: Mutex<BTreeMap<(&'static str, String), u64>>,
+    gauges: Mutex<BTreeMap<&'static str, i64>>,
 }
 
 /// Help text per metric.
@@ -41,6 +42,30 @@ const HELP: &[(&str, &str)] = &[
         "bedside_auth_failures_total",
         "Failed authentications by reason (missing, malformed, unknown, bad_secret, revoked, expired).",
     ),
+    (
+        "bedside_outbox_sent_total",
+        "Outbox messages accepted by their receiver (AA).",
+    ),
+    (
+        "bedside_outbox_ack_total",
+        "Acknowledgements received by the outbox sender, by code (AA, AE, AR, CE, CR).",
+    ),
+    (
+        "bedside_outbox_retries_total",
+        "Outbox attempts that got no usable acknowledgement and will be retried.",
+    ),
+];
+
+/// Help text per gauge.
+const GAUGE_HELP: &[(&str, &str)] = &[
+    (
+        "bedside_outbox_unsent",
+        "Outbox messages not yet accepted (pending or held), all instances.",
+    ),
+    (
+        "bedside_outbox_oldest_unsent_age_seconds",
+        "Age of the oldest outbox message not yet accepted, seconds (0 when none).",
+    ),
 ];
 
 fn label_value(v: &str) -> String {
@@ -56,6 +81,20 @@ impl Metrics {
         if let Ok(mut c) = self.counters.lock() {
             *c.entry((name, format!("{label}=\"{}\"", label_value(value))))
                 .or_insert(0) += 1;
+        }
+    }
+
+    /// Adds one to an unlabelled counter.
+    pub fn inc0(&self, name: &'static str) {
+        if let Ok(mut c) = self.counters.lock() {
+            *c.entry((name, String::new())).or_insert(0) += 1;
+        }
+    }
+
+    /// Sets a gauge.
+    pub fn set_gauge(&self, name: &'static str, value: i64) {
+        if let Ok(mut g) = self.gauges.lock() {
+            g.insert(name, value);
         }
     }
 
@@ -86,8 +125,18 @@ impl Metrics {
         for (name, help) in HELP {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
             for ((n, labels), v) in c.iter() {
-                if n == name {
+                if n == name && labels.is_empty() {
+                    let _ = writeln!(out, "{name} {v}");
+                } else if n == name {
                     let _ = writeln!(out, "{name}{{{labels}}} {v}");
+                }
+            }
+        }
+        drop(c);
+        if let Ok(g) = self.gauges.lock() {
+            for (name, help) in GAUGE_HELP {
+                if let Some(v) = g.get(name) {
+                    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
                 }
             }
         }

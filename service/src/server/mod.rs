@@ -197,6 +197,7 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
     if cfg.demo && crate::demo::seed_orders(&db).await? {
         tracing::info!("demo prescriptions applied");
     }
+    db.set_epr(crate::outbox::Epr::from_config(&cfg).map(Arc::new));
     db.start_hot_paths();
     let mut prefixes = Vec::new();
     for p in &cfg.gsrn_prefixes {
@@ -849,10 +850,23 @@ pub async fn run(cfg: Config) -> Result<(), StartError> {
         tracing::info!(%at, "ITI-8/ITI-10 feed listener");
         println!("bedside feed listening on mllp://{at}");
     }
-    match tls {
-        Some(t) => tls::serve_tls_on(listener, state, t, shutdown).await?,
-        None => serve_on(listener, state, shutdown).await?,
+    let sender = state.db.epr().map(|epr| {
+        tracing::info!("outbox sender to the EPR started");
+        crate::outbox::spawn_sender(
+            state.db.clone(),
+            Arc::new(epr.clone()),
+            state.metrics.clone(),
+        )
+    });
+    let served = match tls {
+        Some(t) => tls::serve_tls_on(listener, state, t, shutdown).await,
+        None => serve_on(listener, state, shutdown).await,
+    };
+    // A message being sent stays pending and is sent again (same MSH-10) by the next start.
+    if let Some(s) = sender {
+        s.abort();
     }
+    served?;
     tracing::info!("stopped");
     Ok(())
 }
