@@ -89,6 +89,7 @@ async fn allergies_of(db: &crate::db::Db, nhs: &str) -> Result<AllergyInputs, sq
         Ok(AllergyEntry {
             code: r.try_get(0)?,
             display: r.try_get(1)?,
+            implies: Vec::new(),
             // The table's CHECK allows only the three names; anything else is treated
             // as the least informative one, never as "low".
             criticality: AllergyCriticality::parse(&criticality)
@@ -97,12 +98,52 @@ async fn allergies_of(db: &crate::db::Db, nhs: &str) -> Result<AllergyInputs, sq
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let mut list = list;
+    if let Some((version, _)) = crate::catalogue::current(db).await? {
+        for a in &mut list {
+            a.implies = product_substances(db, version, &a.code).await?;
+        }
+    }
     Ok(match (status.as_deref(), list.is_empty()) {
         (_, false) => AllergyInputs::Recorded(list),
         (None, true) => AllergyInputs::NotRecorded,
         (Some("none_known"), true) => AllergyInputs::NoneKnown,
         (Some(_), true) => AllergyInputs::Recorded(Vec::new()),
     })
+}
+
+/// When `code` is a VMP or an AMP of catalogue `version`: what the product is made of (its
+/// VMP's active ingredients and its VTM), so an allergy recorded against one product
+/// catches every other product of the same substances. Empty for any other code.
+async fn product_substances(
+    db: &crate::db::Db,
+    version: i64,
+    code: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let vmp = sqlx::query(
+        "SELECT v.vpid, v.vtmid FROM dmd_vmp v WHERE v.version = $1 AND (v.vpid = $2 OR v.vpid = (SELECT a.vpid FROM dmd_amp a WHERE a.version = $1 AND a.apid = $2))",
+    )
+    .bind(version)
+    .bind(code)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(vmp) = vmp else {
+        return Ok(Vec::new());
+    };
+    let vpid: String = vmp.try_get(0)?;
+    let mut out: Vec<String> =
+        sqlx::query("SELECT isid FROM dmd_vpi WHERE version = $1 AND vpid = $2 ORDER BY isid")
+            .bind(version)
+            .bind(&vpid)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+    if let Some(vtm) = vmp.try_get::<Option<String>, _>(1)? {
+        out.push(vtm);
+    }
+    Ok(out)
 }
 
 async fn count<'q>(

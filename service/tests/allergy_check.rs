@@ -275,6 +275,41 @@ async fn scenario(tdb: common::TestDb) {
     )
     .await;
     assert!(!codes(&v).contains(&"allergy".to_owned()), "{v}");
+
+    // An allergy recorded against a product (the 250 mg capsule's VMP) is to what it is
+    // made of: the 500 mg capsule, another product of the same ingredient, is stopped.
+    let p = &d.patients[4];
+    let adt = format!(
+        "MSH|^~\\&|PAS|RXX|BEDSIDE|RXX|20261201100000||ADT^A08^ADT_A01|ALG-2|P|2.5|||||GBR|UNICODE UTF-8\rEVN|A08|20261201100000\rPID|||{}^^^{NHS_DOMAIN}^NH||{}^{}||{}|{}\rAL1|1|DA|900001121000001100^Amoxicillin 250mg capsules^DMD|SV|Anaphylaxis\r",
+        p.nhs_number,
+        p.family,
+        p.given,
+        p.date_of_birth.replace('-', ""),
+        if p.sex == "2" { "F" } else { "M" },
+    );
+    let ops = bedside::import_hl7::parse(adt.as_bytes(), bedside_patient::TestData::Allow, &domain)
+        .unwrap();
+    bedside::import_hl7::apply(&db, &ops, "test").await.unwrap();
+    let v = verify(
+        &app,
+        &request(&d, 4, &pack(&amox_gtin, "AM2812", "ALG9"), 1.0),
+    )
+    .await;
+    assert_eq!(codes(&v)[0], "allergy", "{v}");
+    assert!(
+        v["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("allergic to amoxicillin (high criticality)"),
+        "{v}"
+    );
+    // Paracetamol is not stopped by it.
+    let v = verify(
+        &app,
+        &request(&d, 4, &d.medicines[0].packs[0].scan.clone(), 2.0),
+    )
+    .await;
+    assert!(!codes(&v).contains(&"allergy".to_owned()), "{v}");
     app.stop().await;
 }
 

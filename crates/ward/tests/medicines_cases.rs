@@ -174,12 +174,14 @@ fn allergic_to(code: &str, criticality: AllergyCriticality, active: bool) -> All
         AllergyEntry {
             code: "VTM-PENICILLIN".into(),
             display: Some("Penicillin".into()),
+            implies: Vec::new(),
             criticality: AllergyCriticality::High,
             active: true,
         },
         AllergyEntry {
             code: code.into(),
             display: Some("as recorded".into()),
+            implies: Vec::new(),
             criticality,
             active,
         },
@@ -636,6 +638,19 @@ fn table() -> Vec<Case> {
             codes: &[Allergy],
         },
         Case {
+            name: "an active allergy recorded against another product of the same ingredient",
+            change: |d| {
+                d.inputs.allergies = AllergyInputs::Recorded(vec![AllergyEntry {
+                    code: "VMP-PARA-1G-INFUSION".into(),
+                    display: Some("Paracetamol 1g/100ml solution for infusion".into()),
+                    implies: vec!["ING-PARA".into(), "VTM-PARA".into()],
+                    criticality: AllergyCriticality::High,
+                    active: true,
+                }])
+            },
+            codes: &[Allergy],
+        },
+        Case {
             name: "an active allergy recorded against the product's VMP",
             change: |d| {
                 d.inputs.allergies = allergic_to("VMP-PARA-500", AllergyCriticality::High, true)
@@ -978,12 +993,14 @@ fn an_allergy_is_said_in_plain_words_and_not_recorded_is_answered_by_asking() {
         AllergyEntry {
             code: "VTM-PARA".into(),
             display: None,
+            implies: Vec::new(),
             criticality: AllergyCriticality::Low,
             active: true,
         },
         AllergyEntry {
             code: "ING-PARA".into(),
             display: None,
+            implies: Vec::new(),
             criticality: AllergyCriticality::Low,
             active: true,
         },

@@ -303,6 +303,10 @@ pub struct AllergyEntry {
     pub code: String,
     /// The substance's name as recorded.
     pub display: Option<String>,
+    /// When `code` names a product (a dm+d VMP or AMP) rather than a substance: what the
+    /// product is made of, by dm+d id (its VMP's active ingredients and its VTM). Any
+    /// other product of those is then caught too, not only the one recorded.
+    pub implies: Vec<String>,
     /// How serious a reaction could be.
     pub criticality: AllergyCriticality,
     /// Clinically active; an inactive or resolved allergy never blocks.
@@ -774,21 +778,31 @@ fn allergy_problems(allergies: &AllergyInputs, product: &Product) -> Vec<Problem
             .as_deref()
             .map(|id| (id, product.vmp_name.as_str())),
     ];
-    let named = product
+    let named: Vec<(&str, &str)> = product
         .substances
         .iter()
         .map(|s| (s.id.as_str(), s.name.as_str()))
-        .chain(whole.into_iter().flatten());
-    for (id, name) in named {
-        for a in list.iter().filter(|a| a.active && a.code == id) {
-            let message = format!(
-                "Allergy: this patient is allergic to {} ({}). Do not give; ask the prescriber.",
-                substance_words(name),
-                criticality_words(a.criticality)
-            );
-            if !out.iter().any(|p| p.message == message) {
-                out.push(Problem::new(ProblemCode::Allergy, message));
-            }
+        .chain(whole.into_iter().flatten())
+        .collect();
+    // One problem per allergy, naming what of the product it is to: the moiety (VTM) when
+    // it matches, else the first ingredient, excipient or the product itself.
+    for a in list.iter().filter(|a| a.active) {
+        let hits = |id: &str| a.code == id || a.implies.iter().any(|x| x == id);
+        let vtm = product
+            .vtm_id
+            .as_deref()
+            .filter(|v| hits(v))
+            .and_then(|v| named.iter().find(|(id, _)| id == &v));
+        let Some((_, name)) = vtm.or_else(|| named.iter().find(|(id, _)| hits(id))) else {
+            continue;
+        };
+        let message = format!(
+            "Allergy: this patient is allergic to {} ({}). Do not give; ask the prescriber.",
+            substance_words(name),
+            criticality_words(a.criticality)
+        );
+        if !out.iter().any(|p| p.message == message) {
+            out.push(Problem::new(ProblemCode::Allergy, message));
         }
     }
     out
