@@ -790,19 +790,33 @@ if (PHASE === 'tampered') {
     assert.equal(await page.$$eval('#allergies .chart-notice--wait svg', (n) => n.length), 1, 'an amber notice with its triangle');
     await axe(page, 'medicines page, chart with no allergy statement');
 
-    // An order on hold (the demo has none: the chart answer is altered in flight).
-    await page.route('**/v1/patients/*/medications', async (route) => {
-      const resp = await route.fetch();
-      const body = await resp.json();
-      for (const o of body.orders) if (o.id === 'EPMA:ORD-0004') o.status = 'on-hold';
-      await route.fulfill({ response: resp, json: body });
+    // An order on hold: the EPMA states one for John over FHIR (the demo has none), and
+    // cancels it afterwards (a cancelled order leaves the chart).
+    const holdOrder = (status) => fetch(`${BASE}/fhir/MedicationRequest/ui-hold`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token('integrator')}`, 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({
+        resourceType: 'MedicationRequest', id: 'ui-hold', status, intent: 'order',
+        medicationCodeableConcept: { coding: [{ system: 'https://dmd.nhs.uk', code: '900001311000001100',
+          display: 'Enoxaparin sodium 40mg/0.4ml solution for injection pre-filled syringes' }] },
+        subject: { identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: john.nhs_number } },
+        authoredOn: '2026-01-01T09:00:00+00:00',
+        dosageInstruction: [{
+          timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', timeOfDay: ['18:00:00'] } },
+          route: { coding: [{ system: 'http://snomed.info/sct', code: '34206005', display: 'Subcutaneous route' }] },
+          doseAndRate: [{ doseQuantity: { value: 40, unit: 'milligram', system: 'http://unitsofmeasure.org', code: 'mg' } }],
+        }],
+      }),
     });
+    const held = await holdOrder('on-hold');
+    assert.ok(held.status === 201 || held.status === 200, `PUT on-hold order: ${held.status} ${await held.text()}`);
     await wedge(page, john.wristband_scan);
-    await page.waitForSelector('tr[data-order="EPMA:ORD-0004"].order--hold');
-    assert.equal(await page.textContent('tr[data-order="EPMA:ORD-0004"] .order__status'), 'ON HOLD — do not give');
+    await page.waitForSelector('tr[data-order="fhir:ui-hold"].order--hold');
+    assert.equal(await page.textContent('tr[data-order="fhir:ui-hold"] .order__status'), 'ON HOLD — do not give');
     assert.equal(await page.textContent('tr[data-order="EPMA:ORD-0002"] .order__status'), 'Active');
     await axe(page, 'medicines page, chart with an order on hold');
-    await page.unroute('**/v1/patients/*/medications');
+    const cancelled = await holdOrder('cancelled');
+    assert.equal(cancelled.status, 200, `PUT cancelled: ${await cancelled.text()}`);
     await page.setViewportSize({ width: 320, height: 700 });
     await fits(page, 320, 'medicines page at 320 px, chart');
     await page.setViewportSize({ width: 1280, height: 900 });
