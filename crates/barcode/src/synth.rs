@@ -327,8 +327,26 @@ fn invert3(m: [f64; 9]) -> [f64; 9] {
 /// assert_eq!(img.pixels().len(), 640 * 480);
 /// ```
 pub fn render_scene(matrix: &ModuleMatrix, damage: Damage, seed: u64) -> GrayImage {
-    const W: usize = 640;
-    const H: usize = 480;
+    render_scene_sized(matrix, damage, seed, 640, 480)
+}
+
+/// [`render_scene`] into a frame of any size (at least 400×400 for the
+/// symbol to fit: the scene is laid out round the centre as at 640×480;
+/// 640×480 gives exactly [`render_scene`]'s image).
+///
+/// ```
+/// use bedside_barcode::{ModuleMatrix, synth::{render_scene_sized, Damage}};
+/// let img = render_scene_sized(&ModuleMatrix::new(10, 10), Damage::Clean, 3, 1280, 720);
+/// assert_eq!((img.width(), img.height()), (1280, 720));
+/// ```
+pub fn render_scene_sized(
+    matrix: &ModuleMatrix,
+    damage: Damage,
+    seed: u64,
+    width: usize,
+    height: usize,
+) -> GrayImage {
+    let (fw, fh) = (width.max(400), height.max(400));
     let mut r = Rng::new(seed.wrapping_mul(31).wrapping_add(damage as u64));
     let q = 2.0; // quiet zone drawn as paper, in modules
     let (mw, mh) = (
@@ -348,8 +366,8 @@ pub fn render_scene(matrix: &ModuleMatrix, damage: Damage, seed: u64) -> GrayIma
         _ => r.range(-0.15, 0.15),
     };
     let (cx, cy) = (
-        W as f64 / 2.0 + r.range(-60.0, 60.0),
-        H as f64 / 2.0 + r.range(-40.0, 40.0),
+        fw as f64 / 2.0 + r.range(-60.0, 60.0),
+        fh as f64 / 2.0 + r.range(-40.0, 40.0),
     );
     let (sw, sh) = (mw * module_px, mh * module_px);
     let (ca, sa) = (angle.cos(), angle.sin());
@@ -416,9 +434,9 @@ pub fn render_scene(matrix: &ModuleMatrix, damage: Damage, seed: u64) -> GrayIma
             0.0
         })
     };
-    let mut img = vec![0f64; W * H];
-    for y in 0..H {
-        for x in 0..W {
+    let mut img = vec![0f64; fw * fh];
+    for y in 0..fh {
+        for x in 0..fw {
             let mut acc = 0.0;
             let mut inside = 0;
             for (ox, oy) in [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)] {
@@ -434,7 +452,7 @@ pub fn render_scene(matrix: &ModuleMatrix, damage: Damage, seed: u64) -> GrayIma
                 let ux = ((x as f64 - cx) * ca + (y as f64 - cy) * sa) / radius;
                 v *= 0.55 + 0.45 * (1.0 - ux * ux).max(0.0).sqrt();
             }
-            img[y * W + x] = v;
+            img[y * fw + x] = v;
         }
     }
     match damage {
@@ -444,10 +462,10 @@ pub fn render_scene(matrix: &ModuleMatrix, damage: Damage, seed: u64) -> GrayIma
             let side = (frac * sw * sh).sqrt();
             let (ox, oy) = (cx + r.range(-0.3, 0.3) * sw, cy + r.range(-0.3, 0.3) * sh);
             let shade = if r.below(2) == 0 { paper } else { ink + 30.0 };
-            for y in 0..H {
-                for x in 0..W {
+            for y in 0..fh {
+                for x in 0..fw {
                     if (x as f64 - ox).abs() < side / 2.0 && (y as f64 - oy).abs() < side / 2.0 {
-                        img[y * W + x] = shade;
+                        img[y * fw + x] = shade;
                     }
                 }
             }
@@ -459,8 +477,8 @@ pub fn render_scene(matrix: &ModuleMatrix, damage: Damage, seed: u64) -> GrayIma
                 let off = r.range(0.5, 1.6) * module_px;
                 let side = r.below(2) == 0;
                 let thick = r.range(1.0, 2.5) * module_px;
-                for y in 0..H {
-                    for x in 0..W {
+                for y in 0..fh {
+                    for x in 0..fw {
                         let (dx, dy) = (x as f64 - cx, y as f64 - cy);
                         let (ux, uy) = (dx * ca + dy * sa, -dx * sa + dy * ca);
                         let edge = if horizontal {
@@ -472,7 +490,7 @@ pub fn render_scene(matrix: &ModuleMatrix, damage: Damage, seed: u64) -> GrayIma
                         let along = if horizontal { ux } else { uy };
                         let d = if side { d } else { -d };
                         if d > edge && d < edge + thick && along.abs() < r_clutter_len(sw, sh) {
-                            img[y * W + x] = ink;
+                            img[y * fw + x] = ink;
                         }
                     }
                 }
@@ -486,21 +504,21 @@ pub fn render_scene(matrix: &ModuleMatrix, damage: Damage, seed: u64) -> GrayIma
         } else {
             0.3 * module_px
         };
-        img = gaussian(&img, W, H, sigma);
+        img = gaussian(&img, fw, fh, sigma);
     }
     if damage == Damage::UnevenLight {
         let (gx, gy) = (r.range(-1.0, 1.0), r.range(-1.0, 1.0));
         let (hx, hy) = (cx + r.range(-0.3, 0.3) * sw, cy + r.range(-0.3, 0.3) * sh);
         let hr = r.range(0.15, 0.3) * sw;
         let strength = r.range(80.0, 160.0);
-        for y in 0..H {
-            for x in 0..W {
+        for y in 0..fh {
+            for x in 0..fw {
                 let g = 1.0
                     + 0.45
-                        * (gx * (x as f64 - cx) / W as f64 + gy * (y as f64 - cy) / H as f64)
+                        * (gx * (x as f64 - cx) / fw as f64 + gy * (y as f64 - cy) / fh as f64)
                         * 2.0;
                 let d2 = ((x as f64 - hx).powi(2) + (y as f64 - hy).powi(2)) / (hr * hr);
-                let i = &mut img[y * W + x];
+                let i = &mut img[y * fw + x];
                 *i = *i * g.clamp(0.25, 1.6) + strength * (-d2).exp();
             }
         }
@@ -524,7 +542,7 @@ pub fn render_scene(matrix: &ModuleMatrix, damage: Damage, seed: u64) -> GrayIma
             *p = 255 - *p;
         }
     }
-    GrayImage::from_parts(W, H, px)
+    GrayImage::from_parts(fw, fh, px)
 }
 
 fn r_clutter_len(sw: f64, sh: f64) -> f64 {
@@ -560,4 +578,180 @@ fn gaussian(img: &[f64], w: usize, h: usize, sigma: f64) -> Vec<f64> {
         }
     }
     out
+}
+
+/// Frames with no symbol in them, for the reader's gate.
+///
+/// ```
+/// assert_eq!(bedside_barcode::synth::Background::ALL.len(), 6);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Background {
+    /// One grey level.
+    Uniform,
+    /// A grey level with sensor noise (σ 5–35).
+    Noise,
+    /// Lines of text-like glyphs (strokes, 8–14 px high).
+    Text,
+    /// Horizontal and vertical lines and rules, 1–8 px thick.
+    Lines,
+    /// A 1-D barcode (bars of 2–8 px), as on a pack next to no Data Matrix.
+    Barcode1D,
+    /// A QR-like pattern: three nested-square finders and random modules.
+    QrLike,
+}
+
+impl Background {
+    /// Every kind, in report order.
+    pub const ALL: [Background; 6] = [
+        Background::Uniform,
+        Background::Noise,
+        Background::Text,
+        Background::Lines,
+        Background::Barcode1D,
+        Background::QrLike,
+    ];
+
+    /// A short name for reports.
+    ///
+    /// ```
+    /// assert_eq!(bedside_barcode::synth::Background::Barcode1D.name(), "1d-barcode");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            Background::Uniform => "blank",
+            Background::Noise => "noise-only",
+            Background::Text => "text",
+            Background::Lines => "lines",
+            Background::Barcode1D => "1d-barcode",
+            Background::QrLike => "qr-like",
+        }
+    }
+}
+
+/// A frame with no Data Matrix in it; the same (`kind`, `seed`, size)
+/// always gives the same image.
+///
+/// ```
+/// use bedside_barcode::synth::{render_background, Background};
+/// let img = render_background(Background::Text, 1, 640, 480);
+/// assert_eq!(img.pixels().len(), 640 * 480);
+/// ```
+pub fn render_background(kind: Background, seed: u64, width: usize, height: usize) -> GrayImage {
+    let (w, h) = (width.max(16), height.max(16));
+    let mut r = Rng::new(seed.wrapping_mul(977).wrapping_add(kind as u64 + 101));
+    let paper = r.range(150.0, 235.0);
+    let ink = r.range(15.0, 60.0);
+    let mut img = vec![paper; w * h];
+    let fill = |img: &mut Vec<f64>, x0: f64, y0: f64, x1: f64, y1: f64, v: f64| {
+        let (xa, xb) = (x0.max(0.0) as usize, (x1.max(0.0) as usize).min(w));
+        let (ya, yb) = (y0.max(0.0) as usize, (y1.max(0.0) as usize).min(h));
+        for y in ya..yb {
+            for p in &mut img[y * w + xa.min(xb)..y * w + xb] {
+                *p = v;
+            }
+        }
+    };
+    match kind {
+        Background::Uniform => {}
+        Background::Noise => {
+            let sd = r.range(5.0, 35.0);
+            for v in &mut img {
+                *v += sd * r.normal();
+            }
+        }
+        Background::Text => {
+            let lines = 3 + r.below(6);
+            let size = r.range(8.0, 14.0);
+            let stroke = (size / 6.0).max(1.0);
+            let mut y = r.range(10.0, 60.0);
+            for _ in 0..lines {
+                let mut x = r.range(10.0, 80.0);
+                let end = x + r.range(150.0, w as f64 - 100.0);
+                while x < end {
+                    let cw = size * r.range(0.5, 0.8);
+                    if r.below(6) == 0 {
+                        x += cw; // a space
+                        continue;
+                    }
+                    // A glyph: one to three strokes, vertical and horizontal.
+                    for _ in 0..1 + r.below(3) {
+                        if r.below(2) == 0 {
+                            let sx = x + r.range(0.0, cw - stroke);
+                            fill(&mut img, sx, y, sx + stroke, y + size, ink);
+                        } else {
+                            let sy = y + r.range(0.0, size - stroke);
+                            fill(&mut img, x, sy, x + cw, sy + stroke, ink);
+                        }
+                    }
+                    x += cw + stroke;
+                }
+                y += size * r.range(1.8, 3.0);
+                if y + size >= h as f64 {
+                    break;
+                }
+            }
+        }
+        Background::Lines => {
+            for _ in 0..4 + r.below(8) {
+                let thick = r.range(1.0, 8.0);
+                let (a, b) = (r.range(0.0, 1.0), r.range(0.0, 1.0));
+                let (lo, hi) = (a.min(b), a.max(b));
+                if r.below(2) == 0 {
+                    let y = r.range(0.0, h as f64);
+                    fill(&mut img, lo * w as f64, y, hi * w as f64, y + thick, ink);
+                } else {
+                    let x = r.range(0.0, w as f64);
+                    fill(&mut img, x, lo * h as f64, x + thick, hi * h as f64, ink);
+                }
+            }
+        }
+        Background::Barcode1D => {
+            let module = r.range(2.0, 4.0);
+            let bar_h = r.range(40.0, 120.0).min(h as f64 / 2.0);
+            let mut x = r.range(20.0, w as f64 / 4.0);
+            let y = r.range(10.0, h as f64 - bar_h - 10.0);
+            let end = (x + r.range(150.0, 400.0)).min(w as f64 - 20.0);
+            let mut dark = true;
+            while x < end {
+                let width = module * (1 + r.below(4)) as f64;
+                if dark {
+                    fill(&mut img, x, y, x + width, y + bar_h, ink);
+                }
+                dark = !dark;
+                x += width;
+            }
+        }
+        Background::QrLike => {
+            let module = r.range(2.0, 5.0);
+            let n = 25.0;
+            let (ox, oy) = (
+                r.range(10.0, (w as f64 - n * module - 10.0).max(11.0)),
+                r.range(10.0, (h as f64 - n * module - 10.0).max(11.0)),
+            );
+            for my in 0..25 {
+                for mx in 0..25 {
+                    let finder = |fx: usize, fy: usize| {
+                        let (dx, dy) = (mx as isize - fx as isize, my as isize - fy as isize);
+                        let d = dx.abs().max(dy.abs());
+                        (d <= 3).then_some(d != 2)
+                    };
+                    let dark = finder(3, 3)
+                        .or_else(|| finder(21, 3))
+                        .or_else(|| finder(3, 21))
+                        .unwrap_or_else(|| r.below(2) == 0);
+                    if dark {
+                        let (x, y) = (ox + mx as f64 * module, oy + my as f64 * module);
+                        fill(&mut img, x, y, x + module, y + module, ink);
+                    }
+                }
+            }
+        }
+    }
+    let px = img
+        .iter()
+        .map(|v| v.round().clamp(0.0, 255.0) as u8)
+        .collect();
+    GrayImage::from_parts(w, h, px)
 }
