@@ -30,7 +30,7 @@ const MIN_EDGES: u16 = 3;
 /// The edge threshold never drops below this (faint print: 18 grey levels).
 const FLOOR: u16 = 10;
 /// Edge threshold = this × the median two-pixel difference (noise).
-const NOISE_FACTOR: u16 = 3;
+const NOISE_FACTOR: u16 = 4;
 
 /// Why the gate turned a frame away.
 ///
@@ -124,7 +124,10 @@ pub fn gate(img: &GrayImage) -> Gate {
     let mut ex = vec![0u16; cw * ch];
     let mut ey = vec![0u16; cw * ch];
     let count = |a: &[u8], b: &[u8]| -> u16 {
-        a.iter().zip(b).map(|(a, b)| u16::from(a.abs_diff(*b) > t)).sum()
+        a.iter()
+            .zip(b)
+            .map(|(a, b)| u16::from(a.abs_diff(*b) > t))
+            .sum()
     };
     for y in (0..ch * CELL).step_by(2) {
         let row = &px[y * w..y * w + w];
