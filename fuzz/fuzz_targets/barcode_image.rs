@@ -1,6 +1,7 @@
 //! Fuzzes the barcode image reader of `bedside-barcode`: arbitrary bytes as a
 //! PNG/JPEG file (`GrayImage::decode`), and the same bytes as a raw greyscale
-//! frame, through `Reader::read`.
+//! frame, through `Reader::read` (whose first step is the cheap gate) and
+//! through `reader::gate` directly.
 //!
 //! Asserts: no panic (rxing's own panics are contained and only counted); a
 //! `Gs1Symbol` has a GS1 AIM identifier and its message renders back to the
@@ -9,7 +10,7 @@
 
 use std::time::Duration;
 
-use bedside_barcode::reader::{GrayImage, Reader, ReaderOptions};
+use bedside_barcode::reader::{GrayImage, NoSymbol, Reader, ReaderOptions, gate};
 use libfuzzer_sys::fuzz_target;
 
 fn check(out: &bedside_barcode::reader::Decoded) {
@@ -49,7 +50,16 @@ fuzz_target!(|data: &[u8]| {
         let h = rest.len() / w;
         if h > 0 {
             if let Ok(img) = GrayImage::from_raw(w, h, rest[..w * h].to_vec()) {
-                check(&reader.read(&img));
+                // The gate on any frame shape: no panic, and a frame it calls
+                // flat has no edge cell.
+                let g = gate(&img);
+                if g.verdict(true, true) == Some(NoSymbol::Flat) {
+                    assert_eq!(g.edge_cells, 0);
+                }
+                let out = reader.read(&img);
+                // A frame the gate turned away yields nothing.
+                assert!(out.no_symbol.is_none() || out.symbols.is_empty());
+                check(&out);
             }
         }
     }

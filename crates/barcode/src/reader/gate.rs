@@ -15,7 +15,9 @@
 //!   3×3 block (or across y, bars lying down). A single line, however long,
 //!   has edges only along its two sides, two cell rows at most.
 //!
-//! The gate only ever says "no symbol" (and the reader then returns at once);
+//! The reader asks the gate once the cascade's first step (block threshold,
+//! quick scan) has found nothing, so a frame read at once never pays for it.
+//! The gate only ever says "no symbol" (and the reader then stops);
 //! a frame it passes gets the full cascade, unchanged. Its thresholds were
 //! set on the `decode_rate` benchmark and other generator seeds so that no
 //! frame the cascade reads is turned away (tests/gate.rs holds it to that).

@@ -174,6 +174,7 @@ struct Worker {
 struct Job {
     image: GrayImage,
     opts: ReaderOptions,
+    gate: bool,
     deadline: Instant,
     cancel: Arc<AtomicBool>,
 }
@@ -181,6 +182,8 @@ struct Job {
 enum Msg {
     Found(Box<Symbol>),
     Panics(usize),
+    /// The gate turned the frame away after the first step.
+    NoSymbol(NoSymbol),
     /// The cascade ended (cut short by the budget if `true`); the image
     /// buffer comes back for the next call.
     Done(GrayImage, bool),
@@ -196,8 +199,14 @@ fn spawn_worker() -> Option<Worker> {
             // the job sender.
             while let Ok(job) = job_rx.recv() {
                 let mut sink = |m: Msg| result_tx.send(m).is_ok();
-                let cut_short =
-                    run_cascade(&job.image, &job.opts, job.deadline, &job.cancel, &mut sink);
+                let cut_short = run_cascade(
+                    &job.image,
+                    &job.opts,
+                    job.gate,
+                    job.deadline,
+                    &job.cancel,
+                    &mut sink,
+                );
                 if result_tx.send(Msg::Done(job.image, cut_short)).is_err() {
                     break;
                 }
@@ -272,14 +281,6 @@ impl Reader {
     /// assert_eq!(out.gs1_symbols().next().unwrap().message().get_str("254"), Some("WARD7"));
     /// ```
     pub fn read(&self, image: &GrayImage) -> Decoded {
-        if self.gate
-            && let Some(reason) = gate(image).verdict(self.opts.datamatrix, self.opts.code128)
-        {
-            return Decoded {
-                no_symbol: Some(reason),
-                ..Decoded::default()
-            };
-        }
         let deadline = Instant::now() + self.opts.budget;
         let cancel = Arc::new(AtomicBool::new(false));
         let mut out = Decoded::default();
@@ -299,6 +300,7 @@ impl Reader {
             let job = Job {
                 image: img,
                 opts: self.opts,
+                gate: self.gate,
                 deadline,
                 cancel: Arc::clone(&cancel),
             };
@@ -315,7 +317,7 @@ impl Reader {
                 local.push(m);
                 true
             };
-            out.timed_out = run_cascade(image, &self.opts, deadline, &cancel, &mut sink);
+            out.timed_out = run_cascade(image, &self.opts, self.gate, deadline, &cancel, &mut sink);
             for m in local {
                 absorb(&mut out, m);
             }
@@ -363,6 +365,7 @@ fn absorb(out: &mut Decoded, m: Msg) {
     match m {
         Msg::Found(s) => out.symbols.push(*s),
         Msg::Panics(n) => out.contained_panics += n,
+        Msg::NoSymbol(r) => out.no_symbol = Some(r),
         Msg::Done(_, cut_short) => out.timed_out |= cut_short,
     }
 }
@@ -578,6 +581,7 @@ fn from_bitmatrix(m: &BitMatrix) -> Bits {
 fn run_cascade(
     img: &GrayImage,
     opts: &ReaderOptions,
+    gated: bool,
     deadline: Instant,
     cancel: &AtomicBool,
     sink: &mut dyn FnMut(Msg) -> bool,
@@ -587,7 +591,18 @@ fn run_cascade(
     // The previous step's binarization of the unmasked image, reused when the
     // next step only reads it the other way round.
     let mut previous: Option<(Pass, Binary)> = None;
-    for step in STEPS {
+    for (k, step) in STEPS.into_iter().enumerate() {
+        // The gate runs once the first step (the cheapest, and the one that
+        // reads most frames) has found nothing: a frame read at once never
+        // pays for it, a frame with nothing to read stops here.
+        if k == 1
+            && gated
+            && seen.is_empty()
+            && let Some(reason) = gate(img).verdict(opts.datamatrix, opts.code128)
+        {
+            sink(Msg::NoSymbol(reason));
+            return false;
+        }
         let mut current = None::<GrayImage>;
         let mut any_new = false;
         // In exhaustive mode, a pass that found symbols is run again with
