@@ -74,6 +74,53 @@ impl Default for EprSettings {
     }
 }
 
+/// Browser sessions ([`crate::sessions`]): every key is optional.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionSettings {
+    /// A session's absolute lifetime, hours (default 12: a shift; 1 to 24).
+    pub absolute_hours: u32,
+    /// Sign-out after this many minutes without a request (default 10; 1 to 60).
+    pub idle_minutes: u32,
+    /// A hand-over ends after this many seconds without a request (default 120; 10 to 600).
+    pub handover_idle_seconds: u32,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        SessionSettings {
+            absolute_hours: 12,
+            idle_minutes: 10,
+            handover_idle_seconds: 120,
+        }
+    }
+}
+
+impl SessionSettings {
+    /// Checks the ranges.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] naming the key.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !(1..=24).contains(&self.absolute_hours) {
+            return Err(ConfigError::Invalid(
+                "sessions.absolute_hours must be 1 to 24".into(),
+            ));
+        }
+        if !(1..=60).contains(&self.idle_minutes) {
+            return Err(ConfigError::Invalid(
+                "sessions.idle_minutes must be 1 to 60".into(),
+            ));
+        }
+        if !(10..=600).contains(&self.handover_idle_seconds) {
+            return Err(ConfigError::Invalid(
+                "sessions.handover_idle_seconds must be 10 to 600".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
@@ -124,6 +171,8 @@ pub struct Config {
     pub epr_mllp: Option<String>,
     /// Header fields and timing of the messages to the EPR.
     pub epr: EprSettings,
+    /// Browser sessions: lifetime, idle sign-out, hand-over.
+    pub sessions: SessionSettings,
 }
 
 impl Default for Config {
@@ -149,6 +198,7 @@ impl Default for Config {
             printers: std::collections::BTreeMap::new(),
             epr_mllp: None,
             epr: EprSettings::default(),
+            sessions: SessionSettings::default(),
         }
     }
 }
@@ -252,6 +302,7 @@ impl Config {
         if self.pool_size == 0 {
             return Err(ConfigError::Invalid("pool_size must be > 0".into()));
         }
+        self.sessions.validate()?;
         if let Some(p) = &self.pix {
             let domain = bedside_pix::domain::Domain::parse(&self.mrn_domain)
                 .map_err(|e| ConfigError::Invalid(format!("mrn_domain: {e}")))?;

@@ -140,6 +140,7 @@ const MIGRATIONS: &[Step] = &[
         "orders: 24-hour maximum by amount",
         "0014_order_amount_cap.sql"
     ),
+    both!(15, "users and sessions", "0015_users_and_sessions.sql"),
 ];
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.

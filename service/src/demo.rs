@@ -768,6 +768,58 @@ pub enum SeedError {
     Register(&'static str, String),
 }
 
+/// A demo user, signed in by name on the sign-in page when demo data is on and no OpenID
+/// Connect provider is configured (`POST /auth/demo`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoUser {
+    /// Their user id.
+    pub user: &'static str,
+    /// Their name.
+    pub display_name: &'static str,
+    /// Their role.
+    pub role: bedside_ward::access::Role,
+    /// The demo badge linked to them at their first sign-in (the staff register's), if any.
+    pub badge: Option<&'static str>,
+}
+
+/// The demo's users: the three registered staff of [`DEMO_STAFF_CSV`] with their badges,
+/// and an admissions clerk and an administrator without badges.
+pub const DEMO_USERS: &[DemoUser] = {
+    use bedside_ward::access::Role;
+    &[
+        DemoUser {
+            user: "demo:ada",
+            display_name: "Ada Okafor",
+            role: Role::Nurse,
+            badge: Some("952000000000000019"),
+        },
+        DemoUser {
+            user: "demo:ben",
+            display_name: "Ben Carter",
+            role: Role::Nurse,
+            badge: Some("952000000000000026"),
+        },
+        DemoUser {
+            user: "demo:chloe",
+            display_name: "Chloe Davies",
+            role: Role::Pharmacist,
+            badge: Some("952000000000000033"),
+        },
+        DemoUser {
+            user: "demo:dev",
+            display_name: "Dev Patel",
+            role: Role::Admissions,
+            badge: None,
+        },
+        DemoUser {
+            user: "demo:erin",
+            display_name: "Erin Shaw",
+            role: Role::Admin,
+            badge: None,
+        },
+    ]
+};
+
 /// The demo staff register as `bedside import staff` reads it: the registered badges of
 /// [`data`] (the unregistered one is left out, so it stays `unknown_staff`).
 pub const DEMO_STAFF_CSV: &str = include_str!("../../examples/data/demo-staff.csv");

@@ -23,6 +23,9 @@
 //! - [`demo`]: the demo data set (patients, bands, staff, medicines, tokens) and seeding;
 //! - [`server`]: router, authentication, problem details, metrics, OpenAPI;
 //! - [`tokens`]: API token management (create, list, revoke);
+//! - [`sessions`]: browser sessions of signed-in people (cookie, CSRF token, idle and
+//!   absolute ends, hand-over);
+//! - [`users`]: the people who sign in: linked badges, hand-over PINs, the hand-over;
 //! - [`sqlite_direct`]: synchronous SQLite connections for the identify hot path;
 //! - [`crypto`], [`clock`]: SHA-256 helpers, token secrets, and time.
 #![forbid(unsafe_code)]
@@ -52,6 +55,8 @@ pub mod outbox;
 pub mod patients;
 pub mod recalls;
 pub mod server;
+pub mod sessions;
 pub mod sqlite_direct;
 pub mod staff;
 pub mod tokens;
+pub mod users;

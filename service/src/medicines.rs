@@ -156,7 +156,8 @@ async fn count<'q>(
 /// Reads from the store everything the scans call for, as [`CheckInputs`] for
 /// [`check`]. The only place the check's SQL lives. The staff and locations registers are
 /// read here on every check, never cached: a badge or place deactivated on any instance
-/// counts as unknown at once. `token_badge` is the badge the caller's token is tied to.
+/// counts as unknown at once. `acting` says whose badge the caller's token or session
+/// holds and how the second checker confirmed.
 ///
 /// # Errors
 /// Database failures.
@@ -165,7 +166,7 @@ pub async fn load(
     req: &AdministrationRequest,
     scans: &Scans,
     identification: crate::identify::Identification,
-    token_badge: Option<&str>,
+    acting: &Acting<'_>,
     now: i64,
 ) -> Result<CheckInputs, sqlx::Error> {
     let staff_known = |gsrn: String| async move {
@@ -183,7 +184,8 @@ pub async fn load(
         staff_known: false,
         checker_known: false,
         location_known: false,
-        token_badge: token_badge.map(str::to_owned),
+        token_badge: acting.badge.map(str::to_owned),
+        checker_confirmation: acting.checker,
         recall: None,
         product_recalled: None,
         serial_used: false,
@@ -301,8 +303,17 @@ pub async fn load(
     Ok(inputs)
 }
 
-/// Runs every check. `token_badge` is the staff badge the caller's token is tied to
-/// (`bedside token create --badge`), if any; `now` is the server clock.
+/// Who is asking for a check, as far as the check cares.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Acting<'a> {
+    /// The staff badge the caller holds: the token's (`bedside token create --badge`) or
+    /// the one the signed-in person linked; the giver's badge must be this one.
+    pub badge: Option<&'a str>,
+    /// How the second checker confirmed who they are.
+    pub checker: bedside_ward::medicines::CheckerConfirmation,
+}
+
+/// Runs every check for `acting`; `now` is the server clock.
 ///
 /// # Errors
 /// [`RequestError`] for unusable input (422), [`CheckError`] for database failures.
@@ -310,7 +321,7 @@ pub async fn evaluate(
     ident: &Identifier,
     req: &AdministrationRequest,
     open_record: Option<&bedside_patient::NhsNumber>,
-    token_badge: Option<&str>,
+    acting: &Acting<'_>,
     now: i64,
 ) -> Result<Result<Evaluation, RequestError>, CheckError> {
     let quantity_milli = match validate(req) {
@@ -319,7 +330,7 @@ pub async fn evaluate(
     };
     let identification = ident.identify(&req.patient_scan, open_record).await;
     let scans = read_scans(req, ident.gs_substitute.as_deref(), now);
-    let inputs = load(&ident.db, req, &scans, identification, token_badge, now).await?;
+    let inputs = load(&ident.db, req, &scans, identification, acting, now).await?;
     Ok(Ok(check(req, quantity_milli, &scans, &inputs, now)))
 }
 

@@ -87,6 +87,8 @@ pub struct TokenRow {
     pub expires_at: Option<i64>,
     /// The staff badge (GSRN) the token is tied to.
     pub staff_gsrn: Option<String>,
+    /// Its label.
+    pub label: String,
 }
 
 /// Reads one token's row for authentication.
@@ -95,7 +97,7 @@ pub struct TokenRow {
 /// Database errors.
 pub async fn row(db: &Db, id: &str) -> Result<Option<TokenRow>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT role, salt, secret_hash, revoked_at, expires_at, staff_gsrn FROM tokens WHERE id = $1",
+        "SELECT role, salt, secret_hash, revoked_at, expires_at, staff_gsrn, label FROM tokens WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
@@ -108,6 +110,7 @@ pub async fn row(db: &Db, id: &str) -> Result<Option<TokenRow>, sqlx::Error> {
         revoked_at: row.try_get(3)?,
         expires_at: row.try_get(4)?,
         staff_gsrn: row.try_get(5)?,
+        label: row.try_get(6)?,
     }))
 }
 

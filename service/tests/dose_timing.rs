@@ -51,7 +51,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-PRN", "RACE-A"),
         None,
-        None,
+        &bedside::medicines::Acting::default(),
         first,
     )
     .await
@@ -61,7 +61,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-PRN", "RACE-B"),
         None,
-        None,
+        &bedside::medicines::Acting::default(),
         second,
     )
     .await
@@ -83,7 +83,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-PRN", "RACE-B"),
         None,
-        None,
+        &bedside::medicines::Acting::default(),
         second,
     )
     .await
@@ -104,7 +104,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-REG", "REG-1"),
         None,
-        None,
+        &bedside::medicines::Acting::default(),
         at,
     )
     .await
@@ -116,7 +116,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-PRN", "PRN-2"),
         None,
-        None,
+        &bedside::medicines::Acting::default(),
         at + 30 * 60_000,
     )
     .await
@@ -144,7 +144,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-CLOSE", "CLOSE-1"),
         None,
-        None,
+        &bedside::medicines::Acting::default(),
         late,
     )
     .await
@@ -157,7 +157,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-CLOSE", "CLOSE-2"),
         None,
-        None,
+        &bedside::medicines::Acting::default(),
         early,
     )
     .await
@@ -194,7 +194,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-CLOSE2", "CLOSE2-1"),
         None,
-        None,
+        &bedside::medicines::Acting::default(),
         t("2026-06-04T07:59:00Z"),
     )
     .await
@@ -208,7 +208,7 @@ async fn across_doses(db: common::TestDb) {
         ident,
         &common::paracetamol_request("T-CLOSE2", "CLOSE2-2"),
         None,
-        None,
+        &bedside::medicines::Acting::default(),
         t("2026-06-04T09:00:00Z"),
     )
     .await

@@ -38,10 +38,16 @@ async fn give(
 ) -> (bedside::medicines::Evaluation, Result<i64, &'static str>) {
     let ident = &app.state.identifier;
     let req = common::paracetamol_request(order, serial);
-    let ev = evaluate(ident, &req, None, None, now)
-        .await
-        .unwrap()
-        .unwrap();
+    let ev = evaluate(
+        ident,
+        &req,
+        None,
+        &bedside::medicines::Acting::default(),
+        now,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let shown = ev.clone();
     let r = match record(ident, ev, None, "token:demo-nurse", now)
         .await

@@ -40,6 +40,7 @@ mod recalls;
 mod registers;
 mod scanner_cli;
 mod service_cli;
+mod sessions;
 mod sqlite_direct;
 mod tls;
 mod tokens;

@@ -12,9 +12,9 @@ use bedside_ward::identify::{
 };
 use bedside_ward::medicines::{
     AdministrationRequest, AllergyCriticality, AllergyEntry, AllergyInputs, CheckInputs,
-    Evaluation, GivenDose, MedicineLevel, Order, OrderKind, Orders, Outcome, OverrideReason,
-    PackScan, ProblemCode, Product, ProductSource, Recall, RecallClass, RecallNotice, RefusalCode,
-    Scans, Severity, Substance, check, may_record, validate,
+    CheckerConfirmation, Evaluation, GivenDose, MedicineLevel, Order, OrderKind, Orders, Outcome,
+    OverrideReason, PackScan, ProblemCode, Product, ProductSource, Recall, RecallClass,
+    RecallNotice, RefusalCode, Scans, Severity, Substance, check, may_record, validate,
 };
 use bedside_ward::time::{Date as Day, HOUR_MS, MINUTE_MS, parse_instant};
 
@@ -129,6 +129,7 @@ fn good() -> Dose {
             checker_known: true,
             location_known: true,
             token_badge: None,
+            checker_confirmation: CheckerConfirmation::NotAsked,
             recall: None,
             product_recalled: None,
             serial_used: false,
@@ -294,6 +295,46 @@ fn table() -> Vec<Case> {
                 d.scans.checker = Some(Some("9520000000000028".into()));
             },
             codes: &[StaffNotTokenHolder, CheckerSameAsGiver],
+        },
+        Case {
+            name: "a checker confirmed by PIN",
+            change: |d| {
+                d.scans.checker = Some(Some("9520000000000028".into()));
+                d.inputs.checker_confirmation = CheckerConfirmation::Confirmed;
+            },
+            codes: &[],
+        },
+        Case {
+            name: "a checker without the PIN a session asks for",
+            change: |d| {
+                d.scans.checker = Some(Some("9520000000000028".into()));
+                d.inputs.checker_confirmation = CheckerConfirmation::PinMissing;
+            },
+            codes: &[CheckerPinRequired],
+        },
+        Case {
+            name: "a checker's wrong PIN",
+            change: |d| {
+                d.scans.checker = Some(Some("9520000000000028".into()));
+                d.inputs.checker_confirmation = CheckerConfirmation::PinWrong;
+            },
+            codes: &[CheckerPinIncorrect],
+        },
+        Case {
+            name: "a checker's locked badge",
+            change: |d| {
+                d.scans.checker = Some(Some("9520000000000028".into()));
+                d.inputs.checker_confirmation = CheckerConfirmation::Locked;
+            },
+            codes: &[CheckerPinLocked],
+        },
+        Case {
+            name: "a checker who cannot confirm",
+            change: |d| {
+                d.scans.checker = Some(Some("9520000000000028".into()));
+                d.inputs.checker_confirmation = CheckerConfirmation::CannotConfirm;
+            },
+            codes: &[CheckerCannotConfirm],
         },
         Case {
             name: "an unknown location",

@@ -1,12 +1,14 @@
-//! Bearer-token authentication, roles, the per-token rate limit, and the per-client-IP
-//! limit on failed authentications that bounds token guessing.
+//! Authentication: bearer API tokens (machines) or a browser session's cookie (people,
+//! [`crate::sessions`]), with the CSRF defence for state-changing requests made with a
+//! session; roles; the per-token (per-person) rate limit; and the per-client-IP limit on
+//! failed authentications that bounds token guessing.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::{StatusCode, header, request::Parts};
+use axum::http::{HeaderMap, StatusCode, Uri, header, request::Parts};
 
 use super::AppState;
 use super::problem::Problem;
@@ -14,14 +16,24 @@ use crate::crypto::{ct_eq, split_token, token_hash};
 
 pub use bedside_ward::access::Role;
 
+/// Who made a request.
+#[derive(Debug, Clone)]
+pub enum Principal {
+    /// An API token (a machine, or a person's device): its id.
+    Token(String),
+    /// A person signed in through the browser ([`crate::sessions`]).
+    Session(Box<crate::sessions::Active>),
+}
+
 /// An authenticated caller.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    /// Token id (recorded in the audit trail as the actor).
-    pub token_id: String,
-    /// Role.
+    /// Who.
+    pub principal: Principal,
+    /// Role (in a hand-over, the role of the person who took over).
     pub role: Role,
-    /// The staff badge (GSRN) the token is tied to (`bedside token create --badge`).
+    /// The staff badge (GSRN) of the person acting: the token's (`bedside token create
+    /// --badge`), or the one the signed-in person linked (in a hand-over, theirs).
     pub badge: Option<String>,
 }
 
@@ -38,10 +50,36 @@ impl Caller {
         }
     }
 
-    /// The audit actor string.
+    /// The audit actor: `token:<id>`, or `user:<user id>` of the person acting (in a
+    /// hand-over, the person who took over).
     #[must_use]
     pub fn actor(&self) -> String {
-        format!("token:{}", self.token_id)
+        match &self.principal {
+            Principal::Token(id) => format!("token:{id}"),
+            Principal::Session(s) => match &s.handover {
+                Some(h) => format!("user:{}", h.user),
+                None => format!("user:{}", s.user),
+            },
+        }
+    }
+
+    /// The session, when the caller is a signed-in person.
+    #[must_use]
+    pub fn session(&self) -> Option<&crate::sessions::Active> {
+        match &self.principal {
+            Principal::Session(s) => Some(s),
+            Principal::Token(_) => None,
+        }
+    }
+
+    /// The person acting, when a person is signed in: (user id, display name).
+    #[must_use]
+    pub fn person(&self) -> Option<(&str, &str)> {
+        let s = self.session()?;
+        Some(match &s.handover {
+            Some(h) => (h.user.as_str(), h.display_name.as_str()),
+            None => (s.user.as_str(), s.display_name.as_str()),
+        })
     }
 }
 
@@ -169,7 +207,32 @@ impl TokenCache {
     }
 }
 
-async fn token_row(state: &AppState, id: &str) -> Result<Option<TokenRow>, Problem> {
+/// The client's address (for the audit of sign-ins and refusals): `unknown` when the
+/// connection's address is not known.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _: &AppState,
+    ) -> Result<Self, std::convert::Infallible> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<std::net::SocketAddr>>()
+                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+        ))
+    }
+}
+
+/// A token's stored row (per-instance cache of [`TOKEN_CACHE_TTL`]).
+///
+/// # Errors
+/// 503 when the token store cannot be read.
+pub async fn token_row(state: &AppState, id: &str) -> Result<Option<TokenRow>, Problem> {
     if let Some(r) = state.token_cache.get(id) {
         return Ok(Some(r));
     }
@@ -191,6 +254,8 @@ enum Failure {
     BadSecret,
     Revoked,
     Expired,
+    Session,
+    Csrf,
 }
 
 impl Failure {
@@ -202,6 +267,8 @@ impl Failure {
             Failure::BadSecret => "bad_secret",
             Failure::Revoked => "revoked",
             Failure::Expired => "expired",
+            Failure::Session => "session",
+            Failure::Csrf => "csrf",
         }
     }
 }
@@ -258,7 +325,11 @@ impl FromRequestParts<AppState> for Caller {
             ));
         }
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            let p = Problem::unauthorized("send Authorization: Bearer <token>");
+            if let Some(cookie) = crate::sessions::cookie_of(&parts.headers) {
+                let cookie = cookie.to_owned();
+                return session_caller(parts, state, &client, &cookie).await;
+            }
+            let p = Problem::unauthorized("send Authorization: Bearer <token>, or sign in");
             return Err(failed(state, &client, Failure::Missing, None, p).await);
         };
         let Some(token) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) else {
@@ -276,6 +347,7 @@ impl FromRequestParts<AppState> for Caller {
             revoked_at,
             expires_at,
             staff_gsrn,
+            ..
         }) = token_row(state, presented.id).await?
         else {
             return Err(failed(state, &client, Failure::Unknown, None, unknown()).await);
@@ -300,9 +372,116 @@ impl FromRequestParts<AppState> for Caller {
             ));
         }
         Ok(Caller {
-            token_id: presented.id.to_owned(),
+            principal: Principal::Token(presented.id.to_owned()),
             role,
             badge: staff_gsrn,
         })
     }
+}
+
+/// Whether a request changes state (and so, from a session, needs the CSRF defence).
+fn changes_state(m: &axum::http::Method) -> bool {
+    !matches!(
+        *m,
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    )
+}
+
+/// This service's origin as the request names it (`Host`, and TLS or not), and the
+/// configured public origins.
+fn origin_allowed(headers: &HeaderMap, uri: &Uri, state: &AppState, origin: &str) -> bool {
+    let scheme = if state.tls { "https" } else { "http" };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| uri.authority().map(axum::http::uri::Authority::as_str));
+    if host.is_some_and(|h| origin == format!("{scheme}://{h}")) {
+        return true;
+    }
+    state.public_origins.iter().any(|o| o.as_str() == origin)
+}
+
+/// The CSRF defence for a state-changing request made with a session: it must come from
+/// this origin (`Origin`, or `Sec-Fetch-Site: same-origin` when a browser sends no
+/// `Origin`) and echo the session's token in `X-CSRF-Token` (or, for the sign-out form,
+/// the form field the handler reads itself: see [`csrf_matches`]).
+fn csrf_ok(parts: &Parts, state: &AppState, csrf: &str) -> bool {
+    let token_ok = parts
+        .headers
+        .get(crate::sessions::CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| csrf_matches(v, csrf));
+    same_origin(&parts.headers, &parts.uri, state) && token_ok
+}
+
+/// Whether `presented` is the session's CSRF token (constant time).
+#[must_use]
+pub fn csrf_matches(presented: &str, csrf: &str) -> bool {
+    !csrf.is_empty() && ct_eq(presented, csrf)
+}
+
+/// Whether a request's `Origin` (or `Sec-Fetch-Site`) says it came from this service's own
+/// pages; for forms the handler checks itself (sign-out).
+#[must_use]
+pub fn same_origin(headers: &HeaderMap, uri: &Uri, state: &AppState) -> bool {
+    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        Some(o) => origin_allowed(headers, uri, state, o),
+        None => headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"same-origin"),
+    }
+}
+
+async fn session_caller(
+    parts: &Parts,
+    state: &AppState,
+    client: &str,
+    cookie: &str,
+) -> Result<Caller, Problem> {
+    let now = crate::clock::now_ms();
+    let found = crate::sessions::lookup(&state.db, cookie, &state.sessions, now)
+        .await
+        .map_err(|_| {
+            Problem::unavailable("database_unavailable", "the session store cannot be read")
+        })?;
+    let crate::sessions::Lookup::Active(s) = found else {
+        let p = Problem::unauthorized("your session has ended: sign in again");
+        return Err(failed(state, client, Failure::Session, None, p).await);
+    };
+    if changes_state(&parts.method) && !csrf_ok(parts, state, &s.csrf) {
+        state.auth_failures.note(client);
+        state.metrics.inc(
+            "bedside_auth_failures_total",
+            "reason",
+            Failure::Csrf.as_str(),
+        );
+        let _ = crate::audit::append(
+            &state.db,
+            &format!("client:{client}"),
+            "auth.refused",
+            &serde_json::json!({"user": s.user, "reason": Failure::Csrf.as_str(), "client": client}),
+        )
+        .await;
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "csrf_refused",
+            "Request refused",
+            "this request did not come from this service's own pages (Origin or X-CSRF-Token missing or wrong); reload the page",
+        ));
+    }
+    let (role, badge) = match &s.handover {
+        Some(h) => (h.role, h.badge.clone()),
+        None => (s.role, s.badge.clone()),
+    };
+    if let Err(wait) = state.limiter.check(&format!("user:{}", s.user)) {
+        return Err(too_many(
+            wait,
+            "too many requests from this session; slow down",
+        ));
+    }
+    Ok(Caller {
+        principal: Principal::Session(s),
+        role,
+        badge,
+    })
 }

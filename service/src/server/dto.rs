@@ -75,6 +75,13 @@ pub struct AdministrationRequest {
     #[serde(default)]
     #[schemars(length(max = 4096))]
     pub checker_scan: Option<String>,
+    /// The second checker's PIN (4 to 8 digits). Asked for when the caller is a person
+    /// signed in through the browser and a checker badge is scanned (`checker_pin_required`
+    /// otherwise); not asked of API tokens. Never stored or echoed; each one typed is
+    /// audited (`pin.checked`) and five wrong in a row lock the badge for 15 minutes.
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[0-9]{4,8}$"))]
+    pub checker_pin: Option<String>,
     /// Location scan (414 + 254).
     #[serde(default)]
     #[schemars(length(max = 4096))]
@@ -410,14 +417,143 @@ impl From<&crate::administrations::EnteredInError> for EnteredInErrorAnswer {
     }
 }
 
-/// `GET /v1/me`.
+/// How the caller signed in.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SignedInBy {
+    /// An API token (`Authorization: Bearer`).
+    Token,
+    /// A browser session through the OpenID Connect provider.
+    Oidc,
+    /// A browser session as one of the demo's users (demo data on, no `oidc`).
+    Demo,
+}
+
+/// `GET /v1/me` (and the answer to the sign-in and account operations): who is acting.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Me {
-    /// The token id.
-    pub token_id: String,
-    /// The token's role.
+    /// The person acting (`user_claim` of their sign-in; in a hand-over, the person who
+    /// took over), or `token:<id>` for an API token.
+    pub user: String,
+    /// Their name (a token's label).
+    pub display_name: String,
+    /// The role in force.
     #[schemars(schema_with = "role")]
     pub role: &'static str,
+    /// How the caller signed in.
+    pub signed_in_by: SignedInBy,
+    /// The token id (tokens only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_id: Option<String>,
+    /// The staff badge (GSRN) of the person acting: the one they linked, or the token's;
+    /// null when none.
+    pub badge: Option<String>,
+    /// Whether the person acting has set a hand-over PIN (always false for tokens).
+    pub has_pin: bool,
+    /// When the session ends at the latest (RFC 3339; null for tokens).
+    pub session_expires_at: Option<String>,
+    /// Present while another person has taken over this session for one task.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handover: Option<MeHandover>,
+}
+
+/// The session's own person while someone else acts in it.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct MeHandover {
+    /// The person signed in on this device.
+    pub signed_in_user: String,
+    /// Their name.
+    pub signed_in_display_name: String,
+}
+
+/// `POST /auth/logout` answer to `Accept: application/json`: where the browser goes next.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SignedOut {
+    /// The provider's sign-out page, or this service's sign-in page.
+    pub redirect: String,
+}
+
+/// A demo user offered by name on the sign-in page.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DemoUserBody {
+    /// Their user id (`demo:<name>`), the body of `POST /auth/demo`.
+    pub user: String,
+    /// Their name.
+    pub display_name: String,
+    /// Their role.
+    #[schemars(schema_with = "role")]
+    pub role: &'static str,
+}
+
+/// `GET /auth/methods`: how people can sign in here (no authentication needed).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AuthMethods {
+    /// Whether the OpenID Connect provider is configured (`GET /auth/login`).
+    pub oidc: bool,
+    /// The demo's users, signed in by name with `POST /auth/demo`; empty unless demo data
+    /// is on and `oidc` is not configured.
+    pub demo_users: Vec<DemoUserBody>,
+    /// Whether API tokens are accepted (always true: machines use them).
+    pub tokens: bool,
+}
+
+/// `POST /auth/demo` body.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DemoSignInRequest {
+    /// A `user` from `GET /auth/methods`' `demo_users`.
+    #[schemars(length(min = 1, max = 100))]
+    pub user: String,
+}
+
+/// `PUT /v1/me/badge` body.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BadgeLinkRequest {
+    /// The scan of the person's own staff badge (AI 8017), as the scanner sends it.
+    #[schemars(length(min = 1, max = 4096))]
+    pub badge_scan: String,
+}
+
+/// `PUT /v1/users/{user}/badge` body (admin).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BadgeSetRequest {
+    /// The badge's GSRN (18 digits, GS1 check digit), an active badge of the staff register.
+    #[schemars(regex(pattern = r"^[0-9]{18}$"))]
+    pub badge: String,
+}
+
+/// `PUT /v1/users/{user}/badge` answer.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct UserBadge {
+    /// The user.
+    pub user: String,
+    /// Their name.
+    pub display_name: String,
+    /// The linked badge (null after `DELETE`).
+    pub badge: Option<String>,
+}
+
+/// `PUT /v1/me/pin` body.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PinRequest {
+    /// The new PIN: 4 to 8 digits, not one digit repeated, not a run such as 1234.
+    #[schemars(regex(pattern = r"^[0-9]{4,8}$"))]
+    pub pin: String,
+}
+
+/// `POST /v1/me/handover` body.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandoverRequest {
+    /// The scan of the badge of the person taking over (linked by them after signing in).
+    #[schemars(length(min = 1, max = 4096))]
+    pub badge_scan: String,
+    /// Their PIN.
+    #[schemars(regex(pattern = r"^[0-9]{4,8}$"))]
+    pub pin: String,
 }
 
 /// `POST /v1/identify` answer.
@@ -984,6 +1120,9 @@ pub struct ProblemExtras {
     /// `invalid_request` (422) from `POST /v1/recalls`: every faulty field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldProblem>>,
+    /// `pin_incorrect` (403): wrong PINs left before the badge locks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempts_left: Option<i64>,
 }
 
 /// One faulty field of a request.
@@ -1048,6 +1187,11 @@ pub fn components() -> Vec<(String, Schema)> {
     read.subschema_for::<LocationPut>();
     read.subschema_for::<RecallRequest>();
     read.subschema_for::<RecallWithdrawRequest>();
+    read.subschema_for::<DemoSignInRequest>();
+    read.subschema_for::<BadgeLinkRequest>();
+    read.subschema_for::<BadgeSetRequest>();
+    read.subschema_for::<PinRequest>();
+    read.subschema_for::<HandoverRequest>();
     let mut written = settings().for_serialize().into_generator();
     written.subschema_for::<IdentifyResponse>();
     written.subschema_for::<AdministrationCheck>();
@@ -1067,6 +1211,9 @@ pub fn components() -> Vec<(String, Schema)> {
     written.subschema_for::<LocationList>();
     written.subschema_for::<RecallBody>();
     written.subschema_for::<RecallList>();
+    written.subschema_for::<AuthMethods>();
+    written.subschema_for::<SignedOut>();
+    written.subschema_for::<UserBadge>();
     let mut named: Vec<(String, Schema)> = Vec::new();
     for (name, schema) in read
         .take_definitions(true)

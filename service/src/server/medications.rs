@@ -29,7 +29,7 @@ pub async fn medications(
     let chart = crate::chart::read(
         &state.db,
         nhs.as_str(),
-        &caller.token_id,
+        &caller.actor(),
         crate::clock::now_ms(),
     )
     .await

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get, post, put};
@@ -24,6 +24,7 @@ use crate::config::Config;
 use crate::db::{Db, DbError};
 use crate::identify::{Identifier, PixResolver};
 
+pub mod account;
 pub mod administrations;
 pub mod audit_events;
 pub mod auth;
@@ -76,6 +77,13 @@ pub struct AppState {
     pub pix_addr: Option<Arc<str>>,
     /// The OpenAPI document served ([`dto::served_document`]: this instance's printers).
     pub openapi: Arc<str>,
+    /// Browser sessions' settings.
+    pub sessions: crate::config::SessionSettings,
+    /// Whether this instance serves HTTPS (session cookies are then `Secure`).
+    pub tls: bool,
+    /// Origins besides `scheme://Host` that a session's state-changing request may come
+    /// from (the OpenID Connect redirect URI's origin, behind a proxy).
+    pub public_origins: Arc<[String]>,
 }
 
 impl AppState {
@@ -179,6 +187,32 @@ fn pix_client(
     }
 }
 
+impl AppState {
+    /// Whether an OpenID Connect provider is configured (`"oidc"`).
+    #[must_use]
+    pub fn oidc_configured(&self) -> bool {
+        false
+    }
+
+    /// The provider's sign-out URL for a session that signed in through it, when the
+    /// provider offers `end_session_endpoint`.
+    #[must_use]
+    pub fn provider_sign_out(
+        &self,
+        _id_token: Option<&str>,
+        _headers: &HeaderMap,
+    ) -> Option<String> {
+        None
+    }
+
+    /// The provider's origin, which the sign-out form's redirect goes to (the page's
+    /// `form-action` must allow it).
+    #[must_use]
+    pub fn sign_out_form_action(&self) -> Option<String> {
+        None
+    }
+}
+
 /// Connects, migrates, seeds the demo data (once) and builds the state.
 ///
 /// # Errors
@@ -264,6 +298,9 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
         auth_failures: Arc::new(RateLimiter::new(cfg.auth_failures_per_minute)),
         token_cache,
         cache_sync,
+        sessions: cfg.sessions.clone(),
+        tls: cfg.tls_cert.is_some(),
+        public_origins: Arc::from(Vec::new()),
         cfg: Arc::new(cfg),
         db,
         identifier,
@@ -298,7 +335,34 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             post(administrations::entered_in_error),
         ),
         (Method::GET, "/v1/audit/verify", get(audit_verify)),
-        (Method::GET, "/v1/me", get(me)),
+        (Method::GET, "/v1/me", get(account::me)),
+        (Method::PUT, "/v1/me/badge", put(account::badge_link)),
+        (Method::PUT, "/v1/me/pin", put(account::pin_set)),
+        (
+            Method::POST,
+            "/v1/me/handover",
+            post(account::handover_start),
+        ),
+        (
+            Method::DELETE,
+            "/v1/me/handover",
+            delete(account::handover_end),
+        ),
+        (
+            Method::PUT,
+            "/v1/users/{user}/badge",
+            put(account::user_badge_put),
+        ),
+        (
+            Method::DELETE,
+            "/v1/users/{user}/badge",
+            delete(account::user_badge_delete),
+        ),
+        (Method::GET, "/auth/methods", get(account::methods)),
+        (Method::POST, "/auth/demo", post(account::demo_sign_in)),
+        (Method::GET, "/auth/logout", get(account::logout_page)),
+        (Method::POST, "/auth/logout", post(account::logout)),
+        (Method::GET, "/auth/signed-out", get(account::signed_out)),
         (
             Method::GET,
             "/v1/audit/events",
@@ -464,14 +528,6 @@ async fn healthz() -> axum::Json<dto::Health> {
     })
 }
 
-/// `GET /v1/me`: the caller's token id and role (any role), for the sign-in page.
-async fn me(caller: Caller) -> axum::Json<dto::Me> {
-    axum::Json(dto::Me {
-        role: caller.role.as_str(),
-        token_id: caller.token_id,
-    })
-}
-
 async fn readyz(State(state): State<AppState>) -> Result<axum::Json<dto::Ready>, Problem> {
     if state.db.ping().await.is_err() {
         return Err(Problem::unavailable(
@@ -586,13 +642,19 @@ async fn evaluate_administration(
     state: &AppState,
     caller: &Caller,
     body: &crate::medicines::AdministrationRequest,
+    checker_pin: Option<&str>,
 ) -> Result<crate::medicines::Evaluation, Problem> {
     let open = open_record(state, body.open_patient_nhs_number.as_ref())?;
+    let checker = checker_confirmation(state, caller, body, checker_pin).await?;
+    let acting = crate::medicines::Acting {
+        badge: caller.badge.as_deref(),
+        checker,
+    };
     match crate::medicines::evaluate(
         &state.identifier,
         body,
         open.as_ref(),
-        caller.badge.as_deref(),
+        &acting,
         crate::clock::now_ms(),
     )
     .await
@@ -604,6 +666,59 @@ async fn evaluate_administration(
             "the checks cannot be completed; do not give without the downtime procedure",
         )),
     }
+}
+
+/// In a signed-in person's session, a second checker named by badge confirms with their
+/// PIN ([`crate::users::check_badge_pin`], audited and counted towards the lock); API
+/// tokens are not asked. A checker badge that is the caller's own is left to the check
+/// (`checker_same_as_giver`), without counting a PIN against it.
+async fn checker_confirmation(
+    state: &AppState,
+    caller: &Caller,
+    body: &crate::medicines::AdministrationRequest,
+    pin: Option<&str>,
+) -> Result<bedside_ward::medicines::CheckerConfirmation, Problem> {
+    use crate::users::PinCheck;
+    use bedside_ward::medicines::CheckerConfirmation as C;
+    if caller.session().is_none() {
+        return Ok(C::NotAsked);
+    }
+    let gs = state.identifier.gs_substitute.as_deref();
+    let Some(gsrn) = body
+        .checker_scan
+        .as_deref()
+        .and_then(|s| bedside_ward::medicines::read_badge(s, gs))
+    else {
+        return Ok(C::NotAsked);
+    };
+    if caller.badge.as_deref() == Some(gsrn.as_str()) {
+        return Ok(C::NotAsked);
+    }
+    let Some(pin) = pin else {
+        return Ok(C::PinMissing);
+    };
+    let check = crate::users::check_badge_pin(
+        &state.db,
+        &gsrn,
+        pin,
+        "checker",
+        &caller.actor(),
+        crate::clock::now_ms(),
+    )
+    .await
+    .map_err(|_| audit_failed())?;
+    Ok(match check {
+        // Their own PIN on someone else's badge is not a second person.
+        PinCheck::Right(u) if caller.person().is_some_and(|(me, _)| me == u.user_id) => {
+            C::CannotConfirm
+        }
+        PinCheck::Right(_) => C::Confirmed,
+        PinCheck::Wrong {
+            locked_until: None, ..
+        } => C::PinWrong,
+        PinCheck::Wrong { .. } | PinCheck::Locked(_) => C::Locked,
+        PinCheck::NoPin | PinCheck::UnknownBadge => C::CannotConfirm,
+    })
 }
 
 fn count_check(state: &AppState, ev: &crate::medicines::Evaluation) {
@@ -635,13 +750,14 @@ async fn administration_verify(
 ) -> Result<axum::Json<dto::AdministrationCheck>, Problem> {
     caller.require(&[Role::Nurse, Role::Pharmacist])?;
     body.check().map_err(Problem::invalid)?;
+    let checker_pin = body.checker_pin.clone();
     let body = crate::medicines::AdministrationRequest::from(body);
     if body.override_reason.is_some() {
         return Err(Problem::invalid(
             "override_reason is only accepted when recording (POST /v1/administrations)",
         ));
     }
-    let ev = evaluate_administration(&state, &caller, &body).await?;
+    let ev = evaluate_administration(&state, &caller, &body, checker_pin.as_deref()).await?;
     let seq = crate::audit::append(
         &state.db,
         &caller.actor(),
@@ -670,8 +786,9 @@ async fn administration_record(
         )));
     }
     body.check().map_err(Problem::invalid)?;
+    let checker_pin = body.checker_pin.clone();
     let body = crate::medicines::AdministrationRequest::from(body);
-    let ev = evaluate_administration(&state, &caller, &body).await?;
+    let ev = evaluate_administration(&state, &caller, &body, checker_pin.as_deref()).await?;
     count_check(&state, &ev);
     let now = crate::clock::now_ms();
     let result = crate::medicines::record(
@@ -685,6 +802,15 @@ async fn administration_record(
     .map_err(|_| audit_failed())?;
     match result {
         Ok((ev, rec)) => {
+            // A hand-over is for one task: the dose is recorded, the session's own person
+            // acts again.
+            if let Some(s) = caller.session()
+                && s.handover.is_some()
+            {
+                crate::sessions::end_handover(&state.db, &s.id_hash, &s.user, "task_done")
+                    .await
+                    .map_err(|_| audit_failed())?;
+            }
             state.metrics.inc(
                 "bedside_administrations_recorded_total",
                 "outcome",

@@ -196,6 +196,60 @@ fn serve(a: &'static Asset, tag: &str, headers: &HeaderMap) -> Response {
     resp
 }
 
+/// A page rendered by the service itself (sign-out, sign-in refusals): the UI's style, no
+/// script, the page CSP with `form-action` widened by `form_action` (the provider's origin,
+/// for a sign-out that continues there). `main` is trusted HTML (the caller escapes data).
+#[must_use]
+pub fn server_page(title: &str, main: &str, form_action: Option<&str>) -> Response {
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title} — Bedside</title>\n\
+         <link rel=\"icon\" href=\"/ui/assets/icon.svg\" type=\"image/svg+xml\">\n\
+         <link rel=\"stylesheet\" href=\"/ui/assets/app.css\">\n</head>\n<body>\n\
+         <a class=\"skip-link\" href=\"#main\">Skip to main content</a>\n\
+         <header class=\"top\"><div class=\"top__inner\"><span class=\"brand\">Bedside</span></div></header>\n\
+         <main id=\"main\" tabindex=\"-1\">\n{main}\n</main>\n</body>\n</html>\n",
+        title = escape_html(title),
+    );
+    let csp = match form_action {
+        Some(o) => PAGE_CSP.replace("form-action 'self'", &format!("form-action 'self' {o}")),
+        None => PAGE_CSP.to_owned(),
+    };
+    let mut resp = html.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(HTML));
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    );
+    resp
+}
+
+/// Escapes text for HTML element content and attribute values.
+///
+/// ```
+/// assert_eq!(bedside::server::ui::escape_html("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+/// ```
+#[must_use]
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Adds the headers every response carries: `X-Content-Type-Options: nosniff`,
 /// `Referrer-Policy: no-referrer`, `X-Frame-Options: DENY`, same-origin opener and
 /// resource policies, and [`API_CSP`] unless the response set its own policy.

@@ -302,17 +302,32 @@ pub fn http(
     ctype: Option<&str>,
     body: &[u8],
 ) -> Resp {
+    let mut headers = Vec::new();
+    if let Some(t) = token {
+        headers.push(("Authorization".to_owned(), format!("Bearer {t}")));
+    }
+    if let Some(c) = ctype {
+        headers.push(("Content-Type".to_owned(), c.to_owned()));
+    }
+    http_with(addr, method, path, &headers, body)
+}
+
+/// [`http`] with any request headers (cookies, `Origin`, `X-CSRF-Token`).
+pub fn http_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Resp {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
-    if let Some(t) = token {
-        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
-    }
-    if let Some(c) = ctype {
-        head.push_str(&format!("Content-Type: {c}\r\n"));
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
     }
     head.push_str("\r\n");
     s.write_all(head.as_bytes()).unwrap();

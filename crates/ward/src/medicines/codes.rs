@@ -104,6 +104,16 @@ problem_codes! {
     CheckerSameAsGiver = "checker_same_as_giver", Staff, Block;
     /// The checker's badge is not registered.
     UnknownChecker = "unknown_checker", Staff, Block;
+    /// A signed-in person's check names a second checker by badge without the checker's
+    /// PIN (a badge alone can be copied).
+    CheckerPinRequired = "checker_pin_required", Staff, Block;
+    /// The second checker's PIN is wrong.
+    CheckerPinIncorrect = "checker_pin_incorrect", Staff, Block;
+    /// The second checker's badge is locked after too many wrong PINs.
+    CheckerPinLocked = "checker_pin_locked", Staff, Block;
+    /// The second checker cannot confirm with a PIN: nobody linked the badge, or its
+    /// owner set no PIN.
+    CheckerCannotConfirm = "checker_cannot_confirm", Staff, Block;
     /// The caller's token is tied to a badge and the giver's badge scanned is another
     /// one: someone else's badge may only be scanned as the second checker.
     StaffNotTokenHolder = "staff_not_token_holder", Staff, Block;

@@ -392,6 +392,29 @@ fn gs1<'a>(parser: &Parser<'_>, scan: &'a str) -> Option<bedside_gs1::Message<'a
     }
 }
 
+/// The GSRN of a staff badge scan (AI 8017), or `None` when the scan is not one.
+///
+/// ```
+/// let g = bedside_ward::medicines::read_badge("]d28017952000000000000019\u{1d}80191", None);
+/// assert_eq!(g.as_deref(), Some("952000000000000019"));
+/// assert_eq!(bedside_ward::medicines::read_badge("]d1HELLO", None), None);
+/// ```
+#[must_use]
+pub fn read_badge(scan: &str, gs_substitute: Option<&str>) -> Option<String> {
+    let parser = Parser::new(
+        Dictionary::embedded(),
+        Options {
+            gs_substitute,
+            ..Options::default()
+        },
+    );
+    gs1(&parser, scan).and_then(|m| {
+        StaffBadge::from_message(&m)
+            .ok()
+            .map(|b| b.gsrn.as_str().to_owned())
+    })
+}
+
 /// Reads the staff, checker, location and pack scans (the expiry century window from
 /// `now`'s year).
 #[must_use]
@@ -453,6 +476,26 @@ pub enum Orders {
     ForMedicine(Vec<Order>),
 }
 
+/// How the second checker proved who they are, where the check asks for it: in a
+/// signed-in person's session a badge alone is not enough (a barcode can be copied), so
+/// the checker also types their PIN. API tokens (machines, devices) are not asked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CheckerConfirmation {
+    /// Not asked for (an API token's check, or no checker scanned).
+    #[default]
+    NotAsked,
+    /// The PIN of the badge's owner was right.
+    Confirmed,
+    /// No PIN was given.
+    PinMissing,
+    /// The PIN was wrong.
+    PinWrong,
+    /// The badge is locked after too many wrong PINs.
+    Locked,
+    /// Nobody linked the badge, or its owner set no PIN.
+    CannotConfirm,
+}
+
 /// Everything the check reads from the store (and the identification), as of one moment.
 /// Fields the scans did not call for are left at their defaults and not looked at.
 #[derive(Debug, Clone)]
@@ -469,6 +512,8 @@ pub struct CheckInputs {
     /// --badge`), if any: the giver's badge must then be this one, and the second
     /// checker's must not.
     pub token_badge: Option<String>,
+    /// How the second checker confirmed who they are ([`CheckerConfirmation`]).
+    pub checker_confirmation: CheckerConfirmation,
     /// The recall that applies to the pack's (GTIN, batch) ([`select_recall`]).
     pub recall: Option<Recall>,
     /// Without a batch: a blocking recall of any batch of the GTIN.
@@ -995,7 +1040,25 @@ pub fn check(
             ProblemCode::UnknownChecker,
             "The second checker's badge is not registered.",
         ),
-        Some(Some(_)) => {}
+        Some(Some(_)) => match inputs.checker_confirmation {
+            CheckerConfirmation::NotAsked | CheckerConfirmation::Confirmed => {}
+            CheckerConfirmation::PinMissing => ev.push(
+                ProblemCode::CheckerPinRequired,
+                "The second checker must type their PIN.",
+            ),
+            CheckerConfirmation::PinWrong => ev.push(
+                ProblemCode::CheckerPinIncorrect,
+                "The second checker's PIN is wrong. They type it again.",
+            ),
+            CheckerConfirmation::Locked => ev.push(
+                ProblemCode::CheckerPinLocked,
+                "The second checker's badge is locked for 15 minutes after wrong PINs. Ask another checker.",
+            ),
+            CheckerConfirmation::CannotConfirm => ev.push(
+                ProblemCode::CheckerCannotConfirm,
+                "The second checker has no PIN here: they sign in once, link their badge and set a PIN.",
+            ),
+        },
     }
 
     // Location (optional).
