@@ -50,6 +50,9 @@ pub const ACTION_SYSTEM: &str = "urn:bedside:audit-action";
 pub const RECORD_SYSTEM: &str = "urn:bedside:audit";
 /// Identifier system of API tokens (value: the token id).
 pub const TOKEN_SYSTEM: &str = "urn:bedside:token";
+/// The identifier system of people who sign in (`AuditEvent.agent.who`): the value is the
+/// provider's `user_claim` (CIS2: the SDS user id), or `demo:<name>`.
+pub const USER_SYSTEM: &str = "urn:bedside:user";
 /// Identifier system of unauthenticated clients (value: the IP address).
 pub const CLIENT_SYSTEM: &str = "urn:bedside:client";
 /// Code system of Bedside roles (`nurse`, `pharmacist`, `admissions`, `integrator`, `admin`).
@@ -78,6 +81,8 @@ pub struct Context {
     pub instance: String,
     /// Token id → (role, label).
     pub tokens: HashMap<String, (String, String)>,
+    /// User id (a person who signs in) → (role, display name).
+    pub users: HashMap<String, (String, String)>,
 }
 
 impl Context {
@@ -91,10 +96,12 @@ impl Context {
         Context {
             instance: instance.to_owned(),
             tokens: HashMap::new(),
+            users: HashMap::new(),
         }
     }
 
-    /// This instance's name plus every token's role and label, read from the database.
+    /// This instance's name plus every token's role and label and every person's role
+    /// and name, read from the database.
     ///
     /// # Errors
     /// Database errors.
@@ -106,9 +113,17 @@ impl Context {
         for r in rows {
             tokens.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
         }
+        let rows = sqlx::query("SELECT user_id, role, display_name FROM users")
+            .fetch_all(&db.pool)
+            .await?;
+        let mut users = HashMap::new();
+        for r in rows {
+            users.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?));
+        }
         Ok(Context {
             instance: instance.to_owned(),
             tokens,
+            users,
         })
     }
 }
@@ -322,6 +337,23 @@ fn agents(row: &AuditRow, d: &Value, user_type: &str, ctx: &Context) -> Vec<Valu
             a["role"] = json!([{"coding": [{"system": ROLE_SYSTEM, "code": role}]}]);
             a["name"] = json!(label);
             a["who"]["display"] = json!(label);
+        }
+        if let Some(l) = &location {
+            a["location"] = l.clone();
+        }
+        out.push(a);
+    } else if let Some(id) = row.actor.strip_prefix("user:") {
+        // A person signed in through the browser (OpenID Connect or the demo's users).
+        let mut a = json!({
+            "type": {"coding": [coding(PARTICIPATION, user_type, participation_display(user_type))]},
+            "who": {"identifier": {"system": USER_SYSTEM, "value": id}},
+            "altId": id,
+            "requestor": true,
+        });
+        if let Some((role, name)) = ctx.users.get(id) {
+            a["role"] = json!([{"coding": [{"system": ROLE_SYSTEM, "code": role}]}]);
+            a["name"] = json!(name);
+            a["who"]["display"] = json!(name);
         }
         if let Some(l) = &location {
             a["location"] = l.clone();

@@ -79,6 +79,26 @@ pub async fn read(db: &Db, user_id: &str) -> Result<Option<UserRow>, sqlx::Error
         .transpose()
 }
 
+/// The names of the people `ids` (each read once; unknown ids are left out).
+///
+/// # Errors
+/// Database errors.
+pub async fn display_names(
+    db: &Db,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
+    let mut out = std::collections::HashMap::new();
+    for id in ids {
+        if out.contains_key(*id) {
+            continue;
+        }
+        if let Some(u) = read(db, id).await? {
+            out.insert(u.user_id, u.display_name);
+        }
+    }
+    Ok(out)
+}
+
 /// The person whose linked badge is `gsrn`.
 ///
 /// # Errors

@@ -373,6 +373,37 @@ async fn demo_sign_in_and_out(db: common::TestDb) {
         .map(|(_, _, d)| d["reason"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(ends, ["signed_out", "replaced", "idle", "expired"]);
+
+    // The audit views name the person: their id and, beside it, their name.
+    let admin = common::token("admin");
+    let r = app
+        .req("GET", "/v1/audit/events?limit=200", Some(&admin), None, b"")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let ev = r.json()["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "identify" && e["actor"] == "user:demo:ada")
+        .cloned()
+        .unwrap();
+    assert_eq!(ev["actor_name"], "Ada Okafor");
+    let r = app
+        .req("GET", "/v1/audit/fhir?_count=500", Some(&admin), None, b"")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let named = r.json()["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["resource"]["agent"].as_array().unwrap().clone())
+        .any(|a| {
+            a["who"]["identifier"]["system"] == "urn:bedside:user"
+                && a["who"]["identifier"]["value"] == "demo:ada"
+                && a["who"]["display"] == "Ada Okafor"
+                && a["requestor"] == true
+        });
+    assert!(named, "the FHIR AuditEvent names the person");
     other.stop().await;
     app.stop().await;
 }

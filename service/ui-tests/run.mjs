@@ -67,13 +67,17 @@ async function done(context, page, { allow = [] } = {}) {
   assert.deepEqual(left, [], 'page errors');
 }
 
+/** The demo user each role signs in as, by name (service/src/demo.rs DEMO_USERS). */
+const DEMO_USER = { nurse: 'demo:ada', pharmacist: 'demo:chloe', admissions: 'demo:dev', admin: 'demo:erin' };
+
+/** Signs in as the role's demo user, by name, from the sign-in page a page sends you to. */
 async function signIn(page, role, path = '/') {
   await page.goto(BASE + path);
   await page.waitForURL(/\/ui\/sign-in/);
-  await page.fill('#token', token(role));
-  await page.click('#sign-in-form button[type=submit]');
+  await page.click(`#demo-users button[data-user="${DEMO_USER[role]}"]`);
   await page.waitForSelector('#who-role');
 }
+
 
 /**
  * Types like a keyboard-wedge scanner: one key every few milliseconds, GS as Ctrl+]
@@ -298,6 +302,8 @@ if (PHASE === 'tampered') {
     await page.goto(BASE + '/ui/scan');
     await page.waitForURL(/\/ui\/sign-in\?reason=required&next=%2Fui%2Fscan/);
     assert.match(await page.textContent('#sign-in-message'), /Sign in to use Bedside/);
+    await page.waitForSelector('#demo-users button');
+    await page.click('#token-section summary');
     await page.fill('#token', 'not a token');
     await page.click('#sign-in-form button[type=submit]');
     await page.waitForSelector('#sign-in-error:not([hidden])');
@@ -520,12 +526,65 @@ if (PHASE === 'tampered') {
     await page.clock.fastForward(61 * 1000 + 500);
     await page.waitForURL(/\/ui\/sign-in\?reason=idle/);
     assert.match(await page.textContent('#sign-in-message'), /10 minutes without use/);
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('bedside.token')), null, 'the token is forgotten');
+    assert.equal(await page.evaluate(() => document.cookie), '', 'the session cookies are gone');
     await axe(page, 'sign-in after an idle sign-out');
     // Signing in again returns to the page that was open.
-    await page.fill('#token', token('nurse'));
-    await page.click('#sign-in-form button[type=submit]');
+    await page.click(`#demo-users button[data-user="${DEMO_USER.nurse}"]`);
     await page.waitForURL(/\/ui\/scan$/);
+    await done(context, page);
+  });
+
+  test('people: sign in by name, set a PIN, hand the PC over for one task, sign out everywhere', async () => {
+    // Ben, on his own device: his account page, his badge already linked, a PIN set.
+    const ben = await fresh();
+    await signIn(ben.page, 'nurse', '/ui/account');
+    await ben.page.click('#sign-out');
+    await ben.page.waitForURL(/\/ui\/sign-in\?reason=signed_out/);
+    await ben.page.goto(BASE + '/ui/account');
+    await ben.page.waitForURL(/\/ui\/sign-in/);
+    await ben.page.click('#demo-users button[data-user="demo:ben"]');
+    await ben.page.waitForSelector('#badge-gsrn');
+    assert.equal(await ben.page.textContent('#who-name'), 'Ben Carter');
+    assert.equal(await ben.page.textContent('#badge-gsrn'), demo.staff[1].gsrn);
+    await ben.page.fill('#pin', '1234');
+    await ben.page.fill('#pin-again', '1234');
+    await ben.page.click('#pin-save');
+    await ben.page.waitForSelector('#account-error:not([hidden])');
+    assert.match(await ben.page.textContent('#account-error-text'), /run of digits/);
+    await axe(ben.page, 'account page with an error');
+    await ben.page.fill('#pin', '4826');
+    await ben.page.fill('#pin-again', '4826');
+    await ben.page.click('#pin-save');
+    await ben.page.waitForFunction(() => /You have set a PIN/.test(document.getElementById('pin-state').textContent));
+    await done(ben.context, ben.page);
+
+    // Ada's ward PC: Ben takes over for one task with his badge and PIN.
+    const { context, page } = await fresh();
+    await signIn(page, 'nurse', '/ui/account');
+    await page.waitForSelector('#handover-section:not([hidden])');
+    await axe(page, 'account page');
+    await wedge(page, demo.staff[1].badge_scan);
+    await page.waitForFunction(() => document.getElementById('handover-badge').value === 'Scanned');
+    await page.fill('#handover-pin', '0000');
+    await page.click('#handover-start');
+    await page.waitForFunction(() => /tries left/.test(document.getElementById('account-error-text').textContent));
+    await page.fill('#handover-pin', '4826');
+    await page.click('#handover-start');
+    await page.waitForURL(/\/ui\/scan$/);
+    await page.waitForSelector('#handover-banner');
+    assert.match(await page.textContent('#handover-banner'), /Ben Carter is acting on Ada Okafor's sign-in/);
+    assert.equal(await page.textContent('#who-name'), 'Ben Carter');
+    await axe(page, 'scan page during a hand-over');
+    await page.click('#handover-end');
+    await page.waitForFunction(() => !document.getElementById('handover-banner'));
+    assert.equal(await page.textContent('#who-name'), 'Ada Okafor');
+    // Sign-out ends the session at the service: its cookie no longer works.
+    const cookie = (await context.cookies()).find((c) => c.name === 'bedside_session');
+    assert.ok(cookie && cookie.httpOnly, 'an HttpOnly session cookie');
+    await page.click('#sign-out');
+    await page.waitForURL(/\/ui\/sign-in\?reason=signed_out/);
+    const replay = await fetch(BASE + '/v1/me', { headers: { Cookie: `bedside_session=${cookie.value}` } });
+    assert.equal(replay.status, 401);
     await done(context, page);
   });
 
@@ -855,7 +914,8 @@ if (PHASE === 'tampered') {
     assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a), 'newest first');
     const first = await page.textContent('#audit-rows tr:first-child');
     assert.match(first, /audit\.read/);
-    assert.match(first, /token:demo-admin/);
+    assert.match(first, /user:demo:erin/);
+    assert.match(first, /Erin Shaw/, "the person's name beside their id");
     const newest = await page.textContent('#audit-rows');
     assert.match(newest, /identify/);
     assert.match(newest, /status: no_match; reasons: not_gs1/);

@@ -58,7 +58,7 @@ function row(ev) {
   return el('tr', { 'data-seq': ev.seq },
     el('td', { class: 'num' }, String(ev.seq)),
     el('td', {}, time),
-    el('td', {}, ev.actor),
+    el('td', {}, ev.actor, ev.actor_name ? el('br') : null, ev.actor_name ? el('span', { class: 'hint' }, ev.actor_name) : null),
     el('td', {}, ev.action),
     el('td', {}, summary(detail)),
     el('td', {}, details));

@@ -1,7 +1,13 @@
-// Shared by every page: the session (token in sessionStorage only), API calls, the page
-// frame (navigation, who is signed in, sign out), announcements for screen readers, and
-// small DOM helpers. No innerHTML anywhere: the pages run under Trusted Types, and every
-// piece of data reaches the screen through textContent.
+// Shared by every page: the session, API calls, the page frame (navigation, who is signed
+// in, sign out, a hand-over in progress), announcements for screen readers, and small DOM
+// helpers. No innerHTML anywhere: the pages run under Trusted Types, and every piece of
+// data reaches the screen through textContent.
+//
+// Two kinds of session. A person signs in through the browser (the OpenID Connect
+// provider, or a demo user by name): the service keeps the session and sets an HttpOnly
+// cookie this script never sees, plus `bedside_csrf`, whose value every state-changing
+// call echoes in X-CSRF-Token. An API token pasted on the sign-in page (only where neither
+// is offered) is kept in sessionStorage (this tab only) and sent as a bearer token.
 
 const TOKEN_KEY = 'bedside.token';
 const ROLE_KEY = 'bedside.role';
@@ -20,16 +26,27 @@ export const PAGES = [
   { id: 'wristbands', href: '/ui/wristbands', label: 'Wristbands', roles: ['admissions', 'nurse'], ready: true },
   { id: 'recalls', href: '/ui/recalls', label: 'Recalls', roles: ['pharmacist'], ready: true },
   { id: 'audit', href: '/ui/audit', label: 'Audit trail', roles: ['admin'], ready: true },
+  // Reached from the signed-in person's name, not the navigation.
+  { id: 'account', href: '/ui/account', label: 'Your badge and PIN', roles: ['nurse', 'pharmacist', 'admissions', 'integrator', 'admin'], ready: true, nav: false },
 ];
 
 /** The page a role lands on after signing in, or null when no page serves it. */
 export function homeFor(role) {
-  const page = PAGES.find((p) => p.ready && p.roles.includes(role));
+  const page = PAGES.find((p) => p.ready && p.nav !== false && p.roles.includes(role));
   return page ? page.href : null;
 }
 
 export function storedToken() {
   return sessionStorage.getItem(TOKEN_KEY);
+}
+
+/** The browser session's CSRF token (the `bedside_csrf` cookie), or null without one. */
+export function csrfToken() {
+  for (const part of document.cookie.split(';')) {
+    const [k, v] = part.trim().split('=');
+    if (k === 'bedside_csrf' && v) return v;
+  }
+  return null;
 }
 
 export function storeSession(token, role) {
@@ -61,14 +78,55 @@ function watchIdle() {
   idleTimer = setTimeout(() => signOut('idle'), IDLE_SIGN_OUT_MS);
 }
 
-/** Forgets the token and goes to the sign-in page. */
-export function signOut(reason) {
+/**
+ * Signs out and goes to the sign-in page: forgets a pasted token, or ends the browser
+ * session at the service (POST /auth/logout, which also ends it at the provider when the
+ * person signed in there and `reason` is `signed_out`).
+ */
+export async function signOut(reason) {
+  const hadToken = !!storedToken();
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(ROLE_KEY);
   const q = new URLSearchParams();
   if (reason) q.set('reason', reason);
   if (reason === 'expired' || reason === 'required' || reason === 'idle') q.set('next', location.pathname);
-  location.replace('/ui/sign-in' + (q.toString() ? '?' + q : ''));
+  let next = '/ui/sign-in' + (q.toString() ? '?' + q : '');
+  const csrf = csrfToken();
+  if (!hadToken && csrf) {
+    try {
+      const resp = await fetch('/auth/logout', {
+        method: 'POST',
+        headers: { Accept: 'application/json', 'X-CSRF-Token': csrf },
+        credentials: 'same-origin',
+        cache: 'no-store',
+        redirect: 'error',
+        signal: AbortSignal.timeout(API_TIMEOUT_MS),
+      });
+      const data = resp.ok ? await resp.json() : null;
+      // The provider's own sign-out, when the person chose to sign out.
+      if (reason === 'signed_out' && data && typeof data.redirect === 'string' && /^(https?:\/\/|\/auth\/|\/ui\/)/.test(data.redirect)) {
+        next = data.redirect;
+      }
+    } catch (e) {
+      // The service did not answer: the session still ends there when idle.
+    }
+  }
+  location.replace(next);
+}
+
+/**
+ * How a request made with `fetch` directly (a binary answer, a raw body) authenticates:
+ * the pasted token as a bearer, or the browser session's cookie with its CSRF token.
+ * Returns `{headers, credentials}` to spread into the fetch options.
+ */
+export function authFor(method, token = storedToken()) {
+  const headers = {};
+  if (token) headers.Authorization = 'Bearer ' + token;
+  else if (method !== 'GET') {
+    const csrf = csrfToken();
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+  return { headers, credentials: token ? 'omit' : 'same-origin' };
 }
 
 /**
@@ -78,12 +136,9 @@ export function signOut(reason) {
  * A 401 ends the session.
  */
 export async function api(method, path, body, token = storedToken()) {
-  if (!token) {
-    signOut('required');
-    return { ok: false, status: 401, data: null };
-  }
   stillHere();
-  const headers = { Authorization: 'Bearer ' + token, Accept: 'application/json' };
+  const auth = authFor(method, token);
+  const headers = { Accept: 'application/json', ...auth.headers };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let resp;
   try {
@@ -92,7 +147,8 @@ export async function api(method, path, body, token = storedToken()) {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
-      credentials: 'omit',
+      // A pasted token never travels with cookies; a browser session is only its cookie.
+      credentials: auth.credentials,
       redirect: 'error',
       signal: AbortSignal.timeout(API_TIMEOUT_MS),
     });
@@ -105,7 +161,7 @@ export async function api(method, path, body, token = storedToken()) {
   } catch (e) {
     data = null;
   }
-  if (resp.status === 401 && token === storedToken()) signOut('expired');
+  if (resp.status === 401 && token === storedToken()) signOut(token || csrfToken() ? 'expired' : 'required');
   return { ok: resp.ok, status: resp.status, data };
 }
 
@@ -208,12 +264,13 @@ export function problemWords(r) {
   }
 }
 
-function renderFrame(current, role) {
+function renderFrame(current, me) {
+  const role = me.role;
   const nav = document.getElementById('nav');
   if (nav) {
     const list = el('ul', { class: 'nav' });
     for (const p of PAGES) {
-      if (!p.ready || !p.roles.includes(role)) continue;
+      if (!p.ready || p.nav === false || !p.roles.includes(role)) continue;
       list.append(el('li', {}, el('a', { href: p.href, 'aria-current': p.id === current ? 'page' : null }, p.label)));
     }
     nav.replaceChildren(list);
@@ -222,11 +279,37 @@ function renderFrame(current, role) {
   if (who) {
     const button = el('button', { type: 'button', id: 'sign-out' }, 'Sign out');
     button.addEventListener('click', () => signOut('signed_out'));
+    const person = me.signed_in_by === 'token' ? null : me.display_name;
     who.replaceChildren(
-      el('span', {}, 'Signed in as ', el('span', { class: 'who__role', id: 'who-role' }, role)),
+      el('span', {}, 'Signed in as ',
+        person ? el('a', { class: 'who__name', id: 'who-name', href: '/ui/account' }, person) : '',
+        person ? ' (' : '',
+        el('span', { class: 'who__role', id: 'who-role' }, role),
+        person ? ')' : ''),
       button,
     );
   }
+  renderHandover(me);
+}
+
+/** A hand-over in progress: who is acting, for whom, and the way back. */
+function renderHandover(me) {
+  const main = document.getElementById('main');
+  const old = document.getElementById('handover-banner');
+  if (old) old.remove();
+  if (!me.handover || !main) return;
+  const end = el('button', { type: 'button', class: 'button button--secondary', id: 'handover-end' }, 'End hand-over');
+  end.addEventListener('click', async () => {
+    end.disabled = true;
+    const r = await api('DELETE', '/v1/me/handover');
+    if (r.ok) location.reload();
+    else end.disabled = false;
+  });
+  const banner = el('div', { class: 'notice notice--handover', id: 'handover-banner', role: 'status' },
+    el('strong', {}, `${me.display_name} is acting`),
+    ` on ${me.handover.signed_in_display_name}'s sign-in, for one task. It ends when the dose is recorded or after 2 minutes without use. `,
+    end);
+  main.prepend(banner);
 }
 
 /**
@@ -236,15 +319,12 @@ function renderFrame(current, role) {
  */
 export async function startPage(id) {
   const page = PAGES.find((p) => p.id === id);
-  if (!storedToken()) {
+  if (!storedToken() && !csrfToken()) {
     signOut('required');
     return null;
   }
   const r = await api('GET', '/v1/me');
-  if (r.status === 401) {
-    signOut('expired');
-    return null;
-  }
+  if (r.status === 401) return null;
   const main = document.getElementById('main');
   if (!r.ok || !r.data || typeof r.data.role !== 'string') {
     const live = [...main.querySelectorAll('[aria-live]')];
@@ -253,7 +333,7 @@ export async function startPage(id) {
   }
   const role = r.data.role;
   sessionStorage.setItem(ROLE_KEY, role);
-  renderFrame(id, role);
+  renderFrame(id, r.data);
   if (!page || !page.roles.includes(role)) {
     const home = homeFor(role);
     const live = [...main.querySelectorAll('[aria-live]')];
@@ -266,7 +346,7 @@ export async function startPage(id) {
     return null;
   }
   watchIdle();
-  return { role, tokenId: r.data.token_id };
+  return { role, tokenId: r.data.token_id, me: r.data };
 }
 
 const TONES = ['go', 'stop', 'wait', 'idle', 'busy'];

@@ -1,7 +1,12 @@
-// Sign in: paste an API token; the service says whose it is (GET /v1/me); the token is
-// kept in sessionStorage (this tab only, gone when it closes), never in localStorage.
+// Sign in. What is offered comes from GET /auth/methods:
+// - the OpenID Connect provider (the trust's single sign-on, NHS CIS2): a link to
+//   /auth/login, which comes back signed in through the service's own callback;
+// - without a provider, with demo data on: the demo's users by name (POST /auth/demo);
+// - API tokens, pasted (kept in sessionStorage: this tab only, never localStorage), where
+//   no provider is configured: the only way without demo data, a fold-out with it.
+// People's sessions are the service's (an HttpOnly cookie this script never sees).
 
-import { PAGES, api, homeFor, storeSession } from './common.js';
+import { PAGES, api, el, homeFor, storeSession } from './common.js';
 
 const form = document.getElementById('sign-in-form');
 const input = document.getElementById('token');
@@ -29,11 +34,13 @@ function nextPage(role) {
   return homeFor(role);
 }
 
-function fail(words) {
+function fail(words, field) {
   errorText.textContent = words;
   errorBox.hidden = false;
-  document.getElementById('token-field').classList.add('field--error');
-  input.setAttribute('aria-invalid', 'true');
+  if (field) {
+    document.getElementById('token-field').classList.add('field--error');
+    input.setAttribute('aria-invalid', 'true');
+  }
   errorBox.focus();
 }
 
@@ -43,21 +50,21 @@ form.addEventListener('submit', async (e) => {
   // The form the service accepts (crypto::split_token): bsd.<id>.<secret>, each part
   // 1 to 128 letters, digits, '-' or '_'.
   if (!/^bsd\.[A-Za-z0-9_-]{1,128}\.[A-Za-z0-9_-]{1,128}$/.test(token)) {
-    fail('That is not an API token: a token looks like bsd.<name>.<secret>.');
+    fail('That is not an API token: a token looks like bsd.<name>.<secret>.', true);
     return;
   }
   const r = await api('GET', '/v1/me', undefined, token);
   if (r.status === 401) {
-    fail('The service does not know this token (or it was revoked).');
+    fail('The service does not know this token (or it was revoked).', true);
     return;
   }
   if (!r.ok || !r.data || typeof r.data.role !== 'string') {
-    fail(r.network ? 'The service did not answer. Try again.' : `The service could not sign you in (${r.status}).`);
+    fail(r.network ? 'The service did not answer. Try again.' : `The service could not sign you in (${r.status}).`, true);
     return;
   }
   const home = nextPage(r.data.role);
   if (!home) {
-    fail(`The ${r.data.role} role has no pages in this application.`);
+    fail(`The ${r.data.role} role has no pages in this application.`, true);
     return;
   }
   storeSession(token, r.data.role);
@@ -65,4 +72,75 @@ form.addEventListener('submit', async (e) => {
   location.assign(home);
 });
 
-input.focus();
+async function demoSignIn(user, button) {
+  button.disabled = true;
+  let resp;
+  try {
+    resp = await fetch('/auth/demo', {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ user }),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      redirect: 'error',
+      signal: AbortSignal.timeout(15000),
+    });
+  } catch (e) {
+    button.disabled = false;
+    fail('The service did not answer. Try again.');
+    return;
+  }
+  const data = await resp.json().catch(() => null);
+  if (!resp.ok || !data || typeof data.role !== 'string') {
+    button.disabled = false;
+    fail(`The service could not sign you in (${resp.status}${data && data.detail ? ': ' + data.detail : ''}).`);
+    return;
+  }
+  // A token pasted earlier in this tab must not outlive a person's sign-in.
+  sessionStorage.clear();
+  location.assign(nextPage(data.role) || '/ui/account');
+}
+
+async function offer() {
+  let methods = null;
+  try {
+    const resp = await fetch('/auth/methods', { headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'omit' });
+    if (resp.ok) methods = await resp.json();
+  } catch (e) {
+    methods = null;
+  }
+  document.getElementById('methods-loading').hidden = true;
+  const tokens = document.getElementById('token-section');
+  if (!methods) {
+    tokens.hidden = false;
+    tokens.open = true;
+    fail('The service did not say how to sign in. Reload the page to try again.');
+    return;
+  }
+  if (methods.oidc) {
+    const link = document.getElementById('oidc-sign-in');
+    const next = params.get('next');
+    if (next && PAGES.some((p) => p.ready && p.href === next)) link.href = '/auth/login?next=' + encodeURIComponent(next);
+    document.getElementById('oidc-section').hidden = false;
+    link.focus();
+    return;
+  }
+  if (methods.demo_users.length > 0) {
+    const list = document.getElementById('demo-users');
+    for (const u of methods.demo_users) {
+      const b = el('button', { type: 'button', class: 'button button--secondary', 'data-user': u.user },
+        `${u.display_name}`, el('span', { class: 'hint' }, ` — ${u.role}`));
+      b.addEventListener('click', () => demoSignIn(u.user, b));
+      list.append(el('li', {}, b));
+    }
+    document.getElementById('demo-section').hidden = false;
+    tokens.hidden = false;
+    list.querySelector('button').focus();
+    return;
+  }
+  tokens.hidden = false;
+  tokens.open = true;
+  input.focus();
+}
+
+offer();

@@ -2,7 +2,7 @@
 // record (POST /v1/wristbands, PNG), download it as PDF, or print it on a configured printer
 // and wait for the printer's confirmation. Nothing here decides what is on the band.
 
-import { announce, api, el, problemWords, showResult, startPage, storedToken } from './common.js';
+import { announce, api, authFor, el, problemWords, showResult, startPage } from './common.js';
 
 const form = document.getElementById('band-form');
 const nhs = document.getElementById('nhs');
@@ -45,12 +45,13 @@ function request(format) {
 /** POST /v1/wristbands for a file: `{ok, blob}` or `{ok: false, status, data}` (a problem). */
 async function fetchBand(body) {
   try {
+    const auth = authFor('POST');
     const resp = await fetch('/v1/wristbands', {
       method: 'POST',
-      headers: { Authorization: 'Bearer ' + storedToken(), 'Content-Type': 'application/json' },
+      headers: { ...auth.headers, 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
       cache: 'no-store',
-      credentials: 'omit',
+      credentials: auth.credentials,
       redirect: 'error',
       signal: AbortSignal.timeout(30000),
     });

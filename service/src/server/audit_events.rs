@@ -166,8 +166,25 @@ pub(crate) async fn audit_events(
         .map_err(|_| unreadable())?;
     let full = i64::try_from(events.len()).unwrap_or(i64::MAX) >= q.limit;
     let next_before = events.last().map(|e| e.seq).filter(|seq| full && *seq > 1);
+    let people: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e.actor.strip_prefix("user:"))
+        .collect();
+    let names = crate::users::display_names(&state.db, &people)
+        .await
+        .map_err(|_| unreadable())?;
     Ok(axum::Json(AuditEvents {
-        events: events.iter().map(AuditEvent::from).collect(),
+        events: events
+            .iter()
+            .map(|e| {
+                let mut out = AuditEvent::from(e);
+                out.actor_name = e
+                    .actor
+                    .strip_prefix("user:")
+                    .and_then(|u| names.get(u).cloned());
+                out
+            })
+            .collect(),
         next_before,
         verification: verification.as_ref().map(AuditReport::from),
     }))

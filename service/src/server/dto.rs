@@ -1006,8 +1006,12 @@ pub struct AuditEvent {
     pub seq: i64,
     /// Unix milliseconds.
     pub at: i64,
-    /// Who.
+    /// Who: `user:<id>` (a person signed in), `token:<id>` (an API token),
+    /// `client:<address>` (unauthenticated), or the service's own name.
     pub actor: String,
+    /// A `user:` actor's name as they last signed in (not part of the hashed row); null
+    /// for other actors.
+    pub actor_name: Option<String>,
     /// What.
     pub action: String,
     /// The event's facts: JSON text exactly as stored and hashed.
@@ -1026,6 +1030,7 @@ impl From<&crate::audit::StoredEvent> for AuditEvent {
             seq: e.seq,
             at: e.at,
             actor: e.actor.clone(),
+            actor_name: None,
             action: e.action.clone(),
             detail: e.detail.clone(),
             prev_hash: e.prev_hash.clone(),

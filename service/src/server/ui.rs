@@ -101,6 +101,7 @@ pub const ASSETS: &[Asset] = &[
     embedded!("/ui/audit", HTML, "audit.html"),
     embedded!("/ui/wristbands", HTML, "wristbands.html"),
     embedded!("/ui/recalls", HTML, "recalls.html"),
+    embedded!("/ui/account", HTML, "account.html"),
     embedded!("/ui/assets/app.css", CSS, "app.css"),
     embedded!("/ui/assets/icon.svg", SVG, "icon.svg"),
     embedded!("/ui/assets/common.js", JS, "common.js"),
@@ -113,6 +114,7 @@ pub const ASSETS: &[Asset] = &[
     embedded!("/ui/assets/audit.js", JS, "audit.js"),
     embedded!("/ui/assets/wristbands.js", JS, "wristbands.js"),
     embedded!("/ui/assets/recalls.js", JS, "recalls.js"),
+    embedded!("/ui/assets/account.js", JS, "account.js"),
 ];
 
 /// The embedded file served at `path`.
