@@ -121,6 +121,165 @@ impl SessionSettings {
     }
 }
 
+/// The OpenID Connect relying party ([`crate::oidc`]): the `"oidc"` object.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct OidcSettings {
+    /// The provider's issuer URL (discovery at `<issuer>/.well-known/openid-configuration`);
+    /// https except on a loopback host.
+    pub issuer: String,
+    /// This service's client id at the provider.
+    pub client_id: String,
+    /// The client secret (`client_secret_basic`); exactly one of this and
+    /// `private_key_jwt`.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// `private_key_jwt` client authentication (CIS2's choice); exactly one of this and
+    /// `client_secret`.
+    #[serde(default)]
+    pub private_key_jwt: Option<PrivateKeyJwt>,
+    /// Where the provider sends the browser back: `https://<host>/auth/callback` (http only
+    /// on a loopback host).
+    pub redirect_uri: String,
+    /// Scopes asked for (default `["openid","profile"]`; `openid` is always sent; CIS2 also
+    /// needs `nationalrbacaccess`).
+    #[serde(default = "default_oidc_scopes")]
+    pub scopes: Vec<String>,
+    /// Authentication context classes asked for (e.g. `["AAL3_ANY"]`); the ID token's `acr`
+    /// must then be one of them.
+    #[serde(default)]
+    pub acr_values: Option<Vec<String>>,
+    /// Where the person's roles are in the claims: a dotted path with `[*]` for arrays
+    /// (default `roles`; CIS2 `nhsid_nrbac_roles[*].role_code`, or `selected_roleid` with
+    /// the `selectedrole` scope).
+    #[serde(default = "default_role_claim")]
+    pub role_claim: String,
+    /// Claim value → Bedside role (`nurse`, `pharmacist`, `admissions`, `integrator`,
+    /// `admin`).
+    #[serde(default)]
+    pub role_map: std::collections::BTreeMap<String, String>,
+    /// The claim naming the person (default `sub`; CIS2 `nhsid_useruid`).
+    #[serde(default = "default_user_claim")]
+    pub user_claim: String,
+}
+
+/// The key this service signs its `private_key_jwt` client assertions with.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateKeyJwt {
+    /// PEM file of the RSA private key (PKCS#1 or PKCS#8) whose public half is registered
+    /// with the provider.
+    pub key_file: PathBuf,
+    /// The key id (`kid`) registered with the provider.
+    pub kid: String,
+    /// Signing algorithm: `RS256` (default), `RS384` or `RS512`.
+    #[serde(default = "default_pkjwt_alg")]
+    pub alg: String,
+}
+
+fn default_oidc_scopes() -> Vec<String> {
+    vec!["openid".into(), "profile".into()]
+}
+fn default_role_claim() -> String {
+    "roles".into()
+}
+fn default_user_claim() -> String {
+    "sub".into()
+}
+fn default_pkjwt_alg() -> String {
+    "RS256".into()
+}
+
+/// Whether `url` is `https://`, or `http://` to a loopback host (a provider or a
+/// development service on this machine).
+fn secure_or_loopback(url: &url::Url) -> bool {
+    match url.scheme() {
+        "https" => true,
+        "http" => match url.host() {
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(a)) => a.is_loopback(),
+            Some(url::Host::Ipv6(a)) => a.is_loopback(),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+impl OidcSettings {
+    /// Checks the settings: URLs, the callback path, the role claim path, the role map,
+    /// and one client authentication.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] naming the key and the rule.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |m: String| Err(ConfigError::Invalid(m));
+        let issuer = match url::Url::parse(&self.issuer) {
+            Ok(u) => u,
+            Err(e) => return bad(format!("oidc.issuer: {:?} is not a URL: {e}", self.issuer)),
+        };
+        if !secure_or_loopback(&issuer) {
+            return bad("oidc.issuer must be https:// (http:// only on a loopback host)".into());
+        }
+        let redirect = match url::Url::parse(&self.redirect_uri) {
+            Ok(u) => u,
+            Err(e) => {
+                return bad(format!(
+                    "oidc.redirect_uri: {:?} is not a URL: {e}",
+                    self.redirect_uri
+                ));
+            }
+        };
+        if !secure_or_loopback(&redirect) {
+            return bad(
+                "oidc.redirect_uri must be https:// (http:// only on a loopback host)".into(),
+            );
+        }
+        if redirect.path() != "/auth/callback" || redirect.query().is_some() {
+            return bad("oidc.redirect_uri's path must be /auth/callback, with no query".into());
+        }
+        if self.client_id.trim().is_empty() {
+            return bad("oidc.client_id must not be empty".into());
+        }
+        match (&self.client_secret, &self.private_key_jwt) {
+            (Some(s), None) if !s.is_empty() => {}
+            (None, Some(k)) => {
+                if !matches!(k.alg.as_str(), "RS256" | "RS384" | "RS512") {
+                    return bad("oidc.private_key_jwt.alg must be RS256, RS384 or RS512".into());
+                }
+                if k.kid.is_empty() {
+                    return bad("oidc.private_key_jwt.kid must not be empty".into());
+                }
+            }
+            _ => {
+                return bad(
+                    "oidc: exactly one of client_secret and private_key_jwt is needed".into(),
+                );
+            }
+        }
+        if let Err(e) = crate::oidc::ClaimPath::parse(&self.role_claim) {
+            return bad(format!("oidc.role_claim: {e}"));
+        }
+        if let Err(e) = crate::oidc::ClaimPath::parse(&self.user_claim) {
+            return bad(format!("oidc.user_claim: {e}"));
+        }
+        for (k, v) in &self.role_map {
+            if bedside_ward::access::Role::parse(v).is_none() {
+                return bad(format!(
+                    "oidc.role_map: {k:?} maps to {v:?}, which is not one of nurse, \
+                     pharmacist, admissions, integrator, admin"
+                ));
+            }
+        }
+        if self.role_map.is_empty() {
+            return bad("oidc.role_map must map at least one claim value to a role".into());
+        }
+        if self.acr_values.as_ref().is_some_and(Vec::is_empty) {
+            return bad("oidc.acr_values must not be empty when given".into());
+        }
+        Ok(())
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
@@ -173,6 +332,8 @@ pub struct Config {
     pub epr: EprSettings,
     /// Browser sessions: lifetime, idle sign-out, hand-over.
     pub sessions: SessionSettings,
+    /// The OpenID Connect provider people sign in through (NHS CIS2 or the trust's), if any.
+    pub oidc: Option<OidcSettings>,
 }
 
 impl Default for Config {
@@ -199,6 +360,7 @@ impl Default for Config {
             epr_mllp: None,
             epr: EprSettings::default(),
             sessions: SessionSettings::default(),
+            oidc: None,
         }
     }
 }
@@ -303,6 +465,9 @@ impl Config {
             return Err(ConfigError::Invalid("pool_size must be > 0".into()));
         }
         self.sessions.validate()?;
+        if let Some(o) = &self.oidc {
+            o.validate()?;
+        }
         if let Some(p) = &self.pix {
             let domain = bedside_pix::domain::Domain::parse(&self.mrn_domain)
                 .map_err(|e| ConfigError::Invalid(format!("mrn_domain: {e}")))?;

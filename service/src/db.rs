@@ -141,6 +141,11 @@ const MIGRATIONS: &[Step] = &[
         "0014_order_amount_cap.sql"
     ),
     both!(15, "users and sessions", "0015_users_and_sessions.sql"),
+    both!(
+        16,
+        "OpenID Connect logins under way",
+        "0016_oidc_logins.sql"
+    ),
 ];
 
 /// The embedded migrations of one backend, as a `sqlx` migration source.

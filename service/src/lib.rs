@@ -50,6 +50,7 @@ pub mod import_hl7;
 pub mod locations;
 pub mod medicines;
 pub mod notify;
+pub mod oidc;
 pub mod orders;
 pub mod outbox;
 pub mod patients;

@@ -31,6 +31,7 @@ mod import_hl7;
 mod local_time;
 mod medications;
 mod medicines;
+mod oidc;
 mod openapi;
 mod outbox;
 mod pharmacy_scenarios;

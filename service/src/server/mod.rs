@@ -28,6 +28,7 @@ pub mod account;
 pub mod administrations;
 pub mod audit_events;
 pub mod auth;
+pub mod auth_oidc;
 pub mod dto;
 pub mod extract;
 pub mod fhir;
@@ -84,6 +85,8 @@ pub struct AppState {
     /// Origins besides `scheme://Host` that a session's state-changing request may come
     /// from (the OpenID Connect redirect URI's origin, behind a proxy).
     pub public_origins: Arc<[String]>,
+    /// The OpenID Connect relying party, when `"oidc"` is configured.
+    pub oidc: Option<Arc<crate::oidc::Oidc>>,
 }
 
 impl AppState {
@@ -191,7 +194,7 @@ impl AppState {
     /// Whether an OpenID Connect provider is configured (`"oidc"`).
     #[must_use]
     pub fn oidc_configured(&self) -> bool {
-        false
+        self.oidc.is_some()
     }
 
     /// The provider's sign-out URL for a session that signed in through it, when the
@@ -199,17 +202,19 @@ impl AppState {
     #[must_use]
     pub fn provider_sign_out(
         &self,
-        _id_token: Option<&str>,
+        id_token: Option<&str>,
         _headers: &HeaderMap,
     ) -> Option<String> {
-        None
+        let o = self.oidc.as_ref()?;
+        let back = format!("{}/auth/signed-out", o.redirect_origin());
+        o.end_session_url(id_token, &back).map(String::from)
     }
 
     /// The provider's origin, which the sign-out form's redirect goes to (the page's
     /// `form-action` must allow it).
     #[must_use]
     pub fn sign_out_form_action(&self) -> Option<String> {
-        None
+        self.oidc.as_ref().map(|o| o.issuer_origin())
     }
 }
 
@@ -292,6 +297,15 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
         ));
     }
     let printers: Vec<String> = cfg.printers.keys().cloned().collect();
+    let oidc = match &cfg.oidc {
+        Some(o) => {
+            Some(Arc::new(crate::oidc::Oidc::new(o).map_err(|e| {
+                crate::config::ConfigError::Invalid(e.to_string())
+            })?))
+        }
+        None => None,
+    };
+    let public_origins: Vec<String> = oidc.iter().map(|o| o.redirect_origin()).collect();
     Ok(AppState {
         openapi: Arc::from(dto::served_document(&printers)),
         limiter: Arc::new(RateLimiter::new(cfg.rate_limit_per_minute)),
@@ -300,7 +314,8 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
         cache_sync,
         sessions: cfg.sessions.clone(),
         tls: cfg.tls_cert.is_some(),
-        public_origins: Arc::from(Vec::new()),
+        public_origins: Arc::from(public_origins),
+        oidc,
         cfg: Arc::new(cfg),
         db,
         identifier,
@@ -361,6 +376,8 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/auth/methods", get(account::methods)),
         (Method::POST, "/auth/demo", post(account::demo_sign_in)),
         (Method::GET, "/auth/logout", get(account::logout_page)),
+        (Method::GET, "/auth/login", get(auth_oidc::login)),
+        (Method::GET, "/auth/callback", get(auth_oidc::callback)),
         (Method::POST, "/auth/logout", post(account::logout)),
         (Method::GET, "/auth/signed-out", get(account::signed_out)),
         (
