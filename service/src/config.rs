@@ -122,7 +122,7 @@ impl SessionSettings {
 }
 
 /// The OpenID Connect relying party ([`crate::oidc`]): the `"oidc"` object.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct OidcSettings {
     /// The provider's issuer URL (discovery at `<issuer>/.well-known/openid-configuration`);
@@ -164,7 +164,7 @@ pub struct OidcSettings {
 }
 
 /// The key this service signs its `private_key_jwt` client assertions with.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct PrivateKeyJwt {
     /// PEM file of the RSA private key (PKCS#1 or PKCS#8) whose public half is registered
@@ -202,6 +202,96 @@ fn secure_or_loopback(url: &url::Url) -> bool {
             None => false,
         },
         _ => false,
+    }
+}
+
+/// The environment variables that set `"oidc"` keys: scalar keys as text, the rest as
+/// JSON. They override the file's keys (and create `"oidc"` when the file has none).
+pub const OIDC_ENV: [(&str, &str, bool); 12] = [
+    ("BEDSIDE_OIDC_ISSUER", "issuer", false),
+    ("BEDSIDE_OIDC_CLIENT_ID", "client_id", false),
+    ("BEDSIDE_OIDC_CLIENT_SECRET", "client_secret", false),
+    ("BEDSIDE_OIDC_REDIRECT_URI", "redirect_uri", false),
+    ("BEDSIDE_OIDC_ROLE_CLAIM", "role_claim", false),
+    ("BEDSIDE_OIDC_USER_CLAIM", "user_claim", false),
+    ("BEDSIDE_OIDC_SCOPES", "scopes", true),
+    ("BEDSIDE_OIDC_ACR_VALUES", "acr_values", true),
+    ("BEDSIDE_OIDC_ROLE_MAP", "role_map", true),
+    (
+        "BEDSIDE_OIDC_PRIVATE_KEY_FILE",
+        "private_key_jwt.key_file",
+        false,
+    ),
+    ("BEDSIDE_OIDC_PRIVATE_KEY_KID", "private_key_jwt.kid", false),
+    ("BEDSIDE_OIDC_PRIVATE_KEY_ALG", "private_key_jwt.alg", false),
+];
+
+impl Config {
+    /// Applies the `BEDSIDE_OIDC_*` variables ([`OIDC_ENV`]) read through `var` (the
+    /// process environment in `bedside serve`).
+    ///
+    /// ```
+    /// use bedside::config::Config;
+    /// let mut cfg = Config::default();
+    /// let env = |k: &str| match k {
+    ///     "BEDSIDE_OIDC_ISSUER" => Some("https://am.nhsidentity.spineservices.nhs.uk/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare".to_owned()),
+    ///     "BEDSIDE_OIDC_CLIENT_ID" => Some("bedside".to_owned()),
+    ///     "BEDSIDE_OIDC_CLIENT_SECRET" => Some("s3cret".to_owned()),
+    ///     "BEDSIDE_OIDC_REDIRECT_URI" => Some("https://bedside.trust.nhs.uk/auth/callback".to_owned()),
+    ///     "BEDSIDE_OIDC_ROLE_MAP" => Some(r#"{"R8000":"nurse"}"#.to_owned()),
+    ///     _ => None,
+    /// };
+    /// cfg.apply_oidc_env(env).unwrap();
+    /// let o = cfg.oidc.as_ref().unwrap();
+    /// assert_eq!(o.scopes, ["openid", "profile"]);
+    /// assert!(cfg.validate().is_ok());
+    /// ```
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] naming the variable (bad JSON) or the missing key.
+    pub fn apply_oidc_env(
+        &mut self,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        let mut obj = match &self.oidc {
+            Some(o) => {
+                serde_json::to_value(o).map_err(|e| ConfigError::Invalid(format!("oidc: {e}")))?
+            }
+            None => serde_json::Value::Object(serde_json::Map::new()),
+        };
+        let mut changed = false;
+        for (name, key, json) in OIDC_ENV {
+            let Some(text) = var(name).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            let value = if json {
+                serde_json::from_str(&text)
+                    .map_err(|e| ConfigError::Invalid(format!("{name}: not JSON ({e})")))?
+            } else {
+                serde_json::Value::String(text)
+            };
+            let target = match key.split_once('.') {
+                Some((outer, inner)) => {
+                    let o = &mut obj[outer];
+                    if !o.is_object() {
+                        *o = serde_json::Value::Object(serde_json::Map::new());
+                    }
+                    &mut o[inner]
+                }
+                None => &mut obj[key],
+            };
+            *target = value;
+            changed = true;
+        }
+        if changed {
+            if let Some(m) = obj.as_object_mut() {
+                m.retain(|_, v| !v.is_null());
+            }
+            self.oidc = Some(serde_json::from_value(obj).map_err(|e| {
+                ConfigError::Invalid(format!("oidc (with BEDSIDE_OIDC_* variables): {e}"))
+            })?);
+        }
+        Ok(())
     }
 }
 

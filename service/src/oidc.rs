@@ -989,6 +989,76 @@ mod tests {
     }
 
     #[test]
+    fn settings_are_checked_at_start_up() {
+        let bad = |f: &dyn Fn(&mut OidcSettings)| {
+            let mut s = settings();
+            f(&mut s);
+            s.validate().unwrap_err().to_string()
+        };
+        assert!(settings().validate().is_ok());
+        assert!(
+            bad(&|s| s.issuer = "http://idp.example".into()).contains("oidc.issuer must be https")
+        );
+        assert!(
+            bad(&|s| s.redirect_uri = "http://bedside.example/auth/callback".into())
+                .contains("oidc.redirect_uri must be https")
+        );
+        assert!(
+            bad(&|s| s.redirect_uri = "https://bedside.example/callback".into())
+                .contains("/auth/callback")
+        );
+        assert!(bad(&|s| s.role_claim = "roles[0]".into()).contains("oidc.role_claim"));
+        assert!(
+            bad(&|s| {
+                s.role_map.insert("X".into(), "doctor".into());
+            })
+            .contains("\"doctor\"")
+        );
+        assert!(bad(&|s| s.client_secret = None).contains("exactly one"));
+        assert!(
+            bad(&|s| {
+                s.private_key_jwt = Some(crate::config::PrivateKeyJwt {
+                    key_file: "k.pem".into(),
+                    kid: "k".into(),
+                    alg: "RS256".into(),
+                });
+            })
+            .contains("exactly one")
+        );
+        assert!(bad(&|s| s.acr_values = Some(vec![])).contains("acr_values"));
+        // https anywhere; http on loopback names only.
+        let mut s = settings();
+        s.issuer = "http://localhost:4000/".into();
+        s.redirect_uri = "http://[::1]:8080/auth/callback".into();
+        assert!(s.validate().is_ok());
+        // Unknown keys in the file are refused.
+        let e = serde_json::from_value::<OidcSettings>(serde_json::json!({
+            "issuer": "https://i", "client_id": "c", "client_secret": "s",
+            "redirect_uri": "https://b/auth/callback", "role_map": {}, "audience": "x"
+        }));
+        assert!(e.unwrap_err().to_string().contains("audience"));
+    }
+
+    #[test]
+    fn environment_json_errors_name_the_variable() {
+        let mut cfg = crate::config::Config::default();
+        let e = cfg
+            .apply_oidc_env(|k| (k == "BEDSIDE_OIDC_ROLE_MAP").then(|| "{nurse".to_owned()))
+            .unwrap_err();
+        assert!(e.to_string().contains("BEDSIDE_OIDC_ROLE_MAP"), "{e}");
+        // Only some keys: the missing ones are named.
+        let e = cfg
+            .apply_oidc_env(|k| (k == "BEDSIDE_OIDC_ISSUER").then(|| "https://i".to_owned()))
+            .unwrap_err();
+        assert!(e.to_string().contains("client_id"), "{e}");
+        // Overriding the file's secret.
+        cfg.oidc = Some(settings());
+        cfg.apply_oidc_env(|k| (k == "BEDSIDE_OIDC_CLIENT_SECRET").then(|| "new".to_owned()))
+            .unwrap();
+        assert_eq!(cfg.oidc.unwrap().client_secret.as_deref(), Some("new"));
+    }
+
+    #[test]
     fn claim_paths_reject_what_they_cannot_read() {
         assert!(ClaimPath::parse("").is_err());
         assert!(ClaimPath::parse("a..b").is_err());

@@ -816,6 +816,14 @@ async fn login_state_is_bound_to_the_browser_and_next_to_the_ui() {
     )
     .await;
     assert_refused(&app, &r, 400, "other_browser").await;
+    // A script asking for JSON gets a problem naming the reason.
+    let r = get(
+        app.addr,
+        "/auth/callback?code=x&state=never-issued",
+        vec![("Accept".into(), "application/json".into())],
+    )
+    .await;
+    r.assert_problem(400, "state_unknown");
     // An open redirect is not possible: next off the UI lands on /ui/.
     for next in [
         "//evil.example/ui/",

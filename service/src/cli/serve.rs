@@ -78,6 +78,8 @@ impl ConfigArgs {
         if let Some(u) = &self.database_url {
             cfg.database_url = Some(u.clone());
         }
+        cfg.apply_oidc_env(|k| std::env::var(k).ok())
+            .map_err(|e| e.to_string())?;
         Ok(cfg)
     }
 }

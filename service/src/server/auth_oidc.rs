@@ -1,5 +1,7 @@
 //! Sign-in through the OpenID Connect provider ([`crate::oidc`]).
 //!
+//! Without `oidc` both answer 303 to `/ui/sign-in`.
+//!
 //! - `GET /auth/login[?next=/ui/…]` (no authentication): stores the login and answers 303
 //!   to the provider's authorization endpoint, setting the `bedside_oidc` cookie
 //!   (`Path=/auth; HttpOnly; SameSite=Lax; Max-Age=600`, `Secure` under TLS). `next` is
@@ -10,7 +12,8 @@
 //!   cookie) and answers 303 to `next` with the session cookies.
 //!
 //! Failures answer a server-rendered page in the UI's style (no script) with a "Try again"
-//! link, are audited as `auth.oidc_refused` (`{"reason", "client"}`, and for a role
+//! link (an RFC 9457 problem with the reason as `code` when the request accepts
+//! `application/json`), are audited as `auth.oidc_refused` (`{"reason", "client"}`, and for a role
 //! refusal the claim looked at and the values it held; never a token, code or other
 //! claim) and counted in `bedside_auth_failures_total{reason="oidc_<reason>"}` and in the
 //! per-client failed-authentication limit (which, once reached, refuses sign-in from that
@@ -22,6 +25,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::auth::ClientAddr;
+use super::problem::Problem;
 use super::ui::{escape_html, server_page};
 use crate::oidc::{LOGIN_COOKIE, Refusal};
 use crate::sessions;
@@ -48,17 +52,33 @@ fn page(status: StatusCode, title: &str, main: &str) -> Response {
 
 const TRY_AGAIN: &str = "<p><a class=\"button\" href=\"/auth/login\">Try again</a> <a href=\"/ui/sign-in\">Other ways to sign in</a></p>";
 
+/// Without `oidc`: on to the sign-in page, which offers what this service has.
 fn not_configured() -> Response {
-    page(
-        StatusCode::NOT_FOUND,
-        "Sign-in",
-        "<h1>Sign-in through a provider is not set up here</h1>\n\
-         <p>This Bedside has no OpenID Connect provider configured.</p>\n\
-         <p><a href=\"/ui/sign-in\">Other ways to sign in</a></p>",
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, HeaderValue::from_static("/ui/sign-in"))],
     )
+        .into_response()
 }
 
-fn too_many(wait: u64) -> Response {
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
+fn too_many(wait: u64, headers: &HeaderMap) -> Response {
+    if wants_json(headers) {
+        let mut p = Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Too many requests",
+            "too many failed sign-ins from this address; wait before trying again",
+        );
+        p.retry_after = Some(wait);
+        return p.into_response();
+    }
     let mut r = page(
         StatusCode::TOO_MANY_REQUESTS,
         "Sign-in",
@@ -77,13 +97,14 @@ fn too_many(wait: u64) -> Response {
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
     let Some(oidc) = state.oidc.clone() else {
         return not_configured();
     };
     if let Err(wait) = state.auth_failures.over(&client) {
-        return too_many(wait);
+        return too_many(wait, &headers);
     }
     let params = query_map(q.as_deref());
     let next = params.get("next").map_or("/ui/", String::as_str);
@@ -102,7 +123,7 @@ pub async fn login(
             }
             r
         }
-        Err(e) => refused(&state, &client, &e, None).await,
+        Err(e) => refused(&state, &client, &e, &headers).await,
     }
 }
 
@@ -117,7 +138,7 @@ pub async fn callback(
         return not_configured();
     };
     if let Err(wait) = state.auth_failures.over(&client) {
-        return too_many(wait);
+        return too_many(wait, &headers);
     }
     let params = query_map(q.as_deref());
     let browser = sessions::cookie(&headers, LOGIN_COOKIE);
@@ -133,20 +154,14 @@ pub async fn callback(
             .filter(|c| c.is_ascii_lowercase() || *c == '_')
             .take(40)
             .collect();
-        return refused(
-            &state,
-            &client,
-            &Refusal::ProviderError(code),
-            Some(&headers),
-        )
-        .await;
+        return refused(&state, &client, &Refusal::ProviderError(code), &headers).await;
     }
     let (Some(code), Some(st)) = (params.get("code"), st) else {
-        return refused(&state, &client, &Refusal::Malformed, Some(&headers)).await;
+        return refused(&state, &client, &Refusal::Malformed, &headers).await;
     };
     let signed = match oidc.finish(&state.db, code, st, browser).await {
         Ok(s) => s,
-        Err(e) => return refused(&state, &client, &e, Some(&headers)).await,
+        Err(e) => return refused(&state, &client, &e, &headers).await,
     };
     let started = match sessions::start(
         &state.db,
@@ -158,7 +173,7 @@ pub async fn callback(
     .await
     {
         Ok(s) => s,
-        Err(_) => return refused(&state, &client, &Refusal::Internal, Some(&headers)).await,
+        Err(_) => return refused(&state, &client, &Refusal::Internal, &headers).await,
     };
     let mut r = (
         StatusCode::SEE_OTHER,
@@ -321,12 +336,7 @@ fn explain(r: &Refusal) -> (StatusCode, &'static str, String) {
 }
 
 /// Audits, counts and renders a refusal.
-async fn refused(
-    state: &AppState,
-    client: &str,
-    r: &Refusal,
-    headers: Option<&HeaderMap>,
-) -> Response {
+async fn refused(state: &AppState, client: &str, r: &Refusal, headers: &HeaderMap) -> Response {
     let blame_client = !matches!(r, Refusal::ProviderUnavailable | Refusal::Internal);
     if blame_client {
         state.auth_failures.note(client);
@@ -355,12 +365,22 @@ async fn refused(
     }
     tracing::info!(reason = r.code(), "OpenID sign-in refused");
     let (status, title, body) = explain(r);
-    let mut resp = page(
-        status,
-        title,
-        &format!("<h1>{title}</h1>\n{body}\n{TRY_AGAIN}"),
-    );
-    if headers.is_some_and(|h| sessions::cookie(h, LOGIN_COOKIE).is_some())
+    let mut resp = if wants_json(headers) {
+        let detail = match r {
+            Refusal::NoRole { claim, values } | Refusal::SeveralRoles { claim, values, .. } => {
+                format!("{r}: the role claim {claim} held {values:?}")
+            }
+            _ => r.to_string(),
+        };
+        Problem::new(status, r.code(), title, detail).into_response()
+    } else {
+        page(
+            status,
+            title,
+            &format!("<h1>{title}</h1>\n{body}\n{TRY_AGAIN}"),
+        )
+    };
+    if sessions::cookie(headers, LOGIN_COOKIE).is_some()
         && let Some(c) = login_cookie("", 0, state.tls)
     {
         resp.headers_mut().append(header::SET_COOKIE, c);
