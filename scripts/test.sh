@@ -30,7 +30,8 @@ fi
 
 # Node.js test tools, from committed lockfiles: the independent ZPL renderer
 # (drivers/printer/tests/tools) and the web UI's browser tests (service/ui-tests:
-# playwright-core driving Debian's Chromium, axe-core for accessibility). The
+# playwright-core driving Debian's Chromium, axe-core for accessibility, and the
+# certified OpenID provider oidc-provider that service/tests/oidc.rs signs in through). The
 # machine normally has Node.js; Debian's packages are the fallback.
 if ! command -v npm >/dev/null 2>&1; then
     echo "installing nodejs and npm from Debian"

@@ -893,3 +893,180 @@ async fn a_provider_down_at_start_fails_sign_in_closed_then_recovers() {
     assert_eq!(health.status, 200, "{}", health.text());
     app.stop().await;
 }
+
+/// The real provider (`service/ui-tests/oidc-peer.mjs`, npm `oidc-provider`), killed on drop.
+struct Peer {
+    child: std::process::Child,
+    issuer: String,
+    /// Kept open: the peer would die writing to a closed pipe.
+    _stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const PEER_REDIRECT: &str = "http://127.0.0.1:8080/auth/callback";
+
+/// Starts the peer, or says why it cannot (node or `npm ci` missing): a skip outside CI.
+fn start_peer() -> Option<Peer> {
+    use std::io::BufRead;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui-tests");
+    let why = if !root
+        .join("node_modules/oidc-provider/package.json")
+        .exists()
+    {
+        Some(format!("run `npm ci` in {}", root.display()))
+    } else {
+        None
+    };
+    let child = match why {
+        Some(w) => Err(w),
+        None => std::process::Command::new("node")
+            .arg("oidc-peer.mjs")
+            .arg(PEER_REDIRECT)
+            .arg("http://127.0.0.1:8080/auth/signed-out")
+            .current_dir(&root)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| format!("node not found ({e})")),
+    };
+    let mut child = match child {
+        Ok(c) => c,
+        Err(why) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "the OpenID provider peer cannot run: {why}"
+            );
+            eprintln!("skipped: the OpenID provider peer cannot run: {why}");
+            return None;
+        }
+    };
+    let mut line = String::new();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut line).unwrap();
+    let issuer = line
+        .trim()
+        .strip_prefix("issuer ")
+        .unwrap_or_else(|| panic!("the peer did not start: {line:?}"))
+        .to_owned();
+    Some(Peer {
+        child,
+        issuer,
+        _stdout: stdout,
+    })
+}
+
+/// Follows the provider's redirects and posts its development login (as `user`) and
+/// consent forms, like a browser without script, until it sends the browser back to the
+/// redirect URI; returns that URL.
+async fn through_the_provider(authorize: &str, user: &str) -> url::Url {
+    let ua = reqwest::Client::builder()
+        .cookie_store(true)
+        // A fresh connection per request: no race with the peer closing an idle one.
+        .pool_max_idle_per_host(0)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut url = url::Url::parse(authorize).unwrap();
+    let mut form: Option<Vec<(String, String)>> = None;
+    for _ in 0..20 {
+        let r = match form.take() {
+            Some(f) => ua.post(url.clone()).form(&f).send().await.unwrap(),
+            None => ua.get(url.clone()).send().await.unwrap(),
+        };
+        if r.status().is_redirection() {
+            let loc = r.headers()["location"].to_str().unwrap().to_owned();
+            url = url.join(&loc).unwrap();
+            if url.as_str().starts_with(PEER_REDIRECT) {
+                return url;
+            }
+            continue;
+        }
+        let status = r.status();
+        let page = r.text().await.unwrap();
+        assert_eq!(status, 200, "{page}");
+        let action = page
+            .split("action=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_else(|| panic!("no form on {url}: {page}"));
+        url = url.join(action).unwrap();
+        form = Some(if page.contains("name=\"login\"") {
+            vec![
+                ("prompt".into(), "login".into()),
+                ("login".into(), user.into()),
+                ("password".into(), "any".into()),
+            ]
+        } else {
+            vec![("prompt".into(), "consent".into())]
+        });
+    }
+    panic!("the provider never sent the browser back");
+}
+
+/// Signs `user` in through the real provider; the callback's answer.
+async fn real_sign_in(app: &common::TestApp, user: &str) -> common::Resp {
+    let login = start_login(app, "/ui/").await;
+    let back = through_the_provider(login.authorize.as_str(), user).await;
+    get(
+        app.addr,
+        &format!("/auth/callback?{}", back.query().unwrap()),
+        vec![("Cookie".into(), format!("bedside_oidc={}", login.browser))],
+    )
+    .await
+}
+
+async fn real_provider(db: common::TestDb) {
+    let Some(peer) = start_peer() else { return };
+    let app = common::TestApp::start(oidc_config(
+        &db,
+        &peer.issuer,
+        json!({"client_secret": "peer-secret", "redirect_uri": PEER_REDIRECT}),
+    ))
+    .await;
+    for (user, name, role) in [
+        ("nurse-ada", "Ada Okafor", "nurse"),
+        ("pharm-ben", "Ben Adeyemi", "pharmacist"),
+    ] {
+        let r = real_sign_in(&app, user).await;
+        assert_eq!(r.status, 303, "{}", r.text());
+        assert_eq!(r.header("location"), Some("/ui/"));
+        let who = me(
+            &app,
+            &cookie_value(set_cookie(&r, "bedside_session").unwrap()),
+        )
+        .await;
+        assert_eq!(who["user"], user, "{who}");
+        assert_eq!(who["display_name"], name);
+        assert_eq!(who["role"], role);
+    }
+    // A person the provider knows but with no Bedside role is refused, naming the claim.
+    let r = real_sign_in(&app, "porter-cal").await;
+    assert_eq!(r.status, 403, "{}", r.text());
+    assert!(r.text().contains("<code>porter</code>"), "{}", r.text());
+    assert!(
+        refusals(&app)
+            .await
+            .iter()
+            .any(|d| d["reason"] == "no_mapped_role")
+    );
+    // Sign-out continues at the provider's end_session_endpoint.
+    let end = app
+        .state
+        .provider_sign_out(None, &HeaderMap::new())
+        .unwrap();
+    assert!(
+        end.starts_with(&format!("{}/session/end?", peer.issuer)),
+        "{end}"
+    );
+    app.stop().await;
+}
+both_backends!(
+    a_real_provider_signs_in_a_nurse_and_a_pharmacist,
+    real_provider
+);
