@@ -737,11 +737,14 @@ if (PHASE === 'tampered') {
     await wedge(page, demo.staff[2].badge_scan);
     await wedge(page, demo.staff[1].badge_scan);
     await page.waitForFunction(() => /Scanned/.test(document.getElementById('slot-checker').value), null, { timeout: 5000 });
+    // Signed in as a person: the second checker confirms with their PIN, which the check asks for.
+    assert.equal(await page.isVisible('#checker-pin-field'), true);
     await page.fill('#quantity', '2');
     await page.selectOption('#route', 'oral');
     await page.click('#check');
     await page.waitForFunction(() => ['go', 'wait', 'stop'].includes(document.getElementById('result').dataset.tone));
     assert.match(await resultText(page), /Only a nurse records a dose|Nothing can be recorded/);
+    assert.match(await resultText(page), /The second checker must type their PIN/);
     assert.equal(await page.$('#record'), null);
     // Another patient's band: the pack and the second badge go, so nothing is checked against the wrong patient.
     await wedge(page, demo.patients[3].wristband_scan);
