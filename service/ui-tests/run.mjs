@@ -581,7 +581,10 @@ if (PHASE === 'tampered') {
     // Sign-out ends the session at the service: its cookie no longer works.
     const cookie = (await context.cookies()).find((c) => c.name === 'bedside_session');
     assert.ok(cookie && cookie.httpOnly, 'an HttpOnly session cookie');
-    await page.click('#sign-out');
+    // The service's own sign-out page (no script): its form posts the session's CSRF token.
+    await page.goto(BASE + '/auth/logout');
+    await axe(page, 'sign-out page');
+    await page.click('form[action="/auth/logout"] button[type=submit]');
     await page.waitForURL(/\/ui\/sign-in\?reason=signed_out/);
     const replay = await fetch(BASE + '/v1/me', { headers: { Cookie: `bedside_session=${cookie.value}` } });
     assert.equal(replay.status, 401);
