@@ -37,6 +37,9 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// resolution, so that a busy page does not write on every request.
 pub const TOUCH_EVERY_MS: i64 = 15_000;
 
+/// Ended or expired sessions are deleted this long after (ms): a week.
+pub const PRUNE_AFTER_MS: i64 = 7 * 24 * 3_600_000;
+
 /// How the person signed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -246,6 +249,15 @@ pub async fn start(
             .await?;
         }
     }
+    // Sessions that ended (or ran out) a week ago serve nothing: their starts and ends
+    // are in the audit trail. Pruned here, so the table stays the size of a week's
+    // sign-ins without a job of its own.
+    sqlx::query(
+        "DELETE FROM sessions WHERE (ended_at IS NOT NULL AND ended_at < $1) OR expires_at < $1",
+    )
+    .bind(now - PRUNE_AFTER_MS)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, role, method, csrf, id_token, created_at, last_seen_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",

@@ -374,6 +374,19 @@ async fn demo_sign_in_and_out(db: common::TestDb) {
         .collect();
     assert_eq!(ends, ["signed_out", "replaced", "idle", "expired"]);
 
+    // A week after they end, sessions are pruned at the next sign-in; the audit keeps them.
+    sqlx::query("UPDATE sessions SET ended_at = 1 WHERE user_id = 'demo:ada'")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    Browser::for_app(&app).sign_in(app.addr, "demo:dev").await;
+    assert!(session_end(&app, "demo:ada").await.is_empty());
+    assert_eq!(
+        session_end(&app, "demo:chloe").await.len(),
+        0,
+        "expired long ago"
+    );
+
     // The audit views name the person: their id and, beside it, their name.
     let admin = common::token("admin");
     let r = app

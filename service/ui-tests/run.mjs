@@ -581,7 +581,10 @@ if (PHASE === 'tampered') {
     // Sign-out ends the session at the service: its cookie no longer works.
     const cookie = (await context.cookies()).find((c) => c.name === 'bedside_session');
     assert.ok(cookie && cookie.httpOnly, 'an HttpOnly session cookie');
-    await page.click('#sign-out');
+    // The service's own sign-out page (no script): its form posts the session's CSRF token.
+    await page.goto(BASE + '/auth/logout');
+    await axe(page, 'sign-out page');
+    await page.click('form[action="/auth/logout"] button[type=submit]');
     await page.waitForURL(/\/ui\/sign-in\?reason=signed_out/);
     const replay = await fetch(BASE + '/v1/me', { headers: { Cookie: `bedside_session=${cookie.value}` } });
     assert.equal(replay.status, 401);
@@ -737,11 +740,14 @@ if (PHASE === 'tampered') {
     await wedge(page, demo.staff[2].badge_scan);
     await wedge(page, demo.staff[1].badge_scan);
     await page.waitForFunction(() => /Scanned/.test(document.getElementById('slot-checker').value), null, { timeout: 5000 });
+    // Signed in as a person: the second checker confirms with their PIN, which the check asks for.
+    assert.equal(await page.isVisible('#checker-pin-field'), true);
     await page.fill('#quantity', '2');
     await page.selectOption('#route', 'oral');
     await page.click('#check');
     await page.waitForFunction(() => ['go', 'wait', 'stop'].includes(document.getElementById('result').dataset.tone));
     assert.match(await resultText(page), /Only a nurse records a dose|Nothing can be recorded/);
+    assert.match(await resultText(page), /The second checker must type their PIN/);
     assert.equal(await page.$('#record'), null);
     // Another patient's band: the pack and the second badge go, so nothing is checked against the wrong patient.
     await wedge(page, demo.patients[3].wristband_scan);

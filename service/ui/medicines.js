@@ -47,6 +47,9 @@ const section = document.getElementById('result');
 const quantity = document.getElementById('quantity');
 const route = document.getElementById('route');
 const orderId = document.getElementById('order-id');
+const checkerPin = document.getElementById('checker-pin');
+/** Whether a person is signed in (not an API token): then a second checker types their PIN. */
+let person = false;
 const errorSummary = document.getElementById('error-summary');
 const errorList = document.getElementById('error-list');
 const scans = {};
@@ -92,6 +95,11 @@ function drawSlot(slot) {
   document.getElementById(`slot-${slot}-kind`).textContent = s ? symbologyWords(s.text) : '';
   box.classList.toggle('slot--filled', !!s);
   clear.hidden = !s;
+  if (slot === 'checker') {
+    // A new or cleared checker badge never keeps the last checker's PIN.
+    checkerPin.value = '';
+    document.getElementById('checker-pin-field').hidden = !(s && person);
+  }
 }
 
 function nextFocus() {
@@ -366,6 +374,7 @@ function requestBody() {
     route: route.value,
   };
   if (scans.checker) body.checker_scan = scans.checker.text;
+  if (scans.checker && person && checkerPin.value) body.checker_pin = checkerPin.value;
   if (scans.location) body.location_scan = scans.location.text;
   if (orderId.value.trim()) body.order_id = orderId.value.trim();
   return body;
@@ -592,13 +601,14 @@ async function record(body) {
 const me = await startPage('medicines');
 if (me) {
   role = me.role;
+  person = me.me.signed_in_by !== 'token';
   for (const slot of Object.keys(SLOTS)) drawSlot(slot);
   invalidate();
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     check();
   });
-  for (const field of [quantity, route, orderId]) {
+  for (const field of [quantity, route, orderId, checkerPin]) {
     field.addEventListener('input', () => {
       activity();
       invalidate();

@@ -490,6 +490,10 @@ pub async fn handover_start(
     StrictJson(body): StrictJson<dto::HandoverRequest>,
 ) -> Result<Json<dto::Me>, Problem> {
     let s = session_only(&caller)?;
+    if !dto::pin_form(&body.pin) {
+        // Not counted as a wrong PIN: it cannot be anyone's.
+        return Err(Problem::invalid("pin must be 4 to 8 digits"));
+    }
     let gs = state.identifier.gs_substitute.as_deref();
     let Some(gsrn) = bedside_ward::medicines::read_badge(&body.badge_scan, gs) else {
         return Err(Problem::invalid(

@@ -403,7 +403,7 @@ fn origin_allowed(headers: &HeaderMap, uri: &Uri, state: &AppState, origin: &str
 
 /// The CSRF defence for a state-changing request made with a session: it must come from
 /// this origin (`Origin`, or `Sec-Fetch-Site: same-origin` when a browser sends no
-/// `Origin`) and echo the session's token in `X-CSRF-Token` (or, for the sign-out form,
+/// `Origin` or `Origin: null`) and echo the session's token in `X-CSRF-Token` (or, for the sign-out form,
 /// the form field the handler reads itself: see [`csrf_matches`]).
 fn csrf_ok(parts: &Parts, state: &AppState, csrf: &str) -> bool {
     let token_ok = parts
@@ -424,7 +424,13 @@ pub fn csrf_matches(presented: &str, csrf: &str) -> bool {
 /// pages; for forms the handler checks itself (sign-out).
 #[must_use]
 pub fn same_origin(headers: &HeaderMap, uri: &Uri, state: &AppState) -> bool {
-    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+    // A form posted from a page whose Referrer-Policy is `no-referrer` (ours) carries
+    // `Origin: null`; the browser's own `Sec-Fetch-Site` then says where it came from.
+    match headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .filter(|o| *o != "null")
+    {
         Some(o) => origin_allowed(headers, uri, state, o),
         None => headers
             .get("sec-fetch-site")
