@@ -519,3 +519,127 @@ fn web_ui_end_to_end_in_headless_chromium() {
     tamper(&dir.path().join("data").join("bedside.db"));
     run_suite(&node, &chromium, &root, &server, &fixtures, "tampered");
 }
+
+/// The browser signs in through a real OpenID provider (`ui-tests/oidc-peer.mjs`, npm
+/// `oidc-provider`), records a dose and signs out there too; the audit names the person.
+#[test]
+fn web_ui_signs_in_through_an_openid_provider() {
+    use std::io::BufRead;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui-tests");
+    let tools = browser_tools(&root).and_then(|t| {
+        if root
+            .join("node_modules/oidc-provider/package.json")
+            .exists()
+        {
+            Ok(t)
+        } else {
+            Err(format!(
+                "npm packages missing: run `npm ci` in {}",
+                root.display()
+            ))
+        }
+    });
+    let (node, chromium) = match tools {
+        Ok(t) => t,
+        Err(why) => {
+            if std::env::var_os("CI").is_some() {
+                panic!("the OpenID browser test must run in CI: {why}");
+            }
+            eprintln!("\n!!!!! SKIPPING the OpenID browser test: {why} !!!!!\n");
+            return;
+        }
+    };
+    // The provider must know the redirect URI before the service starts: take a free port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut peer = Command::new(&node)
+        .arg("oidc-peer.mjs")
+        .arg(format!("{base}/auth/callback"))
+        .arg(format!("{base}/auth/signed-out"))
+        .current_dir(&root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut peer_out = std::io::BufReader::new(peer.stdout.take().unwrap());
+    let mut line = String::new();
+    peer_out.read_line(&mut line).unwrap();
+    let issuer = line.trim().strip_prefix("issuer ").unwrap().to_owned();
+
+    let dir = common::tempdir::TempDir::new("webui-oidc");
+    let config = dir.path().join("config.json");
+    std::fs::write(
+        &config,
+        json!({"oidc": {
+            "issuer": issuer,
+            "client_id": "bedside-ward",
+            "client_secret": "peer-secret",
+            "redirect_uri": format!("{base}/auth/callback"),
+            "role_map": {"ward-nurse": "nurse", "pharmacy": "pharmacist"},
+        }})
+        .to_string(),
+    )
+    .unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.args([
+        "serve",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--data-dir",
+    ])
+    .arg(dir.path().join("data"))
+    .args(["--gs-substitute", GS_SUBSTITUTE])
+    .arg("--config")
+    .arg(&config)
+    .env_remove("BEDSIDE_DATABASE_URL")
+    .env_remove("BEDSIDE_DATA_DIR")
+    .env_remove("BEDSIDE_CONFIG")
+    .env("BEDSIDE_LOG", "info");
+    let (child, addr, stderr) = common::spawn_serve(cmd);
+    let server = Server {
+        child,
+        addr,
+        stderr,
+    };
+    let fixtures = dir.path().join("fixtures.json");
+    let body = json!({ "demo": common::demo(), "hid": hid_fixtures() });
+    std::fs::write(&fixtures, body.to_string()).unwrap();
+    run_suite(&node, &chromium, &root, &server, &fixtures, "oidc");
+
+    // The audit names the person: the session, the recorded dose and the refusal.
+    let db = dir.path().join("data").join("bedside.db");
+    let conn =
+        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let actions: Vec<String> = conn
+        .prepare("SELECT action FROM audit WHERE actor = 'user:nurse-ada' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        actions.iter().any(|a| a == "session.started"),
+        "{actions:?}"
+    );
+    assert!(
+        actions.iter().any(|a| a.starts_with("administration")),
+        "{actions:?}"
+    );
+    assert!(actions.iter().any(|a| a == "session.ended"), "{actions:?}");
+    let refused: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM audit WHERE action = 'auth.oidc_refused' AND detail LIKE '%no_mapped_role%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(refused, 1);
+    drop(server);
+    let _ = peer.kill();
+    let _ = peer.wait();
+}

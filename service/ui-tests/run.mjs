@@ -157,6 +157,68 @@ if (PHASE === 'tampered') {
     await axe(page, 'audit view, broken chain');
     await done(context, page);
   });
+} else if (PHASE === 'oidc') {
+  // service/tests/webui.rs runs this phase against a service configured with the real
+  // OpenID provider of ui-tests/oidc-peer.mjs (oidc-provider, its development forms).
+  test('OpenID Connect: a nurse signs in through the provider, records a dose, signs out there too', async () => {
+    const { context, page } = await fresh();
+    await page.goto(BASE + '/ui/medicines');
+    await page.waitForURL(/\/ui\/sign-in/);
+    await page.waitForSelector('#oidc-section:not([hidden])');
+    assert.equal(await page.$('#demo-users button'), null, 'with a provider, nobody signs in by name');
+    await axe(page, 'sign-in page with a provider');
+    await page.click('#oidc-sign-in');
+    // The provider's own login form, then its consent form.
+    await page.waitForSelector('input[name="login"]');
+    await page.fill('input[name="login"]', 'nurse-ada');
+    await page.fill('input[name="password"]', 'any');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('input[name="prompt"][value="consent"]', { state: 'attached' });
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/ui\/medicines$/);
+    await page.waitForSelector('#who-role');
+    assert.equal(await page.textContent('#who-role'), 'nurse');
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('bedside.token')), null, 'no token: the session is a cookie');
+    await wedge(page, pack(para, 'in date'));
+    await page.waitForFunction(() => /Scanned/.test(document.getElementById('slot-product').value));
+    await wedge(page, demo.staff[0].badge_scan);
+    await wedge(page, john.wristband_scan);
+    await page.waitForFunction(() => document.activeElement.id === 'quantity');
+    await page.keyboard.type('2');
+    await page.selectOption('#route', 'oral');
+    await page.click('#check');
+    await tone(page, 'go');
+    assert.equal(await page.textContent('#result-title'), 'GIVE — all checks passed');
+    await page.click('#record');
+    await page.waitForFunction(() => /RECORDED — dose given/.test(document.getElementById('result').textContent));
+    // Sign-out ends the session here and continues at the provider, which asks to confirm
+    // and returns the browser to the sign-in page.
+    await page.click('#sign-out');
+    await page.waitForSelector('button[name="logout"][value="yes"]');
+    await page.click('button[name="logout"][value="yes"]');
+    await page.waitForURL(/\/ui\/sign-in\?reason=signed_out/);
+    await page.goto(BASE + '/ui/medicines');
+    await page.waitForURL(/\/ui\/sign-in/);
+    await done(context, page, { allow: ['401'] });
+  });
+
+  test('OpenID Connect: a person without a Bedside role gets a page naming the claim', async () => {
+    const { context, page } = await fresh();
+    await page.goto(BASE + '/auth/login');
+    await page.waitForSelector('input[name="login"]');
+    await page.fill('input[name="login"]', 'porter-cal');
+    await page.fill('input[name="password"]', 'any');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('input[name="prompt"][value="consent"]', { state: 'attached' });
+    await page.click('button[type=submit]');
+    await page.waitForSelector('h1');
+    assert.equal(await page.textContent('h1'), 'Sign-in refused');
+    assert.match(await page.textContent('main'), /role claim roles/);
+    assert.match(await page.textContent('main'), /porter/);
+    assert.equal(await page.getAttribute('main a', 'href'), '/auth/login', 'Try again');
+    await axe(page, 'sign-in refused page');
+    await done(context, page);
+  });
 } else {
   test('wedge assembler: bursts, typing, GS forms, faults (exact timings)', async () => {
     const { context, page } = await fresh();
