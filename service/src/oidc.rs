@@ -710,8 +710,15 @@ impl Oidc {
         let tokens = match req.request_async(&self.http).await {
             Ok(t) => t,
             Err(e) => {
-                // The error names the endpoint's answer type, never the code or a token.
-                tracing::warn!(error = %e, "OpenID token exchange failed");
+                // Only the kind of failure (and the protocol's error code) is logged: never
+                // the code, a token, or the provider's free text.
+                let what = match &e {
+                    openidconnect::RequestTokenError::ServerResponse(r) => r.error().to_string(),
+                    openidconnect::RequestTokenError::Request(_) => "request failed".to_owned(),
+                    openidconnect::RequestTokenError::Parse(..) => "unreadable answer".to_owned(),
+                    openidconnect::RequestTokenError::Other(_) => "other".to_owned(),
+                };
+                tracing::warn!(error = %what, "OpenID token exchange failed");
                 return Err(Refusal::TokenExchange);
             }
         };

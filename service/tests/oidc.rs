@@ -1070,3 +1070,22 @@ both_backends!(
     a_real_provider_signs_in_a_nurse_and_a_pharmacist,
     real_provider
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_the_provider_will_not_exchange_is_refused() {
+    let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
+    let a = key("a", "a");
+    let rogue = Rogue::start(&[&a]).await;
+    let app = common::TestApp::start(oidc_config(&db, &rogue.issuer(), json!({}))).await;
+    // The provider holds the code for another PKCE challenge: our verifier does not match.
+    let login = start_login(&app, "/ui/").await;
+    rogue.issue(
+        "stolen",
+        jwt(&a, "a", &good_claims(&rogue, &login)),
+        "another-logins-challenge",
+        None,
+    );
+    let r = callback(&app, &login, "stolen").await;
+    assert_refused(&app, &r, 502, "token_exchange").await;
+    app.stop().await;
+}
