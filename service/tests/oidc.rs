@@ -154,7 +154,16 @@ async fn token(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT}:{SECRET}"))
     );
-    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(basic.as_str()) {
+    let assertion_ok = form.get("client_assertion").is_some_and(|jwt| {
+        client_assertion_valid(jwt, &s.lock().unwrap().issuer)
+            && form.get("client_id").map(String::as_str) == Some(CLIENT)
+            && form.get("client_assertion_type").map(String::as_str)
+                == Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+            && headers.get("authorization").is_none()
+    });
+    if !assertion_ok
+        && headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(basic.as_str())
+    {
         return (
             StatusCode::UNAUTHORIZED,
             axum::Json(json!({"error": "invalid_client"})),
@@ -187,6 +196,40 @@ async fn token(
         "id_token": id_token,
     }))
     .into_response()
+}
+
+/// A `private_key_jwt` assertion signed by the client's key (`peers/oidc-key-c.pem`, the
+/// public half registered here), for this client and this token endpoint, not expired.
+fn client_assertion_valid(jwt: &str, issuer: &str) -> bool {
+    use openidconnect::JsonWebKey;
+    let Some((input, sig)) = jwt.rsplit_once('.') else {
+        return false;
+    };
+    let Ok(sig) = URL_SAFE_NO_PAD.decode(sig) else {
+        return false;
+    };
+    let public = key("c", "rp-1").as_verification_key();
+    if public
+        .verify_signature(
+            &CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+            input.as_bytes(),
+            &sig,
+        )
+        .is_err()
+    {
+        return false;
+    }
+    let claims: Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(input.split('.').nth(1).unwrap_or_default())
+            .unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    claims["iss"] == CLIENT
+        && claims["sub"] == CLIENT
+        && claims["aud"] == format!("{issuer}/token")
+        && claims["exp"].as_i64().is_some_and(|e| e > now())
+        && claims["jti"].is_string()
 }
 
 async fn userinfo(
@@ -1087,5 +1130,26 @@ async fn a_code_the_provider_will_not_exchange_is_refused() {
     );
     let r = callback(&app, &login, "stolen").await;
     assert_refused(&app, &r, 502, "token_exchange").await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_key_jwt_client_authentication() {
+    let db = common::TestDb::new(common::Backend::Sqlite).await.unwrap();
+    let a = key("a", "a");
+    let rogue = Rogue::start(&[&a]).await;
+    let key_file = format!("{}/tests/peers/oidc-key-c.pem", env!("CARGO_MANIFEST_DIR"));
+    let mut cfg = oidc_config(&db, &rogue.issuer(), json!({}));
+    let o = cfg.oidc.as_mut().unwrap();
+    o.client_secret = None;
+    o.private_key_jwt = Some(bedside::config::PrivateKeyJwt {
+        key_file: key_file.into(),
+        kid: "rp-1".into(),
+        alg: "RS256".into(),
+    });
+    let app = common::TestApp::start(cfg).await;
+    let (_, r) = sign_in_with(&app, &rogue, &a, "a", |l| good_claims(&rogue, l)).await;
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(sessions(&app).await, 1);
     app.stop().await;
 }
