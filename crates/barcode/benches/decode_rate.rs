@@ -69,12 +69,22 @@ fn main() {
             Some((w.parse().ok()?, h.parse().ok()?))
         })
         .unwrap_or((640, 480));
-    println!("seed {seed}, {fw}x{fh}, {per_class} images per class");
+    println!(
+        "seed {seed}, {fw}x{fh}, {per_class} images per class{}",
+        if args.iter().any(|a| a == "exhaustive") {
+            ", every symbol (exhaustive)"
+        } else {
+            ""
+        }
+    );
     let dir = std::env::temp_dir().join(format!("bedside-barcode-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     // DataMatrix only, as zxing-cpp is asked for below: the comparison is like for like.
+    // `exhaustive`: every symbol, as zxing-cpp's `read_barcodes` always reads.
+    let exhaustive = args.iter().any(|a| a == "exhaustive");
     let opts = bedside_barcode::reader::ReaderOptions {
         code128: false,
+        exhaustive,
         ..Default::default()
     };
     let reader = Reader::new(opts);

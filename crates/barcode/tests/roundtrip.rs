@@ -126,6 +126,27 @@ fn both_symbols_in_one_image() {
     let mut want = vec![band.to_bracketed(), pack.to_bracketed()];
     want.sort();
     assert_eq!(got, want);
+    // Both painted out, nothing on the white page could be a third: the read
+    // ends there rather than running the rest of the cascade.
+    assert!(out.nothing_more.is_some(), "{out:?}");
+    assert!(!out.timed_out);
+
+    // With one of them alone, an exhaustive read finds it and, with it painted
+    // out, ends at once.
+    let mut one = vec![255u8; (w * h) as usize];
+    for y in 0..ah {
+        for x in 0..aw {
+            one[((y + 20) * w + x + 20) as usize] = ap[(y * aw + x) as usize];
+        }
+    }
+    let img = bedside_barcode::reader::GrayImage::from_raw(w as usize, h as usize, one).unwrap();
+    let out = Reader::new(bedside_barcode::reader::ReaderOptions {
+        exhaustive: true,
+        ..Default::default()
+    })
+    .read(&img);
+    assert_eq!(out.gs1_symbols().count(), 1);
+    assert!(out.nothing_more.is_some(), "{out:?}");
 }
 
 const ZXING: &str = r#"

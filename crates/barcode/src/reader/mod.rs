@@ -105,6 +105,10 @@ pub struct Decoded {
     /// Set when the cheap gate turned the frame away before the cascade:
     /// nothing in it can be a symbol of the kinds looked for.
     pub no_symbol: Option<NoSymbol>,
+    /// Exhaustive reads: set when the read ended because, with every symbol
+    /// found painted out, the gate saw nothing left that could be another
+    /// (rather than by running every step of the cascade).
+    pub nothing_more: Option<NoSymbol>,
 }
 
 impl Decoded {
@@ -184,6 +188,8 @@ enum Msg {
     Panics(usize),
     /// The gate turned the frame away after the first step.
     NoSymbol(NoSymbol),
+    /// Exhaustive: with the symbols found painted out, the gate saw nothing more.
+    NothingMore(NoSymbol),
     /// The cascade ended (cut short by the budget if `true`); the image
     /// buffer comes back for the next call.
     Done(GrayImage, bool),
@@ -366,6 +372,7 @@ fn absorb(out: &mut Decoded, m: Msg) {
         Msg::Found(s) => out.symbols.push(*s),
         Msg::Panics(n) => out.contained_panics += n,
         Msg::NoSymbol(r) => out.no_symbol = Some(r),
+        Msg::NothingMore(r) => out.nothing_more = Some(r),
         Msg::Done(_, cut_short) => out.timed_out |= cut_short,
     }
 }
@@ -591,6 +598,10 @@ fn run_cascade(
     // The previous step's binarization of the unmasked image, reused when the
     // next step only reads it the other way round.
     let mut previous: Option<(Pass, Binary)> = None;
+    // Exhaustive: the frame with every symbol found so far painted out. Once the gate
+    // sees nothing left in it that could be a symbol, the later steps cannot find
+    // another one and the read ends (the first pass's finds are reused, not re-read).
+    let mut painted: Option<GrayImage> = None;
     for (k, step) in STEPS.into_iter().enumerate() {
         // The gate runs once the first step (the cheapest, and the one that
         // reads most frames) has found nothing: a frame read at once never
@@ -647,6 +658,13 @@ fn run_cascade(
                 if let Some(masked) = masked.as_mut() {
                     mask(masked, s.position(), step.invert);
                 }
+                if opts.exhaustive && gated {
+                    mask(
+                        painted.get_or_insert_with(|| img.clone()),
+                        s.position(),
+                        step.invert,
+                    );
+                }
                 let key = (s.aim().to_owned(), s.data().to_vec());
                 if !seen.contains(&key) && seen.len() < opts.max_symbols {
                     seen.push(key);
@@ -668,6 +686,13 @@ fn run_cascade(
         }
         if any_new && !opts.exhaustive {
             break;
+        }
+        if any_new
+            && let Some(p) = painted.as_ref()
+            && let Some(reason) = gate(p).verdict(opts.datamatrix, opts.code128)
+        {
+            sink(Msg::NothingMore(reason));
+            return false;
         }
     }
     false
