@@ -27,6 +27,7 @@ use crate::identify::{Identifier, PixResolver};
 pub mod administrations;
 pub mod audit_events;
 pub mod auth;
+pub mod decode;
 pub mod dto;
 pub mod extract;
 pub mod fhir;
@@ -76,6 +77,8 @@ pub struct AppState {
     pub pix_addr: Option<Arc<str>>,
     /// The OpenAPI document served ([`dto::served_document`]: this instance's printers).
     pub openapi: Arc<str>,
+    /// The bounded camera-frame decoder of `POST /v1/decode`.
+    pub frames: Arc<crate::camera::FrameDecoder>,
 }
 
 impl AppState {
@@ -269,6 +272,7 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
         identifier,
         metrics: Arc::new(Metrics::default()),
         pix_addr,
+        frames: Arc::new(crate::camera::FrameDecoder::for_service()),
     })
 }
 
@@ -282,6 +286,7 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/metrics", get(metrics_text)),
         (Method::GET, "/openapi.json", get(openapi)),
         (Method::POST, "/v1/identify", post(identify)),
+        (Method::POST, "/v1/decode", post(decode::decode)),
         (
             Method::POST,
             "/v1/administrations/verify",
