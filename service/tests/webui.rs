@@ -164,11 +164,11 @@ fn http_contract(server: &Server) {
                 assert!(csp.contains(must), "{}: {csp}", a.path);
             }
             assert!(!csp.contains("unsafe"), "{}: {csp}", a.path);
-            assert!(
-                r.header("permissions-policy")
-                    .unwrap()
-                    .contains("hid=(self)")
-            );
+            let permissions = r.header("permissions-policy").unwrap();
+            assert!(permissions.contains("hid=(self)"), "{permissions}");
+            // The camera button: this origin only; the microphone never.
+            assert!(permissions.contains("camera=(self)"), "{permissions}");
+            assert!(permissions.contains("microphone=()"), "{permissions}");
             let html = r.text();
             assert!(html.starts_with("<!doctype html>"), "{}", a.path);
             assert!(html.contains("<html lang=\"en-GB\">"), "{}", a.path);
