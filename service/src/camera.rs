@@ -37,7 +37,7 @@ pub const MAX_FRAME_BYTES: usize = 2 * 1024 * 1024;
 pub const CAMERA_BUDGET: Duration = if cfg!(debug_assertions) {
     Duration::from_secs(1)
 } else {
-    Duration::from_millis(15)
+    Duration::from_millis(10)
 };
 
 /// Frames waiting for a decode slot beyond those being decoded.
