@@ -225,7 +225,7 @@ impl FrameDecoder {
             .map_err(|_| DecodeError::Stopped)?;
         let waited = queued.elapsed();
         let me = Arc::clone(self);
-        let work = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             let start = Instant::now();
             let image = GrayImage::decode(&frame);
             drop(frame);
@@ -248,8 +248,7 @@ impl FrameDecoder {
             })
         })
         .await
-        .map_err(|_| DecodeError::Stopped)?;
-        work
+        .map_err(|_| DecodeError::Stopped)?
     }
 }
 

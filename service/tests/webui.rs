@@ -500,7 +500,7 @@ fn scene(seed: u64) -> Vec<u8> {
             u8::try_from(140 + (60 * x / CAM_W) + (30 * y / CAM_H)).unwrap()
         })
         .collect();
-    let mut fill = |px: &mut Vec<u8>, x0: usize, y0: usize, w: usize, h: usize, v: u8| {
+    let fill = |px: &mut Vec<u8>, x0: usize, y0: usize, w: usize, h: usize, v: u8| {
         for y in y0..(y0 + h).min(CAM_H) {
             for x in x0..(x0 + w).min(CAM_W) {
                 px[y * CAM_W + x] = v;

@@ -1116,7 +1116,7 @@ if (PHASE === 'tampered') {
       assert.deepEqual(w.identify, [], 'no scan without a band');
       assert.equal(await page.getAttribute('#result', 'data-tone'), 'idle');
       // Each clutter frame costs the reader its whole budget (1 s in the debug build the
-      // tests run, 15 ms in a release build): frames keep coming, one at a time.
+      // tests run, 10 ms in a release build): frames keep coming, one at a time.
       assert.ok(w.sent >= 3, `frames keep flowing while the camera is on (${w.sent} in 4 s)`);
       assert.equal(w.maxInFlight, 1, 'never more than one frame in flight');
       atMostTenPerSecond(w.times);
