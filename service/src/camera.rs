@@ -98,7 +98,7 @@ pub enum DecodeError {
     #[error("the frame decoder is busy: every decode slot and queue place is taken")]
     Busy,
     /// The bytes do not start like the declared format.
-    #[error("the body is not a {declared} image (its first bytes are not that format's signature)")]
+    #[error("the body does not start with the {declared} signature: it is not that kind of image")]
     WrongFormat {
         /// The `Content-Type` sent.
         declared: &'static str,
