@@ -183,6 +183,20 @@ impl MigrationSource<'static> for Embedded {
     }
 }
 
+/// The advisory lock key of a named thing (`register:staff`, `user:<id>`): the first
+/// 8 bytes of the name's SHA-256, for [`lock_for_write`].
+///
+/// ```
+/// assert_eq!(bedside::db::lock_key("a"), bedside::db::lock_key("a"));
+/// assert_ne!(bedside::db::lock_key("a"), bedside::db::lock_key("b"));
+/// ```
+#[must_use]
+pub fn lock_key(name: &str) -> i64 {
+    let hex = crate::crypto::sha256_hex(name.as_bytes());
+    u64::from_str_radix(hex.get(..16).unwrap_or("0"), 16)
+        .map_or(0, |n| i64::from_ne_bytes(n.to_ne_bytes()))
+}
+
 /// Serialises writers of one thing (`key`) within the caller's transaction: on SQLite a
 /// write as the transaction's first statement takes the database's one write lock (held
 /// to commit); on PostgreSQL a transaction-scoped advisory lock on `key`. Two concurrent

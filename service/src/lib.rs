@@ -34,6 +34,7 @@ pub mod administrations;
 pub mod allergies;
 pub mod audit;
 pub mod audit_fhir;
+pub mod camera;
 pub mod catalogue;
 pub mod catalogue_import;
 pub mod chart;

@@ -232,9 +232,7 @@ pub fn label(e: &LocationEntry) -> String {
 }
 
 fn lock_key() -> i64 {
-    let hex = crate::crypto::sha256_hex(b"register:locations");
-    u64::from_str_radix(hex.get(..16).unwrap_or("0"), 16)
-        .map_or(0, |n| i64::from_ne_bytes(n.to_ne_bytes()))
+    crate::db::lock_key("register:locations")
 }
 
 async fn upsert(

@@ -533,9 +533,7 @@ async fn insert_in(
 /// A PostgreSQL advisory lock key for a reference key: the first 8 bytes of the SHA-256
 /// of `recall:{key}`.
 fn lock_key(key: &str) -> i64 {
-    let hex = crate::crypto::sha256_hex(format!("recall:{key}").as_bytes());
-    u64::from_str_radix(hex.get(..16).unwrap_or("0"), 16)
-        .map_or(0, |n| i64::from_ne_bytes(n.to_ne_bytes()))
+    crate::db::lock_key(&format!("recall:{key}"))
 }
 
 /// The id of the active recall with `reference`'s key, if any.

@@ -424,6 +424,12 @@ pub async fn end_handover(
     reason: &str,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
+    crate::db::lock_for_write(
+        &mut tx,
+        db.backend,
+        crate::db::lock_key(&format!("session:{id_hash}")),
+    )
+    .await?;
     let row = sqlx::query(
         "SELECT handover_user FROM sessions WHERE id_hash = $1 AND handover_user IS NOT NULL",
     )

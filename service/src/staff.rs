@@ -196,9 +196,7 @@ fn same(row: &StaffRow, e: &StaffEntry) -> bool {
 
 /// The key serialising writers of the register (import, PUT, DELETE) on PostgreSQL.
 fn lock_key() -> i64 {
-    let hex = crate::crypto::sha256_hex(b"register:staff");
-    u64::from_str_radix(hex.get(..16).unwrap_or("0"), 16)
-        .map_or(0, |n| i64::from_ne_bytes(n.to_ne_bytes()))
+    crate::db::lock_key("register:staff")
 }
 
 async fn upsert(

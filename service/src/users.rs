@@ -149,6 +149,9 @@ pub async fn link_badge(
     now: i64,
 ) -> Result<(), LinkError> {
     let mut tx = db.pool.begin().await?;
+    // Reads then writes: take the write lock first (on SQLite a deferred transaction
+    // that reads and then writes can be refused outright by a concurrent writer).
+    crate::db::lock_for_write(&mut tx, db.backend, crate::db::lock_key("users:badges")).await?;
     let active = sqlx::query("SELECT active FROM staff WHERE gsrn = $1")
         .bind(gsrn)
         .fetch_optional(&mut *tx)
@@ -203,6 +206,7 @@ pub async fn link_badge(
 /// [`LinkError::NoUser`], database errors.
 pub async fn unlink_badge(db: &Db, user_id: &str, actor: &str) -> Result<bool, LinkError> {
     let mut tx = db.pool.begin().await?;
+    crate::db::lock_for_write(&mut tx, db.backend, crate::db::lock_key("users:badges")).await?;
     let row = sqlx::query("SELECT badge_gsrn FROM users WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(&mut *tx)

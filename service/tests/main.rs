@@ -16,6 +16,7 @@ mod audit_events;
 mod audit_fhir;
 mod audit_group_commit;
 mod catalogue;
+mod decode;
 mod demo_orders;
 mod dose_timing;
 mod entered_in_error;

@@ -338,6 +338,13 @@ fn operations_name_their_body_types() {
             "PrintConfirmation",
         ),
         ("/v1/printers", "get", "200", "application/json", "Printers"),
+        (
+            "/v1/decode",
+            "post",
+            "200",
+            "application/json",
+            "DecodeAnswer",
+        ),
     ];
     for (path, method, status, media, name) in cases {
         let schema = &doc["paths"][path][method]["responses"][status]["content"][media]["schema"];

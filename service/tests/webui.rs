@@ -9,7 +9,10 @@
 //! the patient's chart after the wristband scan (allergy statement first, orders, on hold,
 //! the order the pack meets),
 //! the audit view (then a tampered row shown as a broken chain), axe-core with no
-//! violations, and the 320-pixel layout.
+//! violations, and the 320-pixel layout. The camera: Chromium's fake capture device plays
+//! Y4M videos written here at test time from the demo wristband (`camera_videos`): the band
+//! identifies the patient end to end (scan page) and fills the wristband slot (medicines
+//! page); a video without it never produces a scan.
 //!
 //! Needs `node`, `service/ui-tests/node_modules` (`npm ci`, done by `scripts/test.sh`) and
 //! Chromium. When one is missing the browser part fails under `CI` and skips loudly
@@ -161,11 +164,11 @@ fn http_contract(server: &Server) {
                 assert!(csp.contains(must), "{}: {csp}", a.path);
             }
             assert!(!csp.contains("unsafe"), "{}: {csp}", a.path);
-            assert!(
-                r.header("permissions-policy")
-                    .unwrap()
-                    .contains("hid=(self)")
-            );
+            let permissions = r.header("permissions-policy").unwrap();
+            assert!(permissions.contains("hid=(self)"), "{permissions}");
+            // The camera button: this origin only; the microphone never.
+            assert!(permissions.contains("camera=(self)"), "{permissions}");
+            assert!(permissions.contains("microphone=()"), "{permissions}");
             let html = r.text();
             assert!(html.starts_with("<!doctype html>"), "{}", a.path);
             assert!(html.contains("<html lang=\"en-GB\">"), "{}", a.path);
@@ -400,6 +403,10 @@ fn browser_tools(root: &Path) -> Result<(PathBuf, PathBuf), String> {
     Ok((PathBuf::from("node"), chromium))
 }
 
+/// One browser suite at a time: two Chromiums on two cores stretch the keystroke
+/// timings the keyboard-wedge capture uses to tell a scanner from typing.
+static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn run_suite(
     node: &Path,
     chromium: &Path,
@@ -408,6 +415,9 @@ fn run_suite(
     fixtures: &Path,
     phase: &str,
 ) {
+    let _one = ONE_BROWSER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let start = Instant::now();
     let mut child = Command::new(node)
         .arg("run.mjs")
@@ -417,6 +427,14 @@ fn run_suite(
         .env("BEDSIDE_FIXTURES", fixtures)
         .env("BEDSIDE_GS_SUBSTITUTE", GS_SUBSTITUTE)
         .env("BEDSIDE_PHASE", phase)
+        .env(
+            "BEDSIDE_CAMERA_BAND",
+            server_dir(fixtures).join("camera-band.y4m"),
+        )
+        .env(
+            "BEDSIDE_CAMERA_EMPTY",
+            server_dir(fixtures).join("camera-empty.y4m"),
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -463,6 +481,118 @@ fn run_suite(
         ),
         Some(_) => {}
     }
+}
+
+fn server_dir(fixtures: &Path) -> PathBuf {
+    fixtures.parent().unwrap().to_path_buf()
+}
+
+/// Width and height of the fake camera's videos (the camera size the UI sends).
+const CAM_W: usize = 640;
+const CAM_H: usize = 480;
+
+/// A cluttered greyscale scene (deterministic for `seed`): a lit gradient, ruled lines,
+/// boxes and dark blobs like printed words, sensor noise.
+fn scene(seed: u64) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut rnd = move |n: usize| -> usize {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        usize::try_from(state % (n.max(1) as u64)).unwrap()
+    };
+    let mut px: Vec<u8> = (0..CAM_W * CAM_H)
+        .map(|i| {
+            let (x, y) = (i % CAM_W, i / CAM_W);
+            u8::try_from(140 + (60 * x / CAM_W) + (30 * y / CAM_H)).unwrap()
+        })
+        .collect();
+    let fill = |px: &mut Vec<u8>, x0: usize, y0: usize, w: usize, h: usize, v: u8| {
+        for y in y0..(y0 + h).min(CAM_H) {
+            for x in x0..(x0 + w).min(CAM_W) {
+                px[y * CAM_W + x] = v;
+            }
+        }
+    };
+    for _ in 0..8 {
+        let y = rnd(CAM_H);
+        fill(&mut px, 0, y, CAM_W, 1, 90);
+    }
+    for _ in 0..5 {
+        let (x, y, w, h) = (rnd(CAM_W), rnd(CAM_H), 40 + rnd(200), 20 + rnd(120));
+        fill(&mut px, x, y, w, 2, 60);
+        fill(&mut px, x, y + h, w, 2, 60);
+        fill(&mut px, x, y, 2, h, 60);
+        fill(&mut px, x + w, y, 2, h + 2, 60);
+    }
+    // Lines of "print": short dark strokes in rows.
+    for _ in 0..25 {
+        let (x, y) = (rnd(CAM_W - 120), rnd(CAM_H - 10));
+        let mut cx = x;
+        while cx < x + 110 {
+            let w = 2 + rnd(6);
+            fill(
+                &mut px,
+                cx,
+                y + rnd(3),
+                w,
+                5 + rnd(4),
+                u8::try_from(20 + rnd(50)).unwrap(),
+            );
+            cx += w + 1 + rnd(4);
+        }
+    }
+    for p in &mut px {
+        *p = p
+            .saturating_add(u8::try_from(rnd(7)).unwrap())
+            .saturating_sub(3);
+    }
+    px
+}
+
+/// Writes a 10 frames/s YUV4MPEG2 (4:2:0, grey chroma) video of `frames`.
+fn write_y4m(path: &Path, frames: &[Vec<u8>]) {
+    let mut out = format!("YUV4MPEG2 W{CAM_W} H{CAM_H} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
+    for f in frames {
+        out.extend_from_slice(b"FRAME\n");
+        out.extend_from_slice(f);
+        out.extend(std::iter::repeat_n(128u8, 2 * (CAM_W / 2) * (CAM_H / 2)));
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+/// The fake camera's two videos, made from the demo wristband at test time (nothing
+/// binary is committed): `camera-band.y4m`, the band's GS1 DataMatrix on a white label in
+/// the cluttered scene, moving a little from frame to frame as a hand would; and
+/// `camera-empty.y4m`, the same scene without it.
+fn camera_videos(dir: &Path) {
+    let scan = &common::demo().patients[0].wristband_scan;
+    let text = format!("^{}", scan[3..].replace('\u{1d}', "^"));
+    let msg = bedside_gs1::parse_unbracketed(&text).unwrap();
+    let symbol = bedside_barcode::datamatrix::encode(&msg, &Default::default()).unwrap();
+    let (sw, sh, spx) = symbol
+        .matrix()
+        .to_gray(&bedside_barcode::RenderOptions {
+            module_px: 6,
+            quiet_zone: Some(3),
+        })
+        .unwrap();
+    let (sw, sh) = (sw as usize, sh as usize);
+    let background = scene(7);
+    let mut band = Vec::new();
+    for i in 0..20usize {
+        let mut f = background.clone();
+        let (x0, y0) = (250 + (i * 3) % 14, 150 + (i * 5) % 12);
+        for y in 0..sh {
+            for x in 0..sw {
+                f[(y0 + y) * CAM_W + x0 + x] = spx[y * sw + x].clamp(25, 235);
+            }
+        }
+        band.push(f);
+    }
+    write_y4m(&dir.join("camera-band.y4m"), &band);
+    let empty: Vec<Vec<u8>> = (0..20).map(|i| scene(7 + (i % 2))).collect();
+    write_y4m(&dir.join("camera-empty.y4m"), &empty);
 }
 
 /// Alters an audit row behind the service's back (dropping the append-only trigger first).
@@ -514,6 +644,7 @@ fn web_ui_end_to_end_in_headless_chromium() {
     let fixtures = dir.path().join("fixtures.json");
     let body = json!({ "demo": common::demo(), "hid": hid_fixtures() });
     std::fs::write(&fixtures, body.to_string()).unwrap();
+    camera_videos(dir.path());
     run_suite(&node, &chromium, &root, &server, &fixtures, "main");
     // Now alter a row behind the service's back: the audit view must say the chain is broken.
     tamper(&dir.path().join("data").join("bedside.db"));

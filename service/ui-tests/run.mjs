@@ -1128,4 +1128,150 @@ if (PHASE === 'tampered') {
     await page.waitForFunction(() => document.querySelector('h1').textContent === 'Not available for your role');
     await done(context, page);
   });
+
+  // ---- The camera: Chromium's fake capture device plays a Y4M video the Rust side made
+  // at test time (BEDSIDE_CAMERA_BAND: the demo wristband's Data Matrix in a cluttered
+  // scene; BEDSIDE_CAMERA_EMPTY: the same clutter, no band). Chromium reads the file at
+  // launch, so each video gets its own browser.
+
+  /** A browser whose camera plays `file`. */
+  async function cameraBrowser(file) {
+    return chromium.launch({
+      executablePath: process.env.BEDSIDE_CHROMIUM || '/usr/bin/chromium',
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--disable-dev-shm-usage', '--autoplay-policy=no-user-gesture-required',
+        '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${file}`,
+      ],
+      timeout: 60000,
+    });
+  }
+
+  /** Watches POST /v1/decode: how many were sent, and the most ever in flight at once. */
+  function watchDecodes(page) {
+    const w = { sent: 0, inFlight: 0, maxInFlight: 0, times: [], identify: [] };
+    page.on('request', (r) => {
+      if (r.url().endsWith('/v1/decode')) {
+        w.sent += 1;
+        w.inFlight += 1;
+        w.maxInFlight = Math.max(w.maxInFlight, w.inFlight);
+        w.times.push(Date.now());
+        assert.equal(r.headers()['content-type'], 'image/jpeg');
+      }
+      if (r.url().endsWith('/v1/identify')) w.identify.push(r.postDataJSON());
+    });
+    const end = (r) => { if (r.url().endsWith('/v1/decode')) w.inFlight -= 1; };
+    page.on('requestfinished', end);
+    page.on('requestfailed', end);
+    return w;
+  }
+
+  /** At most 10 frames in any one second. */
+  function atMostTenPerSecond(times) {
+    for (let i = 0; i + 10 < times.length; i += 1) {
+      assert.ok(times[i + 10] - times[i] >= 1000 - 20, `11 frames within ${times[i + 10] - times[i]} ms`);
+    }
+  }
+
+  const cameraCase = process.env.BEDSIDE_CAMERA_BAND ? test : test.skip;
+
+  cameraCase('camera: the demo wristband in front of the camera identifies the patient end to end', async () => {
+    const cam = await cameraBrowser(process.env.BEDSIDE_CAMERA_BAND);
+    try {
+      const context = await cam.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20000);
+      const problems = [];
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+      await signIn(page, 'nurse');
+      assert.equal(await page.isVisible('#camera-start'), true, 'the scan page offers the camera');
+      assert.equal(await page.textContent('#camera-start'), 'Use camera');
+      const w = watchDecodes(page);
+      await page.click('#camera-start');
+      await tone(page, 'go');
+      assert.equal(await page.textContent('.identity__name'), 'SMITH, John');
+      assert.deepEqual(w.identify, [{ scan: john.wristband_scan }], 'the camera read goes to identify as the scanner\'s scan would');
+      assert.ok(w.sent >= 1);
+      assert.equal(w.maxInFlight, 1, 'never more than one frame in flight');
+      atMostTenPerSecond(w.times);
+      // Stopped on the read: viewfinder gone, the stream released, the button back.
+      assert.equal(await page.isVisible('#camera-view'), false);
+      assert.equal(await page.isVisible('#camera-stop'), false);
+      assert.equal(await page.evaluate(() => document.getElementById('camera-video').srcObject), null);
+      assert.equal(await page.textContent('#camera-state'), 'Barcode read.');
+      await announced(page, 'Match.');
+      const sent = w.sent;
+      await sleep(600);
+      assert.equal(w.sent, sent, 'no frame is sent after the read');
+      await axe(page, 'scan page after a camera read');
+
+      // The medicines page: the camera's read fills the wristband slot and loads the chart.
+      await page.goto(BASE + '/ui/medicines');
+      await page.waitForSelector('#who-role');
+      await page.click('#camera-start');
+      await page.waitForSelector('#slot-patient-box.slot--filled');
+      await page.waitForSelector('#chart:not([hidden])');
+      assert.equal(await page.isVisible('#camera-view'), false);
+      assert.equal(await page.inputValue('#slot-product'), 'Waiting for scan');
+      await axe(page, 'medicines page after a camera read');
+      await context.close();
+      assert.deepEqual(problems, [], 'page errors');
+    } finally {
+      await cam.close();
+    }
+  });
+
+  cameraCase('camera: a video with no band never produces a scan; Stop camera releases it', async () => {
+    const cam = await cameraBrowser(process.env.BEDSIDE_CAMERA_EMPTY);
+    try {
+      const context = await cam.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20000);
+      const problems = [];
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+      await signIn(page, 'nurse');
+      const w = watchDecodes(page);
+      await page.click('#camera-start');
+      await page.waitForSelector('#camera-view:not([hidden])');
+      await page.waitForFunction(() => document.getElementById('camera-state').textContent.startsWith('Hold steady'));
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'camera-stop');
+      await axe(page, 'scan page with the camera on');
+      await sleep(4000);
+      assert.deepEqual(w.identify, [], 'no scan without a band');
+      assert.equal(await page.getAttribute('#result', 'data-tone'), 'idle');
+      // Each clutter frame costs the reader its whole budget (1 s in the debug build the
+      // tests run, 10 ms in a release build): frames keep coming, one at a time.
+      assert.ok(w.sent >= 3, `frames keep flowing while the camera is on (${w.sent} in 4 s)`);
+      assert.equal(w.maxInFlight, 1, 'never more than one frame in flight');
+      atMostTenPerSecond(w.times);
+      await page.click('#camera-stop');
+      assert.equal(await page.isVisible('#camera-view'), false);
+      assert.equal(await page.evaluate(() => document.getElementById('camera-video').srcObject), null);
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'camera-start');
+      await page.waitForFunction(() => document.getElementById('status').textContent === 'Camera stopped.');
+      const sent = w.sent;
+      await sleep(500);
+      assert.equal(w.sent, sent, 'no frame after Stop camera');
+      await context.close();
+      assert.deepEqual(problems, [], 'page errors');
+    } finally {
+      await cam.close();
+    }
+  });
+
+  test('camera: without a camera (or its permission) the page says so in plain words', async () => {
+    const { context, page } = await fresh();
+    await signIn(page, 'nurse');
+    await page.click('#camera-start');
+    await page.waitForFunction(() => document.getElementById('camera-state').textContent.length > 0
+      && !document.getElementById('camera-state').textContent.startsWith('Starting'));
+    assert.match(await page.textContent('#camera-state'), /camera (was not allowed|could not be started)|No camera was found/);
+    assert.equal(await page.isVisible('#camera-view'), false);
+    await axe(page, 'scan page, no camera');
+    await done(context, page);
+  });
 }

@@ -165,6 +165,39 @@ export async function api(method, path, body, token = storedToken()) {
   return { ok: resp.ok, status: resp.status, data };
 }
 
+/**
+ * Sends a raw body (a camera frame) with the session's token, like `api()`: never throws,
+ * answers `{ok, status, data, retryAfter}` (`retryAfter`: seconds from a 429/503), a 401
+ * ends the session. Unlike `api()` it does not count as use for the idle sign-out: frames
+ * flow while a camera is on, so only a scan or a click keeps the session.
+ */
+export async function apiBinary(method, path, body, contentType, token = storedToken()) {
+  const auth = authFor(method, token);
+  let resp;
+  try {
+    resp = await fetch(path, {
+      method,
+      headers: { ...auth.headers, Accept: 'application/json', 'Content-Type': contentType },
+      body,
+      cache: 'no-store',
+      credentials: auth.credentials,
+      redirect: 'error',
+      signal: AbortSignal.timeout(API_TIMEOUT_MS),
+    });
+  } catch (e) {
+    return { ok: false, status: 0, network: true, data: null };
+  }
+  let data = null;
+  try {
+    data = await resp.json();
+  } catch (e) {
+    data = null;
+  }
+  if (resp.status === 401 && token === storedToken()) signOut(token || csrfToken() ? 'expired' : 'required');
+  const retryAfter = Number.parseInt(resp.headers.get('Retry-After') || '', 10);
+  return { ok: resp.ok, status: resp.status, data, retryAfter: Number.isFinite(retryAfter) ? retryAfter : null };
+}
+
 /** Creates an element with attributes and children (strings become text nodes). */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

@@ -19,6 +19,7 @@ import {
   announce, api, clockTime, completePatient, el, icon, identityList, identityWords, problemWords,
   showResult, startPage,
 } from './common.js';
+import { startCamera } from './camera.js';
 import { refusalWords } from './capture.js';
 import { hidAvailable, startScanner, symbologyWords } from './scanner.js';
 
@@ -641,6 +642,10 @@ if (me) {
     document.getElementById('hid-section').hidden = false;
     document.getElementById('hid-connect').addEventListener('click', () => scanner.connectHid());
   }
+  // The camera's first GS1 read goes where a scanner's scan would: the slot its content
+  // names, else the next empty one.
+  startCamera({ start: 'camera-start', stop: 'camera-stop', view: 'camera-view', video: 'camera-video', state: 'camera-state' },
+    (text) => putScan(text, null));
   window.bedsideScanner = scanner;
   window.addEventListener('pageshow', (e) => {
     if (e.persisted) clearAll();

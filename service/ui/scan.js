@@ -8,8 +8,12 @@ import {
   announce, api, clockTime, completePatient, el, identityList, identityWords, problemWords,
   showResult, startPage,
 } from './common.js';
+import { startCamera } from './camera.js';
 import { refusalWords } from './capture.js';
 import { hidAvailable, startScanner } from './scanner.js';
+
+/** The camera controls in scan.html. */
+const CAMERA_IDS = { start: 'camera-start', stop: 'camera-stop', view: 'camera-view', video: 'camera-video', state: 'camera-state' };
 
 /** How long a result stays on screen. */
 export const RESULT_TTL_MS = 30000;
@@ -173,6 +177,8 @@ if (me) {
     document.getElementById('hid-section').hidden = false;
     document.getElementById('hid-connect').addEventListener('click', () => scanner.connectHid());
   }
+  // The camera's first GS1 read is a scan like any other: identify, audited there.
+  startCamera(CAMERA_IDS, (text) => identify(text, false));
   // Tests and integrators attach a device they opened themselves.
   window.bedsideScanner = scanner;
   // A page restored from the back/forward cache or brought back after a while shows no old result.

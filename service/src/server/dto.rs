@@ -1083,6 +1083,80 @@ pub struct PrintConfirmation {
     pub message: String,
 }
 
+/// `POST /v1/decode`: the symbols read in one camera frame. Nothing here is stored,
+/// logged or audited; a symbol becomes a scan when the page sends its `scan` on to
+/// `POST /v1/identify` or the medicines check.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DecodeAnswer {
+    /// Every distinct symbol read, in the order found; empty when the frame held none the
+    /// reader could read in its time budget.
+    pub symbols: Vec<DecodedSymbol>,
+    /// The reader's time budget for a camera frame ended before it had tried every step:
+    /// the frame may hold a symbol not read this time, so send the next frame.
+    pub timed_out: bool,
+    /// The frame's width in pixels.
+    #[schemars(range(min = 1))]
+    pub width: u32,
+    /// The frame's height in pixels.
+    #[schemars(range(min = 1))]
+    pub height: u32,
+}
+
+/// One symbol read from a camera frame.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DecodedSymbol {
+    /// The AIM symbology identifier: `]d2` GS1 DataMatrix, `]d1` Data Matrix, `]C1`
+    /// GS1-128, `]C0` Code 128 (and the other modifiers the reader reports).
+    #[schemars(length(min = 3, max = 3), regex(pattern = r"^\][A-Za-z][0-9A-Za-z]$"))]
+    pub aim: String,
+    /// The data as a scanner sends it after the AIM identifier, FNC1 separators as GS
+    /// (U+001D); bytes that are not UTF-8 show as U+FFFD (never the case for valid GS1).
+    pub data: String,
+    /// `aim` followed by `data`: exactly what a scanner in AIM mode sends, the `scan` to
+    /// give `POST /v1/identify` or the medicines check.
+    pub scan: String,
+    /// Whether the AIM identifier says GS1 (`]d2`, `]C1`, `]Q3`) and the data passed GS1
+    /// validation (syntax, check digits, the AI dictionary's rules).
+    pub gs1: bool,
+    /// Why the symbol is not valid GS1 (null when `gs1` is true).
+    pub gs1_error: Option<String>,
+    /// The validated GS1 message in bracketed form, `(8018)…(8019)…` (null unless `gs1`).
+    pub hri: Option<String>,
+    /// The symbol's outline in frame pixels as the reader found it (corners for Data
+    /// Matrix, the ends of the scan line for Code 128); null when the reader gave none.
+    pub position: Option<Vec<FramePoint>>,
+}
+
+/// A point in frame pixels (x to the right, y down, from the top left corner).
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+pub struct FramePoint {
+    /// Column.
+    pub x: f32,
+    /// Row.
+    pub y: f32,
+}
+
+impl From<&bedside_barcode::reader::Symbol> for DecodedSymbol {
+    fn from(s: &bedside_barcode::reader::Symbol) -> Self {
+        let data = String::from_utf8_lossy(s.data()).into_owned();
+        let gs1 = s.gs1();
+        DecodedSymbol {
+            aim: s.aim().to_owned(),
+            scan: format!("{}{data}", s.aim()),
+            data,
+            gs1: gs1.is_ok(),
+            gs1_error: gs1.as_ref().err().map(ToString::to_string),
+            hri: gs1.ok().map(|g| g.message().to_bracketed()),
+            position: (!s.position().is_empty()).then(|| {
+                s.position()
+                    .iter()
+                    .map(|p| FramePoint { x: p.x, y: p.y })
+                    .collect()
+            }),
+        }
+    }
+}
+
 /// An RFC 9457 problem as sent (`application/problem+json`).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[schemars(rename = "Problem")]
@@ -1228,6 +1302,7 @@ pub fn components() -> Vec<(String, Schema)> {
     written.subschema_for::<AuthMethods>();
     written.subschema_for::<SignedOut>();
     written.subschema_for::<UserBadge>();
+    written.subschema_for::<DecodeAnswer>();
     let mut named: Vec<(String, Schema)> = Vec::new();
     for (name, schema) in read
         .take_definitions(true)

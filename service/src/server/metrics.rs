@@ -15,6 +15,10 @@ pub struct Metrics {
 /// Help text per metric.
 const HELP: &[(&str, &str)] = &[
     (
+        "bedside_decode_frames_total",
+        "Camera frames answered by POST /v1/decode, by outcome (gs1: a valid GS1 symbol read; symbol: only other symbols; none; timed_out: nothing read in the budget; busy: refused, every decoder busy).",
+    ),
+    (
         "bedside_http_responses_total",
         "HTTP responses by route template and status code.",
     ),

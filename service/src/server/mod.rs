@@ -29,6 +29,7 @@ pub mod administrations;
 pub mod audit_events;
 pub mod auth;
 pub mod auth_oidc;
+pub mod decode;
 pub mod dto;
 pub mod extract;
 pub mod fhir;
@@ -87,6 +88,8 @@ pub struct AppState {
     pub public_origins: Arc<[String]>,
     /// The OpenID Connect relying party, when `"oidc"` is configured.
     pub oidc: Option<Arc<crate::oidc::Oidc>>,
+    /// The bounded camera-frame decoder of `POST /v1/decode`.
+    pub frames: Arc<crate::camera::FrameDecoder>,
 }
 
 impl AppState {
@@ -321,6 +324,7 @@ pub async fn build_state(cfg: Config) -> Result<AppState, StartError> {
         identifier,
         metrics: Arc::new(Metrics::default()),
         pix_addr,
+        frames: Arc::new(crate::camera::FrameDecoder::for_service()),
     })
 }
 
@@ -334,6 +338,7 @@ pub fn routes() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::GET, "/metrics", get(metrics_text)),
         (Method::GET, "/openapi.json", get(openapi)),
         (Method::POST, "/v1/identify", post(identify)),
+        (Method::POST, "/v1/decode", post(decode::decode)),
         (
             Method::POST,
             "/v1/administrations/verify",

@@ -29,9 +29,10 @@ frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'
 /// The Content-Security-Policy of every other response (JSON, problems, assets).
 pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Browser features a page may use: WebHID for a HID POS scanner, nothing else.
+/// Browser features a page may use: WebHID for a HID POS scanner and the camera for the
+/// "Use camera" button (this origin only, never a frame of another), nothing else.
 pub const PERMISSIONS_POLICY: &str =
-    "hid=(self), usb=(), serial=(), camera=(), microphone=(), geolocation=(), payment=()";
+    "hid=(self), camera=(self), usb=(), serial=(), microphone=(), geolocation=(), payment=()";
 
 /// Where `/` sends a browser.
 pub const HOME: &str = "/ui/scan";
@@ -106,6 +107,7 @@ pub const ASSETS: &[Asset] = &[
     embedded!("/ui/assets/icon.svg", SVG, "icon.svg"),
     embedded!("/ui/assets/common.js", JS, "common.js"),
     embedded!("/ui/assets/capture.js", JS, "capture.js"),
+    embedded!("/ui/assets/camera.js", JS, "camera.js"),
     embedded!("/ui/assets/hidpos.js", JS, "hidpos.js"),
     embedded!("/ui/assets/scanner.js", JS, "scanner.js"),
     embedded!("/ui/assets/sign-in.js", JS, "sign-in.js"),
