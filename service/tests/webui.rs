@@ -697,6 +697,8 @@ fn web_ui_signs_in_through_an_openid_provider() {
         .spawn()
         .unwrap();
     let mut peer_out = std::io::BufReader::new(peer.stdout.take().unwrap());
+    // Killed however the test ends (a failed assertion must not leave it running).
+    let peer = KillOnDrop(peer);
     let mut line = String::new();
     peer_out.read_line(&mut line).unwrap();
     let issuer = line.trim().strip_prefix("issuer ").unwrap().to_owned();
@@ -771,6 +773,15 @@ fn web_ui_signs_in_through_an_openid_provider() {
         .unwrap();
     assert_eq!(refused, 1);
     drop(server);
-    let _ = peer.kill();
-    let _ = peer.wait();
+    drop(peer);
+}
+
+/// A child process killed (and reaped) when dropped.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
