@@ -331,9 +331,18 @@ pub async fn get(db: &Db, gsrn: &str) -> Result<Option<StaffRow>, sqlx::Error> {
 /// # Errors
 /// Database errors.
 pub async fn is_active(db: &Db, gsrn: &str) -> Result<bool, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    is_active_in(&mut conn, gsrn).await
+}
+
+/// [`is_active`] on the caller's connection (inside its transaction).
+///
+/// # Errors
+/// Database errors.
+pub async fn is_active_in(conn: &mut sqlx::AnyConnection, gsrn: &str) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM staff WHERE gsrn = $1 AND active = 1")
         .bind(gsrn)
-        .fetch_one(&db.pool)
+        .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
     Ok(n > 0)

@@ -152,13 +152,7 @@ pub async fn link_badge(
     // Reads then writes: take the write lock first (on SQLite a deferred transaction
     // that reads and then writes can be refused outright by a concurrent writer).
     crate::db::lock_for_write(&mut tx, db.backend, crate::db::lock_key("users:badges")).await?;
-    let active = sqlx::query("SELECT active FROM staff WHERE gsrn = $1")
-        .bind(gsrn)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get::<i64, _>(0))
-        .transpose()?;
-    if active != Some(1) {
+    if !crate::staff::is_active_in(&mut tx, gsrn).await? {
         return Err(LinkError::NotActive);
     }
     let current = sqlx::query("SELECT badge_gsrn FROM users WHERE user_id = $1")
@@ -245,6 +239,17 @@ pub enum PinRule {
     Run,
 }
 
+/// Whether `pin` has a PIN's form: 4 to 8 ASCII digits (what any PIN typed is held to
+/// before it is checked or counted; [`check_pin_rules`] asks more of a new one).
+///
+/// ```
+/// assert!(bedside::users::pin_form("0000") && !bedside::users::pin_form("12a4"));
+/// ```
+#[must_use]
+pub fn pin_form(pin: &str) -> bool {
+    (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Checks a new PIN's form.
 ///
 /// ```
@@ -259,10 +264,10 @@ pub enum PinRule {
 /// # Errors
 /// The rule broken.
 pub fn check_pin_rules(pin: &str) -> Result<(), PinRule> {
-    let d = pin.as_bytes();
-    if !(4..=8).contains(&d.len()) || !d.iter().all(u8::is_ascii_digit) {
+    if !pin_form(pin) {
         return Err(PinRule::Digits);
     }
+    let d = pin.as_bytes();
     if d.iter().all(|&c| c == d[0]) {
         return Err(PinRule::Repeated);
     }

@@ -103,6 +103,13 @@ impl Browser {
             .unwrap()
     }
 
+    /// `POST /v1/me/handover` with a badge scan and a PIN.
+    async fn handover(&mut self, addr: SocketAddr, badge_scan: &str, pin: &str) -> common::Resp {
+        let body = json!({"badge_scan": badge_scan, "pin": pin});
+        self.send(addr, "POST", "/v1/me/handover", Some(&body))
+            .await
+    }
+
     async fn sign_in(&mut self, addr: SocketAddr, user: &str) -> Value {
         let r = self
             .send(addr, "POST", "/auth/demo", Some(&json!({"user": user})))
@@ -534,47 +541,19 @@ async fn badge_pin_and_handover(db: common::TestDb) {
     assert!(checker_codes(&r).is_empty(), "{}", r.text());
 
     // Hand-over: her own badge is not a hand-over; four wrong PINs count down.
-    let r = pc
-        .send(
-            app.addr,
-            "POST",
-            "/v1/me/handover",
-            Some(&json!({"badge_scan": ada_badge, "pin": "4826"})),
-        )
-        .await;
+    let r = pc.handover(app.addr, &ada_badge, "4826").await;
     r.assert_problem(409, "own_badge");
     for left in [4, 3, 2, 1] {
-        let r = pc
-            .send(
-                app.addr,
-                "POST",
-                "/v1/me/handover",
-                Some(&json!({"badge_scan": ben_badge, "pin": "9999"})),
-            )
-            .await;
+        let r = pc.handover(app.addr, &ben_badge, "9999").await;
         r.assert_problem(403, "pin_incorrect");
         assert_eq!(r.json()["attempts_left"], left, "{}", r.text());
     }
     // The fifth wrong PIN in a row locks the badge for 15 minutes (the checker's right PIN
     // above had cleared the count): even the right PIN is refused now, unchecked.
-    let r = pc
-        .send(
-            app.addr,
-            "POST",
-            "/v1/me/handover",
-            Some(&json!({"badge_scan": ben_badge, "pin": "9999"})),
-        )
-        .await;
+    let r = pc.handover(app.addr, &ben_badge, "9999").await;
     r.assert_problem(423, "badge_locked");
     assert!(r.header("retry-after").unwrap().parse::<u64>().unwrap() > 800);
-    let r = pc
-        .send(
-            app.addr,
-            "POST",
-            "/v1/me/handover",
-            Some(&json!({"badge_scan": ben_badge, "pin": "4826"})),
-        )
-        .await;
+    let r = pc.handover(app.addr, &ben_badge, "4826").await;
     r.assert_problem(423, "badge_locked");
     let attempts: Vec<String> = audit_actions(&app)
         .await
@@ -608,14 +587,7 @@ async fn badge_pin_and_handover(db: common::TestDb) {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    let r = pc
-        .send(
-            app.addr,
-            "POST",
-            "/v1/me/handover",
-            Some(&json!({"badge_scan": ben_badge, "pin": "4826"})),
-        )
-        .await;
+    let r = pc.handover(app.addr, &ben_badge, "4826").await;
     assert_eq!(r.status, 200, "{}", r.text());
     let me = r.json();
     assert_eq!(me["user"], "demo:ben");
@@ -655,14 +627,7 @@ async fn badge_pin_and_handover(db: common::TestDb) {
     assert_eq!(ended.2["session_user"], "demo:ada");
 
     // A hand-over left idle for two minutes ends; so does one ended by hand.
-    let r = pc
-        .send(
-            app.addr,
-            "POST",
-            "/v1/me/handover",
-            Some(&json!({"badge_scan": ben_badge, "pin": "4826"})),
-        )
-        .await;
+    let r = pc.handover(app.addr, &ben_badge, "4826").await;
     assert_eq!(r.status, 200, "{}", r.text());
     sqlx::query("UPDATE sessions SET handover_last_at = handover_last_at - 121000 WHERE user_id = 'demo:ada' AND ended_at IS NULL")
         .execute(&app.state.db.pool)
@@ -670,14 +635,7 @@ async fn badge_pin_and_handover(db: common::TestDb) {
         .unwrap();
     let me = pc.send(app.addr, "GET", "/v1/me", None).await.json();
     assert_eq!(me["user"], "demo:ada");
-    let r = pc
-        .send(
-            app.addr,
-            "POST",
-            "/v1/me/handover",
-            Some(&json!({"badge_scan": ben_badge, "pin": "4826"})),
-        )
-        .await;
+    let r = pc.handover(app.addr, &ben_badge, "4826").await;
     assert_eq!(r.status, 200);
     let me = pc
         .send(app.addr, "DELETE", "/v1/me/handover", None)

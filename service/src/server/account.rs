@@ -35,10 +35,6 @@ fn unavailable() -> Problem {
     )
 }
 
-fn rfc3339(ms: i64) -> String {
-    crate::clock::rfc3339(ms)
-}
-
 /// The answer of `GET /v1/me` for `caller`.
 ///
 /// # Errors
@@ -78,7 +74,7 @@ pub async fn me_of(state: &AppState, caller: &Caller) -> Result<dto::Me, Problem
                 token_id: None,
                 badge: caller.badge.clone(),
                 has_pin: row.is_some_and(|r| r.has_pin),
-                session_expires_at: Some(rfc3339(s.expires_at)),
+                session_expires_at: Some(crate::clock::rfc3339(s.expires_at)),
                 handover: s.handover.as_ref().map(|_| dto::MeHandover {
                     signed_in_user: s.user.clone(),
                     signed_in_display_name: s.display_name.clone(),
@@ -141,7 +137,7 @@ fn cross_origin() -> Problem {
 }
 
 /// Adds `Set-Cookie` headers to a response.
-fn with_cookies(mut resp: Response, cookies: Vec<HeaderValue>) -> Response {
+pub(super) fn with_cookies(mut resp: Response, cookies: Vec<HeaderValue>) -> Response {
     for c in cookies {
         resp.headers_mut().append(header::SET_COOKIE, c);
     }
@@ -218,7 +214,7 @@ pub async fn demo_sign_in(
         token_id: None,
         badge: row.as_ref().and_then(|r| r.badge.clone()),
         has_pin: row.is_some_and(|r| r.has_pin),
-        session_expires_at: Some(rfc3339(started.expires_at)),
+        session_expires_at: Some(crate::clock::rfc3339(started.expires_at)),
         handover: None,
     };
     let cookies = sessions::set_cookies(&started, state.tls, &state.sessions);
@@ -490,7 +486,7 @@ pub async fn handover_start(
     StrictJson(body): StrictJson<dto::HandoverRequest>,
 ) -> Result<Json<dto::Me>, Problem> {
     let s = session_only(&caller)?;
-    if !dto::pin_form(&body.pin) {
+    if !users::pin_form(&body.pin) {
         // Not counted as a wrong PIN: it cannot be anyone's.
         return Err(Problem::invalid("pin must be 4 to 8 digits"));
     }
@@ -508,17 +504,12 @@ pub async fn handover_start(
         HandoverStart::Started(u) => {
             let mut active = s.clone();
             active.handover = Some(sessions::Handover {
-                user: u.user_id.clone(),
-                display_name: u.display_name.clone(),
-                role: u.role.unwrap_or(Role::Nurse),
-                badge: u.badge.clone(),
-            });
-            let role = u.role.ok_or_else(unavailable)?;
-            let caller = Caller {
-                principal: Principal::Session(Box::new(active)),
-                role,
+                role: u.role.ok_or_else(unavailable)?,
+                user: u.user_id,
+                display_name: u.display_name,
                 badge: u.badge,
-            };
+            });
+            let caller = Caller::of_session(Box::new(active));
             Ok(Json(me_of(&state, &caller).await?))
         }
         HandoverStart::OwnBadge => Err(Problem::new(
@@ -547,21 +538,8 @@ pub async fn handover_end(
         .map_err(|_| unavailable())?;
     let mut active = s.clone();
     active.handover = None;
-    let caller = Caller {
-        role: active.role,
-        badge: active.badge.clone(),
-        principal: Principal::Session(Box::new(active)),
-    };
+    let caller = Caller::of_session(Box::new(active));
     Ok(Json(me_of(&state, &caller).await?))
-}
-
-fn bad_path(e: &PathRejection) -> Problem {
-    Problem::new(
-        StatusCode::BAD_REQUEST,
-        "invalid_path",
-        "Invalid path",
-        format!("the path cannot be read: {e}"),
-    )
 }
 
 async fn user_badge(state: &AppState, user: &str) -> Result<dto::UserBadge, Problem> {
@@ -588,7 +566,7 @@ pub async fn user_badge_put(
     StrictJson(body): StrictJson<dto::BadgeSetRequest>,
 ) -> Result<Json<dto::UserBadge>, Problem> {
     caller.require(&[Role::Admin])?;
-    let Path(user) = path.map_err(|e| bad_path(&e))?;
+    let Path(user) = path.map_err(|e| Problem::bad_path(&e))?;
     let gsrn =
         crate::staff::gsrn(&body.badge).map_err(|e| Problem::invalid(format!("badge: {e}")))?;
     users::link_badge(
@@ -614,7 +592,7 @@ pub async fn user_badge_delete(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<dto::UserBadge>, Problem> {
     caller.require(&[Role::Admin])?;
-    let Path(user) = path.map_err(|e| bad_path(&e))?;
+    let Path(user) = path.map_err(|e| Problem::bad_path(&e))?;
     users::unlink_badge(&state.db, &user, &caller.actor())
         .await
         .map_err(link_problem)?;

@@ -63,6 +63,21 @@ impl Caller {
         }
     }
 
+    /// The caller a live session makes: the person signed in, or during a hand-over the
+    /// person who took over (with their role and badge).
+    #[must_use]
+    pub fn of_session(s: Box<crate::sessions::Active>) -> Caller {
+        let (role, badge) = match &s.handover {
+            Some(h) => (h.role, h.badge.clone()),
+            None => (s.role, s.badge.clone()),
+        };
+        Caller {
+            principal: Principal::Session(s),
+            role,
+            badge,
+        }
+    }
+
     /// The session, when the caller is a signed-in person.
     #[must_use]
     pub fn session(&self) -> Option<&crate::sessions::Active> {
@@ -475,19 +490,11 @@ async fn session_caller(
             "this request did not come from this service's own pages (Origin or X-CSRF-Token missing or wrong); reload the page",
         ));
     }
-    let (role, badge) = match &s.handover {
-        Some(h) => (h.role, h.badge.clone()),
-        None => (s.role, s.badge.clone()),
-    };
     if let Err(wait) = state.limiter.check(&format!("user:{}", s.user)) {
         return Err(too_many(
             wait,
             "too many requests from this session; slow down",
         ));
     }
-    Ok(Caller {
-        principal: Principal::Session(s),
-        role,
-        badge,
-    })
+    Ok(Caller::of_session(s))
 }

@@ -183,9 +183,10 @@ pub async fn callback(
     if let Ok(v) = HeaderValue::from_str(&signed.next) {
         r.headers_mut().insert(header::LOCATION, v);
     }
-    for c in sessions::set_cookies(&started, state.tls, &state.sessions) {
-        r.headers_mut().append(header::SET_COOKIE, c);
-    }
+    let mut r = super::account::with_cookies(
+        r,
+        sessions::set_cookies(&started, state.tls, &state.sessions),
+    );
     if let Some(c) = login_cookie("", 0, state.tls) {
         r.headers_mut().append(header::SET_COOKIE, c);
     }

@@ -152,7 +152,11 @@ impl AdministrationRequest {
         if self.order_id.as_deref().is_some_and(|o| !ascii(o, 64)) {
             return Err("order_id must be 1 to 64 printable ASCII characters");
         }
-        if self.checker_pin.as_deref().is_some_and(|p| !pin_form(p)) {
+        if self
+            .checker_pin
+            .as_deref()
+            .is_some_and(|p| !crate::users::pin_form(p))
+        {
             return Err("checker_pin must be 4 to 8 digits");
         }
         Ok(())
@@ -536,12 +540,6 @@ pub struct UserBadge {
     pub display_name: String,
     /// The linked badge (null after `DELETE`).
     pub badge: Option<String>,
-}
-
-/// Whether `p` has a PIN's form: 4 to 8 ASCII digits.
-#[must_use]
-pub fn pin_form(p: &str) -> bool {
-    (4..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `PUT /v1/me/pin` body.

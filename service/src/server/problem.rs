@@ -64,6 +64,17 @@ impl Problem {
         )
     }
 
+    /// 400 `invalid_path`: a path parameter that cannot be read.
+    #[must_use]
+    pub fn bad_path(e: &axum::extract::rejection::PathRejection) -> Self {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+            "Invalid path",
+            format!("the path cannot be read: {e}"),
+        )
+    }
+
     /// 422: request understood but invalid.
     #[must_use]
     pub fn invalid(detail: impl Into<String>) -> Self {

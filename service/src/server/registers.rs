@@ -42,15 +42,6 @@ fn not_found(what: &str) -> Problem {
     )
 }
 
-fn bad_path(e: &PathRejection) -> Problem {
-    Problem::new(
-        StatusCode::BAD_REQUEST,
-        "invalid_path",
-        "Invalid path",
-        format!("the path cannot be read: {e}"),
-    )
-}
-
 fn gsrn_of(raw: &str) -> Result<String, Problem> {
     crate::staff::gsrn(raw)
         .map(|g| g.as_str().to_owned())
@@ -130,7 +121,7 @@ pub async fn staff_put(
     StrictJson(body): StrictJson<StaffPut>,
 ) -> Result<Response, Problem> {
     caller.require(&[Role::Admin])?;
-    let Path(raw) = path.map_err(|e| bad_path(&e))?;
+    let Path(raw) = path.map_err(|e| Problem::bad_path(&e))?;
     let gsrn = gsrn_of(&raw)?;
     let entry = crate::staff::entry(
         &gsrn,
@@ -176,7 +167,7 @@ pub async fn staff_get(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<StaffBody>, Problem> {
     caller.require(&[Role::Admin])?;
-    let Path(raw) = path.map_err(|e| bad_path(&e))?;
+    let Path(raw) = path.map_err(|e| Problem::bad_path(&e))?;
     let gsrn = gsrn_of(&raw)?;
     match crate::staff::get(&state.db, &gsrn)
         .await
@@ -197,7 +188,7 @@ pub async fn staff_delete(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<StaffBody>, Problem> {
     caller.require(&[Role::Admin])?;
-    let Path(raw) = path.map_err(|e| bad_path(&e))?;
+    let Path(raw) = path.map_err(|e| Problem::bad_path(&e))?;
     let gsrn = gsrn_of(&raw)?;
     match crate::staff::deactivate(&state.db, &gsrn, &caller.actor(), crate::clock::now_ms())
         .await
@@ -288,7 +279,7 @@ pub async fn locations_put(
     path: Result<Path<LocationPath>, PathRejection>,
     StrictJson(body): StrictJson<LocationPut>,
 ) -> Result<Response, Problem> {
-    let Path(p) = path.map_err(|e| bad_path(&e))?;
+    let Path(p) = path.map_err(|e| Problem::bad_path(&e))?;
     location_put(&state, &caller, &p, &body).await
 }
 
@@ -301,7 +292,7 @@ pub async fn locations_get(
     caller: Caller,
     path: Result<Path<LocationPath>, PathRejection>,
 ) -> Result<Json<LocationBody>, Problem> {
-    let Path(p) = path.map_err(|e| bad_path(&e))?;
+    let Path(p) = path.map_err(|e| Problem::bad_path(&e))?;
     location_get(&state, &caller, &p).await
 }
 
@@ -314,7 +305,7 @@ pub async fn locations_delete(
     caller: Caller,
     path: Result<Path<LocationPath>, PathRejection>,
 ) -> Result<Json<LocationBody>, Problem> {
-    let Path(p) = path.map_err(|e| bad_path(&e))?;
+    let Path(p) = path.map_err(|e| Problem::bad_path(&e))?;
     location_delete(&state, &caller, &p).await
 }
 
